@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: Apache-2.0
+# mnscreen_set_warnings(target): the project's warning set, PRIVATE to our own targets only.
+function(mnscreen_set_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE
+      -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+      -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference -Wdouble-promotion
+      -Wformat=2 -Wimplicit-fallthrough)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      target_compile_options(${target} PRIVATE -Wmisleading-indentation -Wduplicated-cond
+        -Wduplicated-branches -Wlogical-op)
+    endif()
+    if(MNSCREEN_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+endfunction()

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private: facts derived once from an intake + plan + policy, shared by the rules and the risk
+// features so that both read the record the same way (one meaning of "current", "in area",
+// "present"...). See docs/architecture.md, "Reading the record".
+#ifndef MNSCREEN_SRC_FACTS_HPP
+#define MNSCREEN_SRC_FACTS_HPP
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "mnscreen/patient.hpp"
+#include "mnscreen/policy.hpp"
+#include "mnscreen/procedure.hpp"
+
+namespace mnscreen::detail {
+
+/// Areas of an item: its sites, or every area when it lists none (not localised = anywhere).
+[[nodiscard]] area_set sites_or_all(std::span<const area> sites) noexcept;
+
+/// Read-only view of a patient and a plan. Holds references: the intake, plan and policy must
+/// outlive it. Construction is cheap (no allocation); queries scan the intake's small lists.
+class facts {
+ public:
+  facts(const intake& in, const procedure_plan& plan, const policy& pol) noexcept;
+
+  [[nodiscard]] const intake& record() const noexcept { return in_; }
+  [[nodiscard]] const procedure_plan& plan() const noexcept { return plan_; }
+  [[nodiscard]] const policy& rules_policy() const noexcept { return pol_; }
+  /// The screening date (the plan's date).
+  [[nodiscard]] date today() const noexcept { return plan_.date; }
+  [[nodiscard]] area_set planned() const noexcept { return planned_; }
+  [[nodiscard]] bool face_planned() const noexcept;
+  [[nodiscard]] bool is_rf() const noexcept { return plan_.device == device_type::rf_microneedling; }
+  [[nodiscard]] bool is_home() const noexcept { return plan_.setting == setting::home; }
+  [[nodiscard]] bool is_roller() const noexcept;
+  /// Age in completed years on the plan date, if the birth date is known.
+  [[nodiscard]] std::optional<int> age() const noexcept;
+
+  // --- conditions ---------------------------------------------------------------------------
+  /// First condition with this code and status active.
+  [[nodiscard]] const condition* active(condition_code c) const noexcept;
+  /// First active condition with this code whose sites overlap the planned areas.
+  [[nodiscard]] const condition* active_in_area(condition_code c) const noexcept;
+  /// First condition with this code and status active or history (resolved = not present).
+  [[nodiscard]] const condition* present(condition_code c) const noexcept;
+  /// First condition with this code, any status.
+  [[nodiscard]] const condition* any_status(condition_code c) const noexcept;
+  /// True if the planned areas overlap the item's sites (no sites = everywhere).
+  [[nodiscard]] bool overlaps(std::span<const area> sites) const noexcept;
+  /// Planned areas that the item's sites cover.
+  [[nodiscard]] area_set overlap(std::span<const area> sites) const noexcept;
+
+  // --- medications --------------------------------------------------------------------------
+  /// Taken on the plan date: started on/before it (or start unknown), no stop or stop on/after.
+  [[nodiscard]] bool is_current(const medication& m) const noexcept;
+  /// Area-bound: topical route with sites; applies where its sites overlap the plan.
+  [[nodiscard]] bool applies_to_plan(const medication& m) const noexcept;
+  /// First current medication of this class.
+  [[nodiscard]] const medication* current(medication_class c) const noexcept;
+  /// First current medication of this class that applies to the planned areas (systemic
+  /// medicines apply everywhere; topical ones where their sites overlap).
+  [[nodiscard]] const medication* current_on_area(medication_class c) const noexcept;
+  /// The stopped (not current) medication of this class with the latest stop date.
+  [[nodiscard]] const medication* last_stopped(medication_class c) const noexcept;
+  /// Classes of every current medication.
+  [[nodiscard]] medication_class_set current_classes() const noexcept { return current_classes_; }
+
+  // --- allergies, devices, procedures, labs ------------------------------------------------
+  [[nodiscard]] const allergy* allergy_to(allergy_class c) const noexcept;
+  [[nodiscard]] const implanted_device* device(device_code c) const noexcept;
+  /// Latest result of this lab taken on/before the plan date and at most `max_age_days` old.
+  [[nodiscard]] const lab_result* latest_lab(lab_code c, int max_age_days) const noexcept;
+  /// Latest result of this lab on/before the plan date, whatever its age.
+  [[nodiscard]] const lab_result* latest_lab(lab_code c) const noexcept;
+  /// Most recent procedure with this code on/before the plan date that overlaps the plan.
+  [[nodiscard]] const prior_procedure* latest_in_area(procedure_code c) const noexcept;
+
+  // --- yes / no / unknown -------------------------------------------------------------------
+  /// True if `negatives` holds this word.
+  [[nodiscard]] bool denied(const negative& n) const noexcept;
+  [[nodiscard]] known pregnant() const noexcept;
+  [[nodiscard]] known breastfeeding() const noexcept;
+  /// Fitzpatrick type if known.
+  [[nodiscard]] std::optional<int> fitzpatrick() const noexcept { return in_.patient.fitzpatrick; }
+
+  // --- derived clinical facts shared by rules and risk features ------------------------------
+  [[nodiscard]] bool on_anticoagulant() const noexcept;
+  /// Keloid or hypertrophic scarring, any status.
+  [[nodiscard]] bool keloid_history() const noexcept;
+  /// A keloid whose sites overlap a planned area.
+  [[nodiscard]] bool keloid_in_area() const noexcept;
+  /// hsv_labialis, any status.
+  [[nodiscard]] bool hsv_history() const noexcept;
+  /// Active immunosuppression condition, current immunosuppressant/chemotherapy, or CD4 < 200.
+  [[nodiscard]] bool immunosuppressed() const noexcept;
+  /// Active diabetes with the latest HbA1c within the policy's age: above the limit (`yes`),
+  /// at/below it (`no`), or no usable result (`unknown`). `no` also when there is no diabetes.
+  [[nodiscard]] known diabetes_uncontrolled() const noexcept;
+  /// Eczema, rosacea, psoriasis, vitiligo or lichen planus active in a planned area.
+  [[nodiscard]] bool active_dermatosis_in_area() const noexcept;
+  /// Topical retinoid on the area still used or stopped inside the hold, or a current topical
+  /// exfoliant on the area.
+  [[nodiscard]] bool topical_irritant_in_hold() const noexcept;
+  /// Oral retinoid current or stopped inside the wash-out.
+  [[nodiscard]] bool isotretinoin_in_washout() const noexcept;
+  /// Tanning procedure or sunburn within the sun-exposure wait.
+  [[nodiscard]] bool recent_tan() const noexcept;
+  /// Acne active in a planned area.
+  [[nodiscard]] bool active_acne_in_area() const noexcept;
+
+ private:
+  const intake& in_;
+  const procedure_plan& plan_;
+  const policy& pol_;
+  area_set planned_;
+  medication_class_set current_classes_;
+};
+
+}  // namespace mnscreen::detail
+
+#endif  // MNSCREEN_SRC_FACTS_HPP

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: Apache-2.0
+// Writers of the formats.md documents. Field order is the documented order; a value that is not
+// known (absent optional, `known::unknown`, empty list) is left out of intakes and plans, so that
+// reading the text back gives the same value.
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "io/json_common.hpp"
+#include "mnscreen/json.hpp"
+
+namespace mnscreen {
+namespace {
+
+using io::writer;
+
+void write_date(writer& w, std::string_view key, const date& d) { w.member(key, to_string(d)); }
+
+void write_date(writer& w, std::string_view key, const std::optional<date>& d) {
+  if (d) write_date(w, key, *d);
+}
+
+template <class E>
+void write_code(writer& w, std::string_view key, const std::optional<E>& e) {
+  if (e) w.member(key, to_string(*e));
+}
+
+void write_known(writer& w, std::string_view key, known k) {
+  if (k == known::unknown) return;
+  w.key(key);
+  w.boolean(k == known::yes);
+}
+
+void write_text(writer& w, std::string_view key, const std::string& s) {
+  if (!s.empty()) w.member(key, s);
+}
+
+template <class E>
+void write_codes(writer& w, std::string_view key, const std::vector<E>& codes, bool always) {
+  if (codes.empty() && !always) return;
+  w.key(key);
+  w.begin_array();
+  for (E e : codes) w.string(to_string(e));
+  w.end_array();
+}
+
+void write_strings(writer& w, std::string_view key, const std::vector<std::string>& items) {
+  w.key(key);
+  w.begin_array();
+  for (const auto& s : items) w.string(s);
+  w.end_array();
+}
+
+void write_setting_value(writer& w, const setting_value& v) {
+  if (const auto* b = std::get_if<bool>(&v)) {
+    w.boolean(*b);
+  } else if (const auto* d = std::get_if<double>(&v)) {
+    w.number(*d);
+  } else {
+    w.string(std::get<std::string>(v));
+  }
+}
+
+// Writes settings as JSON members; dotted names (`laser_wait_days.ipl`) become nested objects.
+// Members of a group are gathered under the group's first appearance.
+void write_settings(writer& w, const std::vector<std::pair<std::string, setting_value>>& items) {
+  struct entry {
+    std::string key;
+    std::vector<std::pair<std::string, const setting_value*>> members;  // empty name = plain
+  };
+  std::vector<entry> entries;
+  for (const auto& [name, value] : items) {
+    const auto dot = name.find('.');
+    if (dot == std::string::npos) {
+      entries.push_back({name, {{std::string{}, &value}}});
+      continue;
+    }
+    const std::string group = name.substr(0, dot);
+    entry* target = nullptr;
+    for (auto& e : entries)
+      if (e.key == group && !e.members.empty() && !e.members.front().first.empty()) target = &e;
+    if (!target) target = &entries.emplace_back(entry{group, {}});
+    target->members.emplace_back(name.substr(dot + 1), &value);
+  }
+  for (const auto& e : entries) {
+    w.key(e.key);
+    if (e.members.size() == 1 && e.members.front().first.empty()) {
+      write_setting_value(w, *e.members.front().second);
+      continue;
+    }
+    w.begin_object();
+    for (const auto& [member, value] : e.members) {
+      w.key(member);
+      write_setting_value(w, *value);
+    }
+    w.end_object();
+  }
+}
+
+void write_patient(writer& w, const patient_info& p) {
+  if (p == patient_info{}) return;
+  w.key("patient");
+  w.begin_object();
+  write_text(w, "id", p.id);
+  write_date(w, "birth_date", p.birth_date);
+  write_code(w, "sex", p.sex);
+  if (p.fitzpatrick) {
+    w.key("fitzpatrick");
+    w.integer(*p.fitzpatrick);
+  }
+  write_known(w, "pregnant", p.pregnant);
+  write_known(w, "breastfeeding", p.breastfeeding);
+  write_known(w, "smoker", p.smoker);
+  w.end_object();
+}
+
+// Writes a list of items with `write_item` unless it is empty.
+template <class T, class F>
+void write_items(writer& w, std::string_view key, const std::vector<T>& items, F write_item) {
+  if (items.empty()) return;
+  w.key(key);
+  w.begin_array();
+  for (const T& item : items) {
+    w.begin_object();
+    write_item(w, item);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+std::string to_json(const intake& in) {
+  writer w;
+  w.begin_object();
+  w.member("schema", "mnscreen.intake/1");
+  write_patient(w, in.patient);
+  write_items(w, "conditions", in.conditions, [](writer& o, const condition& c) {
+    o.member("code", to_string(c.code));
+    o.member("status", to_string(c.status));
+    write_code(o, "severity", c.severity);
+    write_date(o, "onset", c.onset);
+    write_codes(o, "sites", c.sites, false);
+    write_text(o, "source", c.source);
+  });
+  write_items(w, "medications", in.medications, [](writer& o, const medication& m) {
+    o.member("code", to_string(m.code));
+    write_code(o, "route", m.route);
+    write_date(o, "start", m.start);
+    write_date(o, "stop", m.stop);
+    write_codes(o, "sites", m.sites, false);
+    write_text(o, "source", m.source);
+  });
+  write_items(w, "allergies", in.allergies, [](writer& o, const allergy& a) {
+    o.member("substance", to_string(a.substance));
+    write_text(o, "reaction", a.reaction);
+    write_code(o, "severity", a.severity);
+    write_text(o, "source", a.source);
+  });
+  write_items(w, "devices", in.devices, [](writer& o, const implanted_device& d) {
+    o.member("code", to_string(d.code));
+    write_codes(o, "sites", d.sites, false);
+    write_text(o, "source", d.source);
+  });
+  write_items(w, "procedures", in.procedures, [](writer& o, const prior_procedure& p) {
+    o.member("code", to_string(p.code));
+    write_date(o, "date", p.date);
+    write_codes(o, "areas", p.areas, false);
+    write_code(o, "depth", p.depth);
+    write_text(o, "source", p.source);
+  });
+  write_items(w, "labs", in.labs, [](writer& o, const lab_result& l) {
+    o.member("code", to_string(l.code));
+    o.key("value");
+    o.number(l.value);
+    o.member("unit", io::canonical_unit(l.code));
+    write_date(o, "date", l.date);
+    write_text(o, "source", l.source);
+  });
+  if (!in.negatives.empty()) {
+    w.key("negatives");
+    w.begin_array();
+    for (const auto& n : in.negatives) w.string(to_string(n));
+    w.end_array();
+  }
+  w.end_object();
+  return std::move(w).take();
+}
+
+std::string to_json(const procedure_plan& plan) {
+  writer w;
+  w.begin_object();
+  w.member("schema", "mnscreen.plan/1");
+  write_date(w, "date", plan.date);
+  w.member("device", to_string(plan.device));
+  w.key("needle_depth_mm");
+  w.number(plan.needle_depth.value());
+  write_codes(w, "areas", plan.areas, true);
+  w.member("anesthetic", to_string(plan.anesthetic));
+  w.member("setting", to_string(plan.setting));
+  w.member("needle_material", to_string(plan.needle_material));
+  write_known(w, "single_use_needles", plan.single_use_needles);
+  write_codes(w, "adjuncts", plan.adjuncts, false);
+  w.end_object();
+  return std::move(w).take();
+}
+
+std::string to_json(const policy& pol) {
+  std::vector<std::pair<std::string, setting_value>> settings;
+  for (const auto& info : policy_settings())
+    if (auto v = get_setting(pol, info.name)) settings.emplace_back(std::string(info.name), *v);
+  writer w;
+  w.begin_object();
+  w.member("schema", "mnscreen.policy/1");
+  w.member("name", pol.name);
+  write_settings(w, settings);
+  w.end_object();
+  return std::move(w).take();
+}
+
+std::string to_json(const report& rep) {
+  writer w;
+  w.begin_object();
+  w.member("schema", "mnscreen.report/1");
+  w.member("knowledge_version", rep.knowledge_version);
+  w.member("library_version", rep.library_version);
+  w.key("policy");
+  w.begin_object();
+  w.member("name", rep.policy_name);
+  w.key("overrides");
+  w.begin_object();
+  write_settings(w, rep.policy_overrides);
+  w.end_object();
+  w.end_object();
+  w.member("model", rep.model);
+  write_date(w, "screened_on", rep.screened_on);
+  w.member("decision", to_string(rep.decision));
+  w.key("defer_until");
+  if (rep.defer_until) {
+    w.string(to_string(*rep.defer_until));
+  } else {
+    w.null();
+  }
+  w.key("complete");
+  w.boolean(rep.complete);
+  w.key("questions");
+  w.begin_array();
+  for (const auto& q : rep.questions) {
+    w.begin_object();
+    w.member("factor", to_string(q.factor));
+    w.member("ask", q.ask);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("flags");
+  w.begin_array();
+  for (const auto& f : rep.flags) {
+    w.begin_object();
+    w.member("rule_id", f.rule_id);
+    w.member("effect", to_string(f.effect));
+    write_codes(w, "complications", f.complications, true);
+    write_codes(w, "areas", f.areas, true);
+    w.member("reason", f.reason);
+    w.member("action", f.action);
+    w.key("earliest_safe_date");
+    if (f.earliest_safe_date) {
+      w.string(to_string(*f.earliest_safe_date));
+    } else {
+      w.null();
+    }
+    w.key("evidence");
+    w.begin_array();
+    for (const auto& e : f.evidence) {
+      w.begin_object();
+      w.member("source", e.source);
+      w.member("level", to_string(e.level));
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  // An object keyed by complication, in complication order whatever the vector's order.
+  std::vector<const risk_score*> risks;
+  for (const auto& r : rep.risks) risks.push_back(&r);
+  std::stable_sort(risks.begin(), risks.end(), [](const risk_score* a, const risk_score* b) {
+    return a->complication < b->complication;
+  });
+  w.key("risks");
+  w.begin_object();
+  for (const risk_score* r : risks) {
+    w.key(to_string(r->complication));
+    w.begin_object();
+    w.key("score");
+    w.number(r->score);
+    w.member("band", to_string(r->band));
+    w.key("drivers");
+    w.begin_array();
+    for (const auto& d : r->drivers) {
+      w.begin_object();
+      w.member("factor", d.factor);
+      w.key("weight");
+      w.number(d.weight);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_object();
+  write_strings(w, "prep", rep.prep);
+  write_strings(w, "aftercare", rep.aftercare);
+  w.key("warnings");
+  w.begin_array();
+  for (const auto& d : rep.warnings) {
+    w.begin_object();
+    w.member("severity", to_string(d.severity));
+    w.member("code", d.code);
+    w.member("path", d.path);
+    w.member("message", d.message);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return std::move(w).take();
+}
+
+}  // namespace mnscreen

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "mnscreen/risk_model.hpp"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+#include "model/features.hpp"
+
+namespace mnscreen {
+namespace {
+
+constexpr auto n_out = static_cast<Eigen::Index>(complication_count);
+constexpr auto n_features = static_cast<Eigen::Index>(detail::feature_count);
+constexpr auto n_columns = static_cast<Eigen::Index>(detail::coefficient_columns);
+
+// The coefficient storage seen as a fixed-size matrix: complications x (1 + features).
+using coefficient_matrix = Eigen::Matrix<double, n_out, n_columns, Eigen::RowMajor>;
+using feature_rows = Eigen::Matrix<double, Eigen::Dynamic, n_features, Eigen::RowMajor>;
+using score_rows = Eigen::Matrix<double, Eigen::Dynamic, n_out, Eigen::RowMajor>;
+
+// Rows scored per block in score_batch: the block of outputs stays in L1/L2 between the product
+// and the logistic.
+constexpr Eigen::Index batch_block_rows = 512;
+
+constexpr const char* prior_label = "prior-2026.1 (not validated on outcomes)";
+
+risk_band band_of(double p, const policy& pol) noexcept {
+  if (p >= pol.risk_band_high) return risk_band::high;
+  if (p >= pol.risk_band_moderate) return risk_band::moderate;
+  return risk_band::low;
+}
+
+}  // namespace
+
+struct risk_model::data {
+  std::string label;
+  std::vector<double> coefficients;
+};
+
+risk_model::risk_model(std::string label, std::vector<double> coefficients) {
+  if (coefficients.size() != detail::coefficient_count) {
+    throw std::invalid_argument(
+        "mnscreen: risk_model needs " + std::to_string(detail::coefficient_count) +
+        " coefficients (" + std::to_string(complication_count) + " complications x (1 + " +
+        std::to_string(detail::feature_count) + " features)), got " +
+        std::to_string(coefficients.size()));
+  }
+  for (std::size_t i = 0; i < coefficients.size(); ++i) {
+    if (!std::isfinite(coefficients[i])) {
+      throw std::invalid_argument("mnscreen: risk_model coefficient " + std::to_string(i) +
+                                  " is not finite");
+    }
+  }
+  data_ = std::make_shared<const data>(data{std::move(label), std::move(coefficients)});
+}
+
+risk_model risk_model::prior() {
+  const auto b = detail::prior_coefficients();
+  return risk_model(prior_label, std::vector<double>(b.begin(), b.end()));
+}
+
+const std::string& risk_model::label() const noexcept { return data_->label; }
+
+double risk_model::intercept(complication c) const noexcept {
+  return data_->coefficients[static_cast<std::size_t>(c) * detail::coefficient_columns];
+}
+
+double risk_model::weight(complication c, std::size_t feature) const noexcept {
+  if (feature >= detail::feature_count) return 0.0;
+  return data_->coefficients[static_cast<std::size_t>(c) * detail::coefficient_columns + 1 +
+                             feature];
+}
+
+std::span<const double> risk_model::coefficients() const noexcept {
+  return data_->coefficients;
+}
+
+std::vector<risk_score> risk_model::score(std::span<const double> features,
+                                          const policy& pol) const {
+  if (features.size() != detail::feature_count) {
+    throw std::invalid_argument("mnscreen: risk_model::score needs " +
+                                std::to_string(detail::feature_count) + " features, got " +
+                                std::to_string(features.size()));
+  }
+  const Eigen::Map<const coefficient_matrix> w(data_->coefficients.data());
+  const Eigen::Map<const Eigen::Matrix<double, n_features, 1>> x(features.data());
+  const Eigen::Matrix<double, n_out, 1> eta = w.col(0) + w.rightCols<n_features>() * x;
+  const Eigen::Array<double, n_out, 1> p = eta.array().logistic();
+
+  std::vector<risk_score> out(complication_count);
+  // Contributions of one complication, sorted on the stack (no allocation).
+  std::array<std::pair<double, std::size_t>, detail::feature_count> contrib{};
+  const auto names = risk_features();
+  for (std::size_t k = 0; k < complication_count; ++k) {
+    const auto row = static_cast<Eigen::Index>(k);
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < detail::feature_count; ++i) {
+      if (features[i] == 0.0) continue;
+      const double c = w(row, static_cast<Eigen::Index>(i) + 1) * features[i];
+      if (c > 0.0) contrib[n++] = {c, i};
+    }
+    const auto end = contrib.begin() + static_cast<std::ptrdiff_t>(n);
+    // Largest first; equal weights in feature order, so the output is fully determined.
+    std::sort(contrib.begin(), end, [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    risk_score& r = out[k];
+    r.complication = static_cast<complication>(k);
+    r.score = p(row);
+    r.band = band_of(r.score, pol);
+    r.drivers.reserve(n);
+    for (auto it = contrib.begin(); it != end; ++it) {
+      r.drivers.push_back(risk_driver{std::string(names[it->second].name), it->first});
+    }
+  }
+  return out;
+}
+
+void risk_model::score_batch(std::span<const double> features, std::span<double> out) const {
+  if (features.size() % detail::feature_count != 0) {
+    throw std::invalid_argument("mnscreen: risk_model::score_batch: " +
+                                std::to_string(features.size()) +
+                                " feature values is not a whole number of patients of " +
+                                std::to_string(detail::feature_count) + " features");
+  }
+  const std::size_t patients = features.size() / detail::feature_count;
+  if (out.size() != patients * complication_count) {
+    throw std::invalid_argument("mnscreen: risk_model::score_batch: output holds " +
+                                std::to_string(out.size()) + " values, " +
+                                std::to_string(patients * complication_count) + " needed");
+  }
+  if (patients == 0) return;
+  const auto rows = static_cast<Eigen::Index>(patients);
+  const Eigen::Map<const coefficient_matrix> w(data_->coefficients.data());
+  // Weights as features x complications (the transpose of the stored block), copied once so
+  // that the product reads a contiguous, aligned right-hand side.
+  const Eigen::Matrix<double, n_features, n_out> wt = w.rightCols<n_features>().transpose();
+  const Eigen::Matrix<double, 1, n_out> b0 = w.col(0).transpose();
+  const Eigen::Map<const feature_rows> x(features.data(), rows, n_features);
+  Eigen::Map<score_rows> y(out.data(), rows, n_out);
+  for (Eigen::Index r = 0; r < rows; r += batch_block_rows) {
+    const Eigen::Index m = std::min(batch_block_rows, rows - r);
+    auto yb = y.middleRows(r, m);
+    yb.noalias() = x.middleRows(r, m) * wt;
+    yb.rowwise() += b0;
+    yb = yb.array().logistic().matrix();
+  }
+}
+
+}  // namespace mnscreen

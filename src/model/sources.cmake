@@ -1,0 +1,1 @@
+# Sources of src/model (owned by that area).

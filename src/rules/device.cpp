@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rules of clinical-spec.md, "Device and plan".
+#include <algorithm>
+#include <array>
+
+#include "engine.hpp"
+
+namespace mnscreen::detail::checks {
+namespace {
+
+// Maximum needle depth per area in mm (clinical-spec depth_exceeds_area_limit). The eyelids are
+// not needled at all (within_orbital_rim), so their limit never decides anything; it is set to
+// the periorbital value.
+constexpr std::array<double, 20> depth_limit_mm = {
+    0.75,  // forehead
+    0.75,  // glabella
+    0.5,   // periorbital
+    0.5,   // nose
+    0.5,   // eyelids
+    2.0,   // cheeks
+    1.0,   // perioral
+    1.5,   // chin
+    1.5,   // jawline
+    0.75,  // neck
+    1.0,   // decolletage
+    1.5,   // chest
+    2.5,   // back
+    1.5,   // arms
+    0.5,   // hands
+    2.5,   // abdomen
+    2.5,   // buttocks
+    2.5,   // thighs
+    2.0,   // legs
+    1.5,   // scalp
+};
+
+constexpr std::array implanted_electronic = {device_code::pacemaker, device_code::icd,
+                                             device_code::neurostimulator,
+                                             device_code::cochlear_implant,
+                                             device_code::insulin_pump};
+
+bool has_adjunct(const facts& f, adjunct a) {
+  const auto& adj = f.plan().adjuncts;
+  return std::find(adj.begin(), adj.end(), a) != adj.end();
+}
+
+}  // namespace
+
+void rf_with_implanted_device(const facts& f, finding& out) {
+  if (!f.is_rf()) return;
+  std::string names;
+  for (device_code d : implanted_electronic)
+    if (f.device(d)) names += (names.empty() ? "" : ", ") + words(to_string(d));
+  if (names.empty()) return;
+  out.fire(effect::modify_plan, "Implanted electronic device (" + names +
+                                    ") with a radiofrequency device.",
+           "Use non-RF microneedling.");
+}
+
+void rf_over_metal(const facts& f, finding& out) {
+  if (!f.is_rf()) return;
+  area_set excluded;
+  std::string names;
+  for (const auto& d : f.record().devices) {
+    if (d.code != device_code::metal_implant && d.code != device_code::gold_threads &&
+        d.code != device_code::dermal_filler_permanent)
+      continue;
+    if (!f.overlaps(d.sites)) continue;
+    excluded.insert(f.overlap(d.sites));
+    const std::string n = words(to_string(d.code)) + (d.sites.empty() ? " (site not recorded)" : "");
+    if (names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;
+  }
+  if (excluded.empty()) return;
+  const effect e = exclusion_effect(f, excluded);
+  out.fire(e, "RF planned over " + names + " in the " + area_list(excluded) + ".",
+           e == effect::do_not_treat
+               ? "Do not use RF over these areas; non-RF microneedling may be considered."
+               : "Leave out the " + area_list(excluded) + " from RF treatment.",
+           excluded);
+}
+
+void rf_over_recent_filler(const facts& f, finding& out) {
+  if (!f.is_rf()) return;
+  const prior_procedure* p = f.latest_in_area(procedure_code::dermal_filler);
+  if (!p) return;
+  defer_after(f, out, p->date, f.rules_policy().rf_filler_wait_days,
+              "Dermal filler on " + day(p->date) + " in the area planned for RF (RF degrades "
+              "hyaluronic-acid filler)",
+              f.overlap(p->areas));
+}
+
+void rf_home_use(const facts& f, finding& out) {
+  if (!f.is_rf() || !f.is_home()) return;
+  out.fire(effect::modify_plan, "RF microneedling planned at home.",
+           "RF microneedling is for clinics only; treat in clinic.");
+}
+
+void within_orbital_rim(const facts& f, finding& out) {
+  if (!f.planned().contains(area::eyelids)) return;
+  const area_set excluded{area::eyelids};
+  const effect e = exclusion_effect(f, excluded);
+  out.fire(e, "The eyelids (inside the orbital rim) are planned.",
+           e == effect::do_not_treat ? "Do not needle inside the orbital rim."
+                                     : "Leave out the eyelids; stay outside the orbital rim.",
+           excluded);
+}
+
+void device_not_single_use(const facts& f, finding& out) {
+  if (f.plan().single_use_needles != known::no) return;
+  out.fire(effect::modify_plan,
+           "The needles are reused or shared: bloodborne infections have been transmitted "
+           "between clients of reused devices.",
+           "Use a sterile single-use cartridge or tips.");
+}
+
+void depth_exceeds_area_limit(const facts& f, finding& out) {
+  const double depth = f.plan().needle_depth.value();
+  area_set over;
+  std::string detail;
+  for (area a : f.planned().to_vector()) {
+    const double limit = depth_limit_mm[static_cast<std::size_t>(a)];
+    if (depth > limit) {
+      over.insert(a);
+      detail += (detail.empty() ? "" : ", ") + std::string(to_string(a)) + " " + num(limit) + " mm";
+    }
+  }
+  if (over.empty()) return;
+  out.fire(effect::modify_plan,
+           "Needle depth " + num(depth) + " mm is above the limit for " + detail + ".",
+           "Use a depth within each area's limit.", over);
+}
+
+void home_device_too_deep(const facts& f, finding& out) {
+  const double max = f.rules_policy().home_max_depth_mm;
+  if (!f.is_home() || f.plan().needle_depth.value() <= max) return;
+  out.fire(effect::modify_plan,
+           "Home device at " + num(f.plan().needle_depth.value()) + " mm, deeper than " +
+               num(max) + " mm.",
+           "Use " + num(max) + " mm or less at home, or treat in clinic.");
+}
+
+void home_use_high_risk(const facts& f, finding& out) {
+  if (!f.is_home()) return;
+  std::string why;
+  auto add = [&](bool yes, const char* what) {
+    if (yes) why += (why.empty() ? "" : ", ") + std::string(what);
+  };
+  add(f.on_anticoagulant() || f.current(medication_class::antiplatelet) != nullptr,
+      "anticoagulant or antiplatelet");
+  add(f.active(condition_code::diabetes_mellitus) != nullptr, "diabetes");
+  add(f.immunosuppressed(), "immunosuppression");
+  add(f.keloid_history(), "keloid or hypertrophic scarring history");
+  add(f.hsv_history(), "cold-sore history");
+  if (why.empty()) return;
+  out.fire(effect::modify_plan, "Home use planned with " + why + ".",
+           "Treat in clinic only, with clinic asepsis and follow-up.");
+}
+
+void pregnancy(const facts& f, finding& out) {
+  if (f.pregnant() == known::yes) {
+    out.fire(effect::defer, "Pregnant: no safety data for microneedling in pregnancy.",
+             "Defer until after the pregnancy; re-screen then.");
+    return;
+  }
+  if (f.breastfeeding() == known::yes) {
+    const effect e = f.rules_policy().breastfeeding_effect;
+    out.fire(e, "Breastfeeding: no safety data for microneedling while nursing.",
+             e == effect::defer ? "Defer until breastfeeding has ended; re-screen then."
+                                : "Proceed with care; avoid anaesthetic and products not known "
+                                  "to be safe while nursing.");
+  }
+}
+
+void minor(const facts& f, finding& out) {
+  const auto age = f.age();
+  const int min_age = f.rules_policy().minimum_age;
+  if (!age || *age >= min_age) return;
+  const std::string reason = "Patient is " + std::to_string(*age) + ", under " +
+                             std::to_string(min_age) + ".";
+  if (f.is_rf() || f.is_home()) {
+    out.fire(effect::modify_plan,
+             reason + (f.is_rf() ? " RF microneedling is not for minors." : "") +
+                 (f.is_home() ? " Home devices are not for minors." : ""),
+             "Clinic non-RF microneedling only, with a guardian's consent.");
+    return;
+  }
+  out.fire(effect::proceed_with_caution, reason, "Obtain a parent's or guardian's consent.");
+}
+
+void prp_bleeding(const facts& f, finding& out) {
+  if (!has_adjunct(f, adjunct::prp)) return;
+  const policy& p = f.rules_policy();
+  const lab_result* plt = f.latest_lab(lab_code::platelets, p.platelets_max_age_days);
+  std::string why;
+  if ((plt && plt->value < p.platelets_min) || f.active(condition_code::thrombocytopenia))
+    why = "low platelets";
+  else if (f.present(condition_code::bleeding_disorder))
+    why = "a bleeding disorder";
+  else if (f.on_anticoagulant())
+    why = "anticoagulant therapy";
+  if (why.empty()) return;
+  out.fire(effect::proceed_with_caution, "PRP planned with " + why + ".",
+           "PRP quality and bleeding risk are affected; discuss with the haematologist or "
+           "prescriber, or leave out PRP.");
+}
+
+}  // namespace mnscreen::detail::checks

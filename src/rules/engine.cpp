@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine.hpp"
+
+#include <charconv>
+
+namespace mnscreen::detail {
+
+flag finding::to_flag(const rule_info& info) && {
+  flag f;
+  f.rule_id = std::string(info.id);
+  f.effect = effect_;
+  f.complications.assign(info.complications.begin(), info.complications.end());
+  f.areas = areas_.to_vector();
+  f.reason = std::move(reason_);
+  f.action = std::move(action_);
+  f.earliest_safe_date = safe_date_;
+  f.evidence.reserve(info.evidence.size());
+  for (const auto& e : info.evidence) f.evidence.push_back({std::string(e.source), e.level});
+  return f;
+}
+
+std::string area_list(area_set s) {
+  const auto v = s.to_vector();
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out += (i + 1 == v.size()) ? " and " : ", ";
+    out += to_string(v[i]);
+  }
+  return out;
+}
+
+std::string num(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : std::string("?");
+}
+
+std::string words(std::string_view code) {
+  std::string s(code);
+  for (char& c : s)
+    if (c == '_') c = ' ';
+  return s;
+}
+
+effect exclusion_effect(const facts& f, area_set excluded) noexcept {
+  return excluded.covers(f.planned()) ? effect::do_not_treat : effect::modify_plan;
+}
+
+bool defer_after(const facts& f, finding& out, date event, int wait_days, std::string what,
+                 area_set areas) {
+  const long since = days_between(event, f.today());
+  if (since >= wait_days) return false;
+  const date safe = add_days(event, wait_days);
+  out.fire(effect::defer,
+           std::move(what) + ": " + (since >= 0 ? std::to_string(since) + " day(s) ago" : "after the plan date") + ", less than the " +
+               std::to_string(wait_days) + "-day wait.",
+           "Defer until " + day(safe) + ".", areas, safe);
+  return true;
+}
+
+}  // namespace mnscreen::detail

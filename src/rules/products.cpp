@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rules of clinical-spec.md, "Medicines and products at the site" and "Allergies".
+#include <algorithm>
+
+#include "engine.hpp"
+
+namespace mnscreen::detail::checks {
+namespace {
+
+std::string drug(const medication& m) { return words(to_string(m.code)); }
+
+std::string substance(const allergy& a) { return words(to_string(a.substance)); }
+
+}  // namespace
+
+void topical_retinoid_recent(const facts& f, finding& out) {
+  const policy& p = f.rules_policy();
+  const int hold = p.topical_retinoid_hold_days_before;
+  if (const medication* m = f.current_on_area(medication_class::topical_retinoid)) {
+    const date safe = add_days(f.today(), hold);
+    out.fire(effect::defer,
+             "Still using the topical retinoid " + drug(*m) + " on the treated skin.",
+             "Stop it now and defer until " + day(safe) + " (" + std::to_string(hold) +
+                 " days without it).",
+             {}, safe);
+    return;
+  }
+  // The most recently stopped retinoid on the area decides the date.
+  const medication* latest = nullptr;
+  for (const auto& m : f.record().medications) {
+    if (!classes_of(m.code).contains(medication_class::topical_retinoid) || f.is_current(m) ||
+        !m.stop || !f.applies_to_plan(m))
+      continue;
+    if (!latest || std::chrono::sys_days{*m.stop} > std::chrono::sys_days{*latest->stop})
+      latest = &m;
+  }
+  if (!latest) return;
+  defer_after(f, out, *latest->stop, hold,
+              "Topical retinoid " + drug(*latest) + " stopped on " + day(*latest->stop));
+}
+
+void topical_exfoliant_recent(const facts& f, finding& out) {
+  const medication* m = f.current_on_area(medication_class::topical_exfoliant);
+  if (!m) return;
+  out.fire(effect::proceed_with_caution,
+           "Using the exfoliant " + drug(*m) + " on the treated skin.",
+           "Pause it " + std::to_string(f.rules_policy().exfoliation_wait_days) +
+               " days before and until the skin has settled after.");
+}
+
+void acne_medication_current(const facts& f, finding& out) {
+  const medication* m = f.current(medication_class::acne_antibiotic);
+  if (!m) m = f.current(medication_class::acne_hormonal);
+  if (!m) return;
+  out.fire(effect::proceed_with_caution, "Currently taking the acne medication " + drug(*m) + ".",
+           "Agree with the prescriber whether to pause acne medication and skin antibiotics "
+           "before the session.");
+}
+
+void photosensitiser_current(const facts& f, finding& out) {
+  const medication* m = f.current(medication_class::photosensitiser);
+  if (!m) return;
+  out.fire(effect::proceed_with_caution,
+           "Taking " + drug(*m) + ", which makes skin more sensitive to light.",
+           "Strict sun avoidance and SPF 30+ before and after.");
+}
+
+void non_sterile_topical(const facts& f, finding& out) {
+  const auto& adj = f.plan().adjuncts;
+  if (std::find(adj.begin(), adj.end(), adjunct::non_sterile_serum) == adj.end()) return;
+  out.fire(effect::modify_plan,
+           "A non-sterile product is planned during needling: granulomas and infection have "
+           "been reported.",
+           "Use only sterile products labelled for use during needling.");
+}
+
+void anesthetic_allergy(const facts& f, finding& out) {
+  const anesthetic planned = f.plan().anesthetic;
+  if (planned == anesthetic::none) return;
+  const allergy_class_set plan_classes = classes_of(planned);
+  const allergy* severe = nullptr;
+  const allergy* match = nullptr;
+  const allergy* ester_only = nullptr;
+  for (const auto& a : f.record().allergies) {
+    if (!is_local_anesthetic(a.substance)) continue;
+    if (a.severity == allergy_severity::severe || a.severity == allergy_severity::anaphylaxis)
+      severe = severe ? severe : &a;
+    const allergy_class_set cls = classes_of(a.substance);
+    // The spec: an allergy to the planned anaesthetic or to any substance of its class.
+    const bool same = cls.overlaps(plan_classes);
+    if (same) match = match ? match : &a;
+    else if (cls.contains(allergy_class::ester_anesthetic)) ester_only = ester_only ? ester_only : &a;
+  }
+  const std::string plan_word = words(to_string(planned));
+  if (severe) {
+    out.fire(effect::modify_plan,
+             std::string("Severe reaction") +
+                 (severe->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)" : "") +
+                 " to the local anaesthetic " + substance(*severe) + "; plan uses " + plan_word +
+                 ".",
+             "No topical anaesthetic; refer to an allergist. Never switch to another class "
+             "without allergist testing.");
+    return;
+  }
+  if (match) {
+    out.fire(effect::modify_plan,
+             "Allergy to " + substance(*match) + ", and the planned anaesthetic " + plan_word +
+                 " contains it or its class.",
+             "Choose an anaesthetic of another class only after allergist advice, or none.");
+    return;
+  }
+  if (ester_only) {
+    out.fire(effect::proceed_with_caution,
+             "Allergy to the ester anaesthetic " + substance(*ester_only) + "; the plan uses " +
+                 plan_word + " (amide). Classes are taught not to cross-react, but patch-test "
+                 "data show many patients react to both.",
+             "Consider patch testing or no anaesthetic; watch for a reaction.");
+  }
+}
+
+void metal_allergy_needles(const facts& f, finding& out) {
+  const needle_material mat = f.plan().needle_material;
+  if (const allergy* a = f.allergy_to(allergy_class::metal_in_steel);
+      a && (mat == needle_material::stainless_steel || mat == needle_material::unknown)) {
+    out.fire(effect::modify_plan,
+             "Allergy to " + substance(*a) + "; the needles are " +
+                 (mat == needle_material::unknown ? std::string("of unstated material")
+                                                  : std::string("stainless steel")) +
+                 ".",
+             "Use gold-plated, titanium or nickel-free needles.");
+    return;
+  }
+  if (const allergy* a = f.allergy_to(allergy_class::gold);
+      a && mat == needle_material::gold_plated) {
+    out.fire(effect::modify_plan, "Allergy to gold; the needles are gold-plated.",
+             "Use titanium or nickel-free needles.");
+  }
+}
+
+void antiseptic_allergy(const facts& f, finding& out) {
+  const allergy* a = f.allergy_to(allergy_class::antiseptic);
+  if (!a) return;
+  out.fire(effect::info, "Allergy to the antiseptic " + substance(*a) + ".",
+           "Prepare the skin with another antiseptic.");
+}
+
+void product_allergy(const facts& f, finding& out) {
+  std::string names;
+  for (const auto& a : f.record().allergies) {
+    if (!classes_of(a.substance).overlaps({allergy_class::hyaluronic_acid, allergy_class::fragrance,
+                                            allergy_class::propylene_glycol,
+                                            allergy_class::lanolin}))
+      continue;
+    const std::string n = substance(a);
+    if (names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;
+  }
+  if (names.empty()) return;
+  out.fire(effect::info, "Allergy to " + names + ".",
+           "Choose the serum, soothing mask and moisturiser without " + names + ".");
+}
+
+}  // namespace mnscreen::detail::checks

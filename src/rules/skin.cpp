@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rules of clinical-spec.md, "Skin at the site".
+#include "engine.hpp"
+
+namespace mnscreen::detail::checks {
+namespace {
+
+std::string where(const facts& f, const condition& c) {
+  return c.sites.empty() ? std::string("(site not recorded, so it may be in the treated area)")
+                         : "on the " + area_list(f.overlap(c.sites));
+}
+
+}  // namespace
+
+void active_infection_in_area(const facts& f, finding& out) {
+  const condition* c = f.active_in_area(condition_code::skin_infection);
+  if (!c) return;
+  out.fire(effect::defer, "Active skin infection " + where(f, *c) + ".",
+           "Treat the infection first; re-screen when it has healed.", f.overlap(c->sites));
+}
+
+void open_wound_in_area(const facts& f, finding& out) {
+  const condition* c = f.active_in_area(condition_code::open_wound);
+  const char* what = "Open wound";
+  if (!c) {
+    c = f.active_in_area(condition_code::sunburn);
+    what = "Sunburn";
+  }
+  if (!c) return;
+  out.fire(effect::defer, std::string(what) + " " + where(f, *c) + ".",
+           "Wait until the skin has fully healed; re-screen then.", f.overlap(c->sites));
+}
+
+void active_hsv_lesion(const facts& f, finding& out) {
+  for (auto code : {condition_code::hsv_labialis, condition_code::herpes_zoster}) {
+    const condition* c = f.active(code);
+    if (!c) continue;
+    // Cold sores reactivate across the face: any face area counts, not only the lesion's site.
+    const bool concerns = f.overlaps(c->sites) ||
+                          (code == condition_code::hsv_labialis && f.face_planned());
+    if (!concerns) continue;
+    const char* name = code == condition_code::hsv_labialis ? "cold sore (herpes labialis)"
+                                                             : "shingles (herpes zoster)";
+    out.fire(effect::defer, std::string("Active ") + name + " " + where(f, *c) + ".",
+             "Defer until the lesions have fully healed; start antiviral prophylaxis before the "
+             "rescheduled session.",
+             f.overlap(c->sites));
+    return;
+  }
+}
+
+void hsv_history_prophylaxis(const facts& f, finding& out) {
+  if (!f.hsv_history()) return;
+  const policy& p = f.rules_policy();
+  area_set scope;
+  switch (p.hsv_prophylaxis_scope) {
+    case hsv_scope::perioral: scope = {area::perioral}; break;
+    case hsv_scope::face: scope = face_areas() | area_set{area::eyelids}; break;
+    case hsv_scope::any: scope = all_areas(); break;
+  }
+  const area_set in_scope = f.planned() & scope;
+  if (in_scope.empty()) return;
+  const std::string days = "from " + std::to_string(p.hsv_prophylaxis_days_before) +
+                           " day(s) before to " + std::to_string(p.hsv_prophylaxis_days_after) +
+                           " day(s) after the session";
+  if (const medication* m = f.current(medication_class::antiviral_prophylaxis)) {
+    out.fire(effect::info,
+             "History of cold sores; already taking " + words(to_string(m->code)) + ".",
+             "Continue the antiviral " + days + ".", in_scope);
+    return;
+  }
+  const std::string reason =
+      "History of cold sores (herpes labialis) and treatment planned on the " +
+      area_list(in_scope) + ": needling can reactivate HSV.";
+  if (!p.require_hsv_prophylaxis) {
+    out.fire(effect::info, reason, "Consider antiviral prophylaxis " + days + ".", in_scope);
+    return;
+  }
+  out.fire(effect::proceed_with_caution, reason,
+           "Prescribe antiviral prophylaxis (e.g. valaciclovir) " + days + ".", in_scope);
+}
+
+void skin_cancer_in_area(const facts& f, finding& out) {
+  area_set excluded;
+  for (const auto& c : f.record().conditions)
+    if (c.code == condition_code::skin_cancer && c.status == condition_status::active)
+      excluded.insert(f.overlap(c.sites));
+  if (excluded.empty()) return;
+  const effect e = exclusion_effect(f, excluded);
+  out.fire(e,
+           "Skin cancer or a suspicious/changing lesion on the " + area_list(excluded) + ".",
+           e == effect::do_not_treat
+               ? "Do not needle; refer for assessment of the lesion."
+               : "Leave out the " + area_list(excluded) + "; refer the lesion for assessment.",
+           excluded);
+}
+
+void lesions_in_area(const facts& f, finding& out) {
+  area_set affected;
+  std::string found;
+  auto add = [&](condition_code code, const char* name, bool active_only) {
+    for (const auto& c : f.record().conditions) {
+      if (c.code != code || c.status == condition_status::resolved) continue;
+      if (active_only && c.status != condition_status::active) continue;
+      if (!f.overlaps(c.sites)) continue;
+      affected.insert(f.overlap(c.sites));
+      if (found.find(name) == std::string::npos) found += (found.empty() ? "" : ", ") + std::string(name);
+    }
+  };
+  add(condition_code::warts, "warts (needling spreads them)", true);
+  add(condition_code::raised_nevus, "raised moles", false);
+  add(condition_code::actinic_keratosis, "actinic keratoses", false);
+  add(condition_code::tattoo, "tattoo or permanent make-up", false);
+  if (affected.empty()) return;
+  out.fire(effect::modify_plan, "In the treated area (" + area_list(affected) + "): " + found + ".",
+           "Avoid needling over these spots; treat warts first.", affected);
+}
+
+void inflammatory_acne_in_area(const facts& f, finding& out) {
+  const condition* c = f.active_in_area(condition_code::acne_vulgaris);
+  if (!c) return;
+  if (c->severity == condition_severity::mild) {
+    out.fire(effect::proceed_with_caution,
+             "Mild (comedonal) acne " + where(f, *c) + ".",
+             "Avoid needling over active spots; clinic-grade antisepsis.", f.overlap(c->sites));
+    return;
+  }
+  const std::string sev = c->severity ? std::string(to_string(*c->severity))
+                                      : std::string("unrecorded-severity (treated as inflammatory)");
+  out.fire(effect::defer, "Active " + sev + " acne " + where(f, *c) + ".",
+           "Defer until the acne is controlled; re-screen then.", f.overlap(c->sites));
+}
+
+void koebner_condition_active(const facts& f, finding& out) {
+  bool in_area = false;
+  std::string names;
+  area_set areas;
+  for (auto code : {condition_code::psoriasis, condition_code::vitiligo,
+                    condition_code::lichen_planus}) {
+    const condition* c = f.active(code);
+    if (!c) continue;
+    names += (names.empty() ? "" : ", ") + words(to_string(code));
+    if (f.overlaps(c->sites)) {
+      in_area = true;
+      areas.insert(f.overlap(c->sites));
+    }
+  }
+  if (names.empty()) return;
+  if (in_area) {
+    out.fire(effect::defer,
+             "Active " + names + " in the treated area (" + area_list(areas) +
+                 "): needle trauma can trigger new lesions (Koebner phenomenon).",
+             "Defer until the disease is quiet; re-screen then.", areas);
+  } else {
+    out.fire(effect::proceed_with_caution,
+             "Active " + names + " elsewhere: needle trauma can trigger new lesions "
+             "(Koebner phenomenon).",
+             "Test spot first; warn the patient about new lesions at needle sites.");
+  }
+}
+
+void inflammatory_dermatosis_in_area(const facts& f, finding& out) {
+  std::string names;
+  area_set areas;
+  for (auto code : {condition_code::eczema, condition_code::rosacea}) {
+    const condition* c = f.active_in_area(code);
+    if (!c) continue;
+    names += (names.empty() ? "" : " and ") + words(to_string(code));
+    areas.insert(f.overlap(c->sites));
+  }
+  if (names.empty()) return;
+  out.fire(effect::defer, "Active " + names + " in the treated area (" + area_list(areas) + ").",
+           "Defer until the flare has settled; re-screen then.", areas);
+}
+
+void pigmentation_risk(const facts& f, finding& out) {
+  const condition* melasma = f.active_in_area(condition_code::melasma);
+  const auto fitz = f.fitzpatrick();
+  const bool dark_rf = f.is_rf() && fitz && *fitz >= 4;
+  if (!melasma && !dark_rf) return;
+  std::string reason;
+  if (melasma) reason = "Active melasma " + where(f, *melasma) + ".";
+  if (dark_rf)
+    reason += (reason.empty() ? "" : " ") + std::string("Fitzpatrick type ") +
+              std::to_string(*fitz) + " with RF microneedling.";
+  out.fire(effect::proceed_with_caution, reason + " Risk of post-inflammatory pigment change.",
+           "Test spot first, conservative settings, strict sun protection before and after.",
+           melasma ? f.overlap(melasma->sites) : area_set{});
+}
+
+}  // namespace mnscreen::detail::checks

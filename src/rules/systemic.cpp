@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rules of clinical-spec.md, "Scarring tendency", "Bleeding" and "Healing and immunity".
+#include "engine.hpp"
+
+namespace mnscreen::detail::checks {
+namespace {
+
+std::string drug(const medication& m) { return words(to_string(m.code)); }
+
+// Keloid sites named in the reason as high-risk (clinical-spec keloid_history).
+constexpr area_set high_risk_keloid_sites{area::chest, area::back, area::neck, area::jawline};
+
+}  // namespace
+
+void keloid_history(const facts& f, finding& out) {
+  if (!f.keloid_history()) return;
+  const policy& p = f.rules_policy();
+  const bool deep = f.is_rf() || f.plan().needle_depth.value() > 1.0;
+  effect e = p.keloid_history_effect.value_or(deep ? effect::modify_plan
+                                                   : effect::proceed_with_caution);
+  area_set keloid_sites, excluded;
+  std::string kinds;
+  for (const auto& c : f.record().conditions) {
+    if (c.code != condition_code::keloid && c.code != condition_code::hypertrophic_scarring)
+      continue;
+    const std::string k = c.code == condition_code::keloid ? "keloid" : "hypertrophic scarring";
+    if (kinds.find(k) == std::string::npos) kinds += (kinds.empty() ? "" : " and ") + k;
+    keloid_sites.insert(make_area_set(c.sites));
+    if (c.code == condition_code::keloid && !c.sites.empty()) excluded.insert(f.overlap(c.sites));
+  }
+  std::string reason = "History of " + kinds;
+  if (!keloid_sites.empty()) reason += " on the " + area_list(keloid_sites);
+  reason += ".";
+  const area_set risky = keloid_sites & high_risk_keloid_sites;
+  if (!risky.empty()) reason += " High-risk keloid sites: " + area_list(risky) + ".";
+  std::string action;
+  if (!excluded.empty()) {
+    const effect ex = exclusion_effect(f, excluded);
+    if (ex > e) e = ex;
+    reason += " A keloid lies in the planned " + area_list(excluded) + ".";
+    action = ex == effect::do_not_treat ? "Do not needle over the keloid-bearing area."
+                                        : "Leave out the " + area_list(excluded) + ". ";
+  }
+  if (e == effect::modify_plan && excluded.empty())
+    action = "Use a shallower plan (1 mm or less) without RF, with a test spot first.";
+  else if (e != effect::do_not_treat)
+    action += "Test spot first, conservative depth, review at 4-6 weeks for raised scarring.";
+  out.fire(e, reason, action, excluded);
+}
+
+void bleeding_disorder(const facts& f, finding& out) {
+  const condition* c = f.present(condition_code::bleeding_disorder);
+  if (!c) return;
+  out.fire(effect::do_not_treat, "Bleeding disorder recorded (" +
+                                     std::string(to_string(c->status)) + ").",
+           "Do not needle; haemostatic dysfunction is a labelled contraindication.");
+}
+
+void low_platelets(const facts& f, finding& out) {
+  const policy& p = f.rules_policy();
+  const lab_result* plt = f.latest_lab(lab_code::platelets, p.platelets_max_age_days);
+  const condition* thr = f.active(condition_code::thrombocytopenia);
+  const bool low = plt && plt->value < p.platelets_min;
+  if (!low && !thr) return;
+  std::string reason = low ? "Platelet count " + num(plt->value) + " x10^9/L on " +
+                                 day(plt->date) + " is below " + num(p.platelets_min) + "."
+                           : std::string("Active thrombocytopenia.");
+  if (low && thr) reason += " Active thrombocytopenia.";
+  out.fire(effect::defer, reason,
+           "Defer until the platelet count is at or above " + num(p.platelets_min) +
+               " x10^9/L; re-screen with a new result.");
+}
+
+void anticoagulant_therapy(const facts& f, finding& out) {
+  const medication* m = nullptr;
+  for (auto c : {medication_class::anticoagulant_vka, medication_class::anticoagulant_doac,
+                 medication_class::anticoagulant_heparin})
+    if (!m) m = f.current(c);
+  if (!m) return;
+  const effect e = f.rules_policy().anticoagulant_effect;
+  out.fire(e, "Currently taking the anticoagulant " + drug(*m) + ".",
+           e == effect::do_not_treat
+               ? "Do not needle under this clinic's policy. Never stop a prescribed "
+                 "anticoagulant: the prescriber decides."
+               : "Expect more bleeding and bruising; firm pressure, shallower passes. Never "
+                 "advise stopping a prescribed anticoagulant: the prescriber decides.");
+}
+
+void inr_above_limit(const facts& f, finding& out) {
+  const medication* vka = f.current(medication_class::anticoagulant_vka);
+  if (!vka) return;
+  const policy& p = f.rules_policy();
+  const lab_result* inr = f.latest_lab(lab_code::inr, p.inr_max_age_days);
+  if (!inr || inr->value <= p.inr_max) return;
+  out.fire(effect::defer,
+           "INR " + num(inr->value) + " on " + day(inr->date) + " is above " + num(p.inr_max) +
+               " while taking " + drug(*vka) + ".",
+           "Defer until an INR at or below " + num(p.inr_max) +
+               " (the prescriber adjusts the dose); re-screen with the new result.");
+}
+
+void antiplatelet_therapy(const facts& f, finding& out) {
+  const medication* m = f.current(medication_class::antiplatelet);
+  if (!m) return;
+  out.fire(effect::proceed_with_caution, "Currently taking the antiplatelet " + drug(*m) + ".",
+           "Expect more bruising; do not stop a prescribed antiplatelet.");
+}
+
+void aspirin_or_nsaid(const facts& f, finding& out) {
+  const medication* m = f.current(medication_class::aspirin);
+  if (!m) m = f.current(medication_class::nsaid);
+  if (!m) return;
+  const bool is_aspirin = classes_of(m->code).contains(medication_class::aspirin);
+  out.fire(effect::proceed_with_caution, "Currently taking " + drug(*m) + ".",
+           is_aspirin ? "Over-the-counter aspirin: pause " +
+                            std::to_string(f.rules_policy().pause_nsaid_days) +
+                            " days before if not prescribed. Prescribed (cardiac) aspirin is "
+                            "not stopped."
+                      : "Pause over-the-counter anti-inflammatory painkillers " +
+                            std::to_string(f.rules_policy().pause_nsaid_days) +
+                            " days before unless prescribed; paracetamol is fine.");
+}
+
+void bleeding_supplements(const facts& f, finding& out) {
+  const medication* m = f.current(medication_class::bleeding_supplement);
+  if (!m) return;
+  out.fire(effect::proceed_with_caution,
+           "Taking " + drug(*m) + ", a supplement that can increase bleeding.",
+           "Pause it " + std::to_string(f.rules_policy().pause_supplement_days) +
+               " days before the session.");
+}
+
+void isotretinoin_recent(const facts& f, finding& out) {
+  const policy& p = f.rules_policy();
+  if (const medication* m = f.current(medication_class::oral_retinoid)) {
+    const effect e = p.isotretinoin_current_effect;
+    out.fire(e, "Currently taking oral " + drug(*m) + ".",
+             e == effect::defer
+                 ? "Defer until " + std::to_string(p.isotretinoin_washout_days) +
+                       " days after the last dose; re-screen with the stop date."
+                 : "Proceed only with the prescriber's agreement; conservative depth.");
+    return;
+  }
+  const medication* m = f.last_stopped(medication_class::oral_retinoid);
+  if (!m) return;
+  const date safe = add_days(*m->stop, p.isotretinoin_washout_days);
+  if (days_between(*m->stop, f.today()) >= p.isotretinoin_washout_days) return;
+  out.fire(effect::defer,
+           "Oral " + drug(*m) + " stopped on " + day(*m->stop) + ", inside the " +
+               std::to_string(p.isotretinoin_washout_days) + "-day wash-out.",
+           "Defer until " + day(safe) + ", or record a prescriber's approval under a permissive "
+           "policy.",
+           {}, safe);
+}
+
+void immunosuppressed(const facts& f, finding& out) {
+  if (!f.immunosuppressed()) return;
+  std::string reason;
+  const bool chemo = f.current(medication_class::chemotherapy) ||
+                     f.active(condition_code::cancer_active);
+  if (chemo) reason = "Active cancer or chemotherapy.";
+  else if (const medication* m = f.current(medication_class::immunosuppressant))
+    reason = "Taking the immunosuppressant " + drug(*m) + ".";
+  else if (f.active(condition_code::immunosuppression))
+    reason = "Immunosuppression recorded.";
+  else if (const lab_result* cd4 = f.latest_lab(lab_code::cd4))
+    reason = "CD4 count " + num(cd4->value) + " cells/uL on " + day(cd4->date) + " is below 200.";
+  if (chemo) {
+    out.fire(effect::defer, reason + " Healing and infection defences are impaired.",
+             "Defer until treatment has finished and the oncologist agrees; re-screen then.");
+  } else {
+    out.fire(effect::proceed_with_caution, reason + " Higher risk of infection.",
+             "Strict asepsis; consider a shallower plan and review healing closely.");
+  }
+}
+
+void systemic_steroids(const facts& f, finding& out) {
+  const medication* m = f.current(medication_class::systemic_corticosteroid);
+  if (!m) return;
+  out.fire(effect::proceed_with_caution,
+           "Taking the systemic corticosteroid " + drug(*m) + ": slower healing, more infection.",
+           "Conservative depth; do not stop a prescribed steroid.");
+}
+
+void diabetes_control(const facts& f, finding& out) {
+  if (!f.active(condition_code::diabetes_mellitus)) return;
+  const policy& p = f.rules_policy();
+  const lab_result* a1c = f.latest_lab(lab_code::hba1c, p.hba1c_max_age_days);
+  if (!a1c) {
+    out.fire(effect::proceed_with_caution,
+             "Diabetes with no HbA1c in the last " + std::to_string(p.hba1c_max_age_days) +
+                 " days: control is unknown.",
+             "Ask for a recent HbA1c before treating.");
+    return;
+  }
+  const std::string fact = "Diabetes with HbA1c " + num(a1c->value) + " % on " + day(a1c->date);
+  if (a1c->value > p.hba1c_max_percent) {
+    out.fire(effect::defer, fact + ", above " + num(p.hba1c_max_percent) + " %.",
+             "Defer until diabetes is controlled (HbA1c at or below " +
+                 num(p.hba1c_max_percent) + " %); re-screen with a new result.");
+  } else {
+    out.fire(effect::proceed_with_caution, fact + " (controlled).",
+             "Strict asepsis; review healing.");
+  }
+}
+
+void connective_tissue_disease(const facts& f, finding& out) {
+  if (!f.active(condition_code::autoimmune_connective_tissue)) return;
+  const effect e = f.rules_policy().connective_tissue_effect;
+  out.fire(e, "Active autoimmune connective-tissue disease (scleroderma, lupus or "
+              "dermatomyositis): abnormal healing and scarring.",
+           e == effect::do_not_treat ? "Do not needle under this clinic's policy."
+                                     : "Only with the specialist's agreement; test spot first.");
+}
+
+void radiation_to_area(const facts& f, finding& out) {
+  const policy& p = f.rules_policy();
+  for (const auto& c : f.record().conditions) {
+    if (c.code != condition_code::radiation_therapy || c.status == condition_status::resolved ||
+        !f.overlaps(c.sites))
+      continue;
+    const area_set areas = f.overlap(c.sites);
+    if (!c.onset) {
+      // No date: the wait cannot be shown to have passed.
+      out.fire(effect::defer,
+               "Radiotherapy to the " + area_list(areas) + " on an unrecorded date.",
+               "Record when radiotherapy ended; defer until " +
+                   std::to_string(p.radiation_wait_days) + " days after it.",
+               areas);
+      return;
+    }
+    if (defer_after(f, out, *c.onset, p.radiation_wait_days,
+                    "Radiotherapy to the " + area_list(areas), areas))
+      return;
+  }
+}
+
+void smoker_healing(const facts& f, finding& out) {
+  if (f.record().patient.smoker != known::yes) return;
+  out.fire(effect::info, "Smoker: slower healing and higher infection and scarring risk.",
+           "Advise not smoking for at least 48 hours before and after.");
+}
+
+}  // namespace mnscreen::detail::checks

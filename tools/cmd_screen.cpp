@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// `mnscreen screen`: one intake and one plan (and optionally a clinic policy) -> one report.
+#include <algorithm>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "cli_io.hpp"
+#include "commands.hpp"
+#include "mnscreen/json.hpp"
+#include "mnscreen/report.hpp"
+#include "mnscreen/screener.hpp"
+
+namespace mnscreen::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr command_usage screen_usage{
+    "mnscreen screen --intake FILE --plan FILE [--policy FILE] [--format json|text]",
+    "Screens one patient (intake, mnscreen.intake/1) for one procedure (plan, mnscreen.plan/1)\n"
+    "and prints the report: a mnscreen.report/1 JSON document (default) or a summary for\n"
+    "clinic staff (--format text). FILE may be '-' for standard input (at most one input).\n"
+    "\n"
+    "Warnings about the inputs (unknown keys, ...) are added to the report's warnings, each\n"
+    "message starting with the name of the file it concerns; the path is the JSON path inside\n"
+    "that file. Any error in any input is printed on stderr as 'file: $.path: message' (all of\n"
+    "them, for every file) and nothing is screened.\n"
+    "\n"
+    "Exit status: 0 screened (whatever the decision), 2 bad input or usage, 1 internal error."};
+
+po::options_description screen_options() {
+  po::options_description options("Options", 100);
+  options.add_options()("help,h", "show this help")(
+      "intake", po::value<std::string>()->value_name("FILE"), "the patient's intake")(
+      "plan", po::value<std::string>()->value_name("FILE"), "the planned procedure")(
+      "format", po::value<std::string>()->value_name("json|text")->default_value("json"),
+      "output format");
+  add_screener_options(options);
+  return options;
+}
+
+}  // namespace
+
+int run_screen(std::span<const std::string> args, const streams& io) {
+  const auto options = screen_options();
+  const auto parsed = parse_options(args, options, screen_usage, io);
+  if (!parsed) return exit_bad_input;
+  const po::variables_map& vm = *parsed;
+  if (vm.count("help") != 0) {
+    print_usage(io.out, screen_usage, options);
+    return exit_ok;
+  }
+  if (vm.count("intake") == 0 || vm.count("plan") == 0)
+    return usage_error("screen needs --intake FILE and --plan FILE", screen_usage, options, io);
+  const auto format = vm["format"].as<std::string>();
+  if (format != "json" && format != "text")
+    return usage_error("--format must be 'json' or 'text', not '" + format + "'", screen_usage,
+                       options, io);
+
+  const auto intake_path = vm["intake"].as<std::string>();
+  const auto plan_path = vm["plan"].as<std::string>();
+  auto paths = screener_input_paths(vm);
+  paths.push_back(intake_path);
+  paths.push_back(plan_path);
+  if (std::count(paths.begin(), paths.end(), "-") > 1)
+    return usage_error("only one input can be read from standard input ('-')", screen_usage,
+                       options, io);
+
+  // Every input is read before anything is reported, so that one run lists every problem.
+  input_diagnostics diags;
+  const auto in = load_intake(intake_path, io.in, diags);
+  const auto plan = load_plan(plan_path, io.in, diags);
+  const auto screen = load_screener(vm, io.in, diags);
+  if (diags.has_errors() || !in || !plan || !screen) {
+    diags.print_errors(io.err);
+    return exit_bad_input;
+  }
+
+  report rep = screen->screen(*in, *plan);
+  if (rep.decision == decision::cannot_screen) {
+    // The inputs passed validation above, so this means the library found a problem the
+    // readers did not; its diagnostics cannot be tied to one file.
+    bool printed = false;
+    for (const auto& d : rep.warnings) {
+      if (d.severity == severity::warning) continue;
+      io.err << format(d, "<inputs>") << '\n';
+      printed = true;
+    }
+    if (!printed) io.err << "mnscreen: the library could not screen these inputs\n";
+    return exit_bad_input;
+  }
+  for (auto& w : diags.warnings()) rep.warnings.push_back(std::move(w));
+
+  if (format == "text") {
+    io.out << to_text(rep);
+  } else {
+    io.out << to_json(rep) << '\n';
+  }
+  io.out.flush();
+  return io.out ? exit_ok : exit_internal_error;
+}
+
+}  // namespace mnscreen::cli

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// The subcommands of the `mnscreen` tool. Each lives in its own tools/cmd_<name>.cpp and is
+// listed once in the command table of tools/main.cpp. Adding a command means: a cmd_<name>.cpp
+// defining `run_<name>`, one declaration here, one row in the table, one source in
+// tools/CMakeLists.txt.
+#ifndef MNSCREEN_TOOLS_COMMANDS_HPP
+#define MNSCREEN_TOOLS_COMMANDS_HPP
+
+#include <iosfwd>
+#include <span>
+#include <string>
+
+namespace mnscreen::cli {
+
+/// The streams a command reads and writes. Passed in (not `std::cin`/`std::cout` directly) so
+/// that a command never reaches for process-wide state it was not given.
+struct streams {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+/// A command: the arguments after the command name (`mnscreen screen --intake a.json` gives
+/// `{"--intake", "a.json"}`). Returns the process exit code (cli_io.hpp `exit_code`).
+/// May throw: main reports any exception as an internal error (exit 1).
+using command_fn = int (*)(std::span<const std::string> args, const streams& io);
+
+/// `mnscreen screen`: one intake, one plan, optional policy -> one report (cmd_screen.cpp).
+[[nodiscard]] int run_screen(std::span<const std::string> args, const streams& io);
+
+/// `mnscreen rules`: the rule catalogue as Markdown or JSON (cmd_rules.cpp).
+[[nodiscard]] int run_rules(std::span<const std::string> args, const streams& io);
+
+}  // namespace mnscreen::cli
+
+#endif  // MNSCREEN_TOOLS_COMMANDS_HPP
