@@ -121,6 +121,9 @@ struct policy_setting_info {
 [[nodiscard]] MNSCREEN_EXPORT std::vector<std::pair<std::string, setting_value>> overrides(
     const policy& p);
 
+/// The settings table as Markdown (docs/policy.md): name, default, accepted range, source.
+[[nodiscard]] MNSCREEN_EXPORT std::string policy_markdown();
+
 /// Checks every setting's range and consistency (e.g. risk_band_moderate < risk_band_high).
 /// Paths are `$.<setting>`.
 [[nodiscard]] MNSCREEN_EXPORT std::vector<diagnostic> validate(const policy& p);

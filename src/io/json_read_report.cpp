@@ -43,7 +43,12 @@ std::optional<setting_value> setting_from_json(io::context& ctx, const policy_se
     if (auto b = io::as_bool(ctx, v, path, kept)) return setting_value{*b};
     return std::nullopt;
   }
-  if (info.kind == "days" || info.kind == "number") {
+  if (info.kind == "days") {
+    // Whole days only; the range is set_setting's to check.
+    if (auto n = io::as_int(ctx, v, path, kept)) return setting_value{static_cast<double>(*n)};
+    return std::nullopt;
+  }
+  if (info.kind == "number") {
     if (auto d = io::as_number(ctx, v, path, kept)) return setting_value{*d};
     return std::nullopt;
   }
