@@ -32,9 +32,9 @@ int main(int argc, char** argv) {
                             .start = mnscreen::parse_date("2026-03-01"),
                             .stop = mnscreen::parse_date("2026-09-15")});
   using q = mnscreen::question;
-  in.negatives = {q::anticoagulant,      q::bleeding_disorder, q::keloid,
-                  q::hsv_labialis,       q::skin_infection,    q::anesthetic_allergy,
-                  q::implanted_device,   q::diabetes_mellitus, q::immunosuppression};
+  in.negatives = {q::anticoagulant,    q::bleeding_disorder, q::keloid,
+                  q::hsv_labialis,     q::skin_infection,    q::anesthetic_allergy,
+                  q::implanted_device, q::diabetes_mellitus, q::immunosuppression};
 
   mnscreen::procedure_plan plan;
   plan.date = *mnscreen::parse_date("2026-12-01");

@@ -18,9 +18,8 @@ int main() {
   in.patient.breastfeeding = known::no;
   in.patient.smoker = known::no;
   // She takes fish oil every day: a supplement that may increase bruising.
-  in.medications.push_back({.code = medication_code::fish_oil,
-                            .route = route::oral,
-                            .start = parse_date("2025-01-01")});
+  in.medications.push_back(
+      {.code = medication_code::fish_oil, .route = route::oral, .start = parse_date("2025-01-01")});
   // Everything else she was asked about and denied. Anything not listed here stays unknown.
   in.negatives = {question::anticoagulant,      question::bleeding_disorder,
                   question::isotretinoin,       question::keloid,

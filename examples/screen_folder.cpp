@@ -45,8 +45,7 @@ int main(int argc, char** argv) {
   int bad = 0;
   for (const auto& file : files) {
     const auto in = mnscreen::parse_intake(read_file(file));
-    for (const auto& d : in.diagnostics)
-      std::cerr << mnscreen::format(d, file.string()) << '\n';
+    for (const auto& d : in.diagnostics) std::cerr << mnscreen::format(d, file.string()) << '\n';
     std::cout << file.filename().string() << '\t';
     if (!in.ok()) {
       std::cout << "unreadable\n";

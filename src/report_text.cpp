@@ -25,23 +25,34 @@ constexpr int bar_cells = 10;
 
 std::string_view decision_label(decision d) noexcept {
   switch (d) {
-    case decision::proceed: return "PROCEED";
-    case decision::proceed_with_caution: return "PROCEED WITH CAUTION";
-    case decision::modify_plan: return "MODIFY PLAN";
-    case decision::defer: return "DEFER";
-    case decision::do_not_treat: return "DO NOT TREAT";
-    case decision::cannot_screen: return "CANNOT SCREEN";
+    case decision::proceed:
+      return "PROCEED";
+    case decision::proceed_with_caution:
+      return "PROCEED WITH CAUTION";
+    case decision::modify_plan:
+      return "MODIFY PLAN";
+    case decision::defer:
+      return "DEFER";
+    case decision::do_not_treat:
+      return "DO NOT TREAT";
+    case decision::cannot_screen:
+      return "CANNOT SCREEN";
   }
   return "UNKNOWN";
 }
 
 std::string_view effect_label(effect e) noexcept {
   switch (e) {
-    case effect::info: return "INFO";
-    case effect::proceed_with_caution: return "CAUTION";
-    case effect::modify_plan: return "MODIFY PLAN";
-    case effect::defer: return "DEFER";
-    case effect::do_not_treat: return "DO NOT TREAT";
+    case effect::info:
+      return "INFO";
+    case effect::proceed_with_caution:
+      return "CAUTION";
+    case effect::modify_plan:
+      return "MODIFY PLAN";
+    case effect::defer:
+      return "DEFER";
+    case effect::do_not_treat:
+      return "DO NOT TREAT";
   }
   return "UNKNOWN";
 }
@@ -107,16 +118,25 @@ std::string pad_right(std::string_view s, std::size_t n) {
   return out;
 }
 
-std::string format_number(const char* pattern, double v) {
+/// A risk score with three decimals ("0.031").
+std::string score_text(double v) {
   if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, pattern, v);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+/// A policy number as the clinic wrote it: "30", "0.25", "2.5".
+std::string number_text(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
 
 std::string setting_text(const setting_value& v) {
   if (const bool* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (const double* d = std::get_if<double>(&v)) return format_number("%g", *d);
+  if (const double* d = std::get_if<double>(&v)) return number_text(*d);
   return std::get<std::string>(v);
 }
 
@@ -154,9 +174,14 @@ void append_header(std::string& out, const report& rep) {
 
   std::string_view meaning;
   switch (rep.decision) {
-    case decision::proceed: meaning = "No contraindication found for this plan."; break;
+    case decision::proceed:
+      meaning = "No contraindication found for this plan.";
+      break;
     case decision::proceed_with_caution:
-      meaning = "Treatment may go ahead with the precautions below.";
+      // An incomplete screen is capped at caution even with no flag: the unknowns are the reason.
+      meaning = rep.complete || !rep.flags.empty()
+                    ? "Treatment may go ahead with the precautions below."
+                    : "Nothing found so far, but the screen is incomplete: ask the questions.";
       break;
     case decision::modify_plan:
       meaning = "Not this plan; a changed plan may be fine (see the flags).";
@@ -240,8 +265,7 @@ void append_risks(std::string& out, const std::vector<risk_score>& risks) {
   out += "\nRisks (bar: one # per percentage point, full at 10% or more)\n";
   for (const auto& r : risks) {
     std::string line = "  " + pad_right(to_string(r.complication), 18) + " " + risk_bar(r.score) +
-                       " " + format_number("%.3f", r.score) + " " +
-                       pad_right(to_string(r.band), 8);
+                       " " + score_text(r.score) + " " + pad_right(to_string(r.band), 8);
     std::string drivers;
     for (const auto& d : r.drivers) {
       if (!drivers.empty()) drivers += ", ";
@@ -286,20 +310,15 @@ void append_footer(std::string& out, const report& rep) {
   if (!rep.library_version.empty()) versions += ", library " + rep.library_version;
   versions += ".";
   append_wrapped(out, "", "", versions);
-  std::string pol = "Policy: " + rep.policy_name;
   if (rep.policy_overrides.empty()) {
-    pol += " (cited defaults, no overrides).";
+    append_wrapped(out, "", "  ",
+                   "Policy: " + rep.policy_name + " (cited defaults, no overrides).");
   } else {
-    pol += "; overrides:";
-    bool first = true;
-    for (const auto& [name, value] : rep.policy_overrides) {
-      pol += first ? " " : ", ";
-      pol += name + " = " + setting_text(value);
-      first = false;
-    }
-    pol += ".";
+    append_wrapped(out, "", "  ",
+                   "Policy: " + rep.policy_name + ", overrides of the cited defaults:");
+    for (const auto& [name, value] : rep.policy_overrides)
+      append_wrapped(out, "  ", "    ", name + " = " + setting_text(value));
   }
-  append_wrapped(out, "", "  ", pol);
   append_wrapped(out, "", "  ",
                  "Risk model: " + (rep.model.empty() ? std::string{"(none)"} : rep.model) + ".");
 }

@@ -17,33 +17,60 @@ std::string num(double v) {
   return ec == std::errc{} ? std::string(buf, end) : std::string("?");
 }
 
-std::string idx(std::string_view base, std::size_t i) {
-  return std::string(base) + "[" + std::to_string(i) + "]";
-}
+// A JSON path built only when a problem is reported, so that valid inputs (the hot path) cost
+// no string building: `$.<list>[<index>].<field>` or `$.<field>`.
+struct where {
+  std::string_view list;
+  std::size_t index = 0;
+  std::string_view field;
+  bool indexed = false;
 
+  [[nodiscard]] where at(std::string_view f) const { return {list, index, f, indexed}; }
+  [[nodiscard]] std::string str() const {
+    std::string out = "$.";
+    if (indexed) {
+      out.append(list);
+      out += "[" + std::to_string(index) + "]";
+      if (!field.empty()) out += ".";
+    }
+    out.append(field);
+    return out;
+  }
+};
+
+where item(std::string_view list, std::size_t i) { return {list, i, {}, true}; }
+where field(std::string_view f) { return {{}, 0, f, false}; }
+
+// Enumerators are dense from 0, so a value is valid when it is below the number of words.
 template <class E>
 bool valid(E e) noexcept {
-  return parse_code<E>(to_string(e)).has_value();
+  return static_cast<std::size_t>(e) < all_codes<E>().size();
 }
 
 class checker {
  public:
-  void error(std::string path, std::string message, std::string code = "out_of_range") {
-    out.push_back({severity::error, std::move(code), std::move(path), std::move(message)});
+  void error(const where& w, std::string message, std::string code = "out_of_range") {
+    out.push_back({severity::error, std::move(code), w.str(), std::move(message)});
   }
   template <class E>
-  void code(const std::string& path, E e) {
+  void code(const where& w, E e) {
     if (!valid(e))
-      error(path, std::to_string(static_cast<unsigned>(e)) + " is not a valid code", "unknown_code");
+      error(w, std::to_string(static_cast<unsigned>(e)) + " is not a valid code", "unknown_code");
   }
-  void day(const std::string& path, const date& d) {
-    if (!d.ok()) error(path, "not a calendar date", "invalid_date");
+  void day(const where& w, const date& d) {
+    if (!d.ok()) error(w, "not a calendar date", "invalid_date");
   }
-  void day(const std::string& path, const std::optional<date>& d) {
-    if (d) day(path, *d);
+  void day(const where& w, const std::optional<date>& d) {
+    if (d) day(w, *d);
   }
-  void sites(const std::string& path, const std::vector<area>& areas) {
-    for (std::size_t i = 0; i < areas.size(); ++i) code(idx(path, i), areas[i]);
+  void sites(const where& w, const std::vector<area>& areas) {
+    for (std::size_t i = 0; i < areas.size(); ++i)
+      if (!valid(areas[i])) {
+        // Sites are a list inside an item: name the item's path and the position.
+        error(w, "position " + std::to_string(i) + ": " +
+                     std::to_string(static_cast<unsigned>(areas[i])) + " is not a valid area",
+              "unknown_code");
+      }
   }
   std::vector<diagnostic> out;
 };
@@ -68,77 +95,78 @@ lab_range range_of(lab_code c) noexcept {
 std::vector<diagnostic> validate(const intake& in) {
   checker c;
   const auto& p = in.patient;
-  c.day("$.patient.birth_date", p.birth_date);
-  if (p.sex) c.code("$.patient.sex", *p.sex);
+  c.day(field("patient.birth_date"), p.birth_date);
+  if (p.sex) c.code(field("patient.sex"), *p.sex);
   if (p.fitzpatrick && (*p.fitzpatrick < 1 || *p.fitzpatrick > 6))
-    c.error("$.patient.fitzpatrick",
+    c.error(field("patient.fitzpatrick"),
             std::to_string(*p.fitzpatrick) + " is not a Fitzpatrick type in 1..6");
   for (std::size_t i = 0; i < in.conditions.size(); ++i) {
     const auto& x = in.conditions[i];
-    const std::string path = idx("$.conditions", i);
-    c.code(path + ".code", x.code);
-    c.code(path + ".status", x.status);
-    if (x.severity) c.code(path + ".severity", *x.severity);
-    c.day(path + ".onset", x.onset);
-    c.sites(path + ".sites", x.sites);
+    const where w = item("conditions", i);
+    c.code(w.at("code"), x.code);
+    c.code(w.at("status"), x.status);
+    if (x.severity) c.code(w.at("severity"), *x.severity);
+    c.day(w.at("onset"), x.onset);
+    c.sites(w.at("sites"), x.sites);
   }
   for (std::size_t i = 0; i < in.medications.size(); ++i) {
     const auto& m = in.medications[i];
-    const std::string path = idx("$.medications", i);
-    c.code(path + ".code", m.code);
-    if (m.route) c.code(path + ".route", *m.route);
-    c.day(path + ".start", m.start);
-    c.day(path + ".stop", m.stop);
+    const where w = item("medications", i);
+    c.code(w.at("code"), m.code);
+    if (m.route) c.code(w.at("route"), *m.route);
+    c.day(w.at("start"), m.start);
+    c.day(w.at("stop"), m.stop);
     if (m.start && m.stop && m.start->ok() && m.stop->ok() &&
         std::chrono::sys_days{*m.stop} < std::chrono::sys_days{*m.start})
-      c.error(path + ".stop", to_string(*m.stop) + " is before the start date " +
-                                  to_string(*m.start));
-    c.sites(path + ".sites", m.sites);
+      c.error(w.at("stop"), to_string(*m.stop) + " is before the start date " +
+                                to_string(*m.start));
+    c.sites(w.at("sites"), m.sites);
   }
   for (std::size_t i = 0; i < in.allergies.size(); ++i) {
     const auto& a = in.allergies[i];
-    const std::string path = idx("$.allergies", i);
-    c.code(path + ".substance", a.substance);
-    if (a.severity) c.code(path + ".severity", *a.severity);
+    const where w = item("allergies", i);
+    c.code(w.at("substance"), a.substance);
+    if (a.severity) c.code(w.at("severity"), *a.severity);
   }
   for (std::size_t i = 0; i < in.devices.size(); ++i) {
-    const std::string path = idx("$.devices", i);
-    c.code(path + ".code", in.devices[i].code);
-    c.sites(path + ".sites", in.devices[i].sites);
+    const where w = item("devices", i);
+    c.code(w.at("code"), in.devices[i].code);
+    c.sites(w.at("sites"), in.devices[i].sites);
   }
   for (std::size_t i = 0; i < in.procedures.size(); ++i) {
     const auto& x = in.procedures[i];
-    const std::string path = idx("$.procedures", i);
-    c.code(path + ".code", x.code);
-    c.day(path + ".date", x.date);
-    c.sites(path + ".areas", x.areas);
-    if (x.depth) c.code(path + ".depth", *x.depth);
+    const where w = item("procedures", i);
+    c.code(w.at("code"), x.code);
+    c.day(w.at("date"), x.date);
+    c.sites(w.at("areas"), x.areas);
+    if (x.depth) c.code(w.at("depth"), *x.depth);
   }
   for (std::size_t i = 0; i < in.labs.size(); ++i) {
     const auto& l = in.labs[i];
-    const std::string path = idx("$.labs", i);
-    c.code(path + ".code", l.code);
-    c.day(path + ".date", l.date);
+    const where w = item("labs", i);
+    c.code(w.at("code"), l.code);
+    c.day(w.at("date"), l.date);
     const lab_range r = range_of(l.code);
     if (!std::isfinite(l.value) || l.value < r.min || l.value > r.max)
-      c.error(path + ".value", num(l.value) + " is not " + std::string(r.what));
+      c.error(w.at("value"), num(l.value) + " is not " + std::string(r.what));
   }
   return std::move(c.out);
 }
 
 std::vector<diagnostic> validate(const procedure_plan& plan) {
   checker c;
-  c.day("$.date", plan.date);
-  c.code("$.device", plan.device);
+  c.day(field("date"), plan.date);
+  c.code(field("device"), plan.device);
   const double depth = plan.needle_depth.value();
   if (!(depth > 0.0 && depth <= 4.0))
-    c.error("$.needle_depth_mm", num(depth) + " is not a depth in (0, 4] mm");
-  if (plan.areas.empty()) c.error("$.areas", "no area is planned", "missing_field");
-  c.sites("$.areas", plan.areas);
-  c.code("$.anesthetic", plan.anesthetic);
-  c.code("$.setting", plan.setting);
-  c.code("$.needle_material", plan.needle_material);
-  for (std::size_t i = 0; i < plan.adjuncts.size(); ++i) c.code(idx("$.adjuncts", i), plan.adjuncts[i]);
+    c.error(field("needle_depth_mm"), num(depth) + " is not a depth in (0, 4] mm");
+  if (plan.areas.empty()) c.error(field("areas"), "no area is planned", "missing_field");
+  c.sites(field("areas"), plan.areas);
+  c.code(field("anesthetic"), plan.anesthetic);
+  c.code(field("setting"), plan.setting);
+  c.code(field("needle_material"), plan.needle_material);
+  for (std::size_t i = 0; i < plan.adjuncts.size(); ++i)
+    c.code(item("adjuncts", i), plan.adjuncts[i]);
   return std::move(c.out);
 }
 

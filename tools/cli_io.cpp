@@ -64,10 +64,14 @@ std::optional<po::variables_map> parse_options(std::span<const std::string> args
   try {
     po::variables_map vm;
     // No guessing of abbreviated options: `--int` must not silently mean `--intake`.
-    const int style = po::command_line_style::default_style &
-                      ~po::command_line_style::allow_guessing;
+    const int style =
+        po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    // An empty positional description makes any stray argument an error instead of being
+    // silently dropped.
+    const po::positional_options_description no_positionals;
     po::store(po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
                   .options(options)
+                  .positional(no_positionals)
                   .style(style)
                   .run(),
               vm);

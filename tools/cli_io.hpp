@@ -114,8 +114,8 @@ void add_screener_options(boost::program_options::options_description& options);
 /// Builds the screener from the options of `add_screener_options`: the policy file if given
 /// (else the cited defaults) and the prior risk model. Problems in the files go to `diags` and
 /// give `std::nullopt`.
-[[nodiscard]] std::optional<screener> load_screener(
-    const boost::program_options::variables_map& vm, std::istream& in, input_diagnostics& diags);
+[[nodiscard]] std::optional<screener> load_screener(const boost::program_options::variables_map& vm,
+                                                    std::istream& in, input_diagnostics& diags);
 
 }  // namespace mnscreen::cli
 

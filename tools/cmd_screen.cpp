@@ -53,10 +53,10 @@ int run_screen(std::span<const std::string> args, const streams& io) {
   }
   if (vm.count("intake") == 0 || vm.count("plan") == 0)
     return usage_error("screen needs --intake FILE and --plan FILE", screen_usage, options, io);
-  const auto format = vm["format"].as<std::string>();
-  if (format != "json" && format != "text")
-    return usage_error("--format must be 'json' or 'text', not '" + format + "'", screen_usage,
-                       options, io);
+  const auto output_format = vm["format"].as<std::string>();
+  if (output_format != "json" && output_format != "text")
+    return usage_error("--format must be 'json' or 'text', not '" + output_format + "'",
+                       screen_usage, options, io);
 
   const auto intake_path = vm["intake"].as<std::string>();
   const auto plan_path = vm["plan"].as<std::string>();
@@ -92,7 +92,7 @@ int run_screen(std::span<const std::string> args, const streams& io) {
   }
   for (auto& w : diags.warnings()) rep.warnings.push_back(std::move(w));
 
-  if (format == "text") {
+  if (output_format == "text") {
     io.out << to_text(rep);
   } else {
     io.out << to_json(rep) << '\n';

@@ -31,6 +31,11 @@ using command_fn = int (*)(std::span<const std::string> args, const streams& io)
 /// `mnscreen rules`: the rule catalogue as Markdown or JSON (cmd_rules.cpp).
 [[nodiscard]] int run_rules(std::span<const std::string> args, const streams& io);
 
+[[nodiscard]] int run_policy(std::span<const std::string> args, const streams& io);
+
+/// `mnscreen batch`: NDJSON records in, one report line each, streaming (cmd_batch.cpp).
+[[nodiscard]] int run_batch(std::span<const std::string> args, const streams& io);
+
 }  // namespace mnscreen::cli
 
 #endif  // MNSCREEN_TOOLS_COMMANDS_HPP

@@ -29,6 +29,10 @@ constexpr command command_table[] = {
     {"screen", "screen one patient for one procedure plan and print the report",
      mnscreen::cli::run_screen},
     {"rules", "print the rule catalogue (Markdown or JSON)", mnscreen::cli::run_rules},
+    {"policy", "print the policy settings and their cited defaults (Markdown or JSON)",
+     mnscreen::cli::run_policy},
+    {"batch", "screen many patients from an NDJSON file, streaming, on several threads",
+     mnscreen::cli::run_batch},
 };
 
 const command* find_command(std::string_view name) noexcept {

@@ -147,6 +147,8 @@ struct fhir_intake {
 class MNSCREEN_EXPORT fhir_reader {
  public:
   /// A reader with the tables embedded in the library at build time (data/terminology/).
+  /// @throws mnscreen::error if an embedded table does not parse (a build defect; the tests
+  /// check every row).
   fhir_reader();
   /// A reader with the tables read from `directory` (a copy of data/terminology/, possibly
   /// extended by a clinic). Rows that cannot be read are errors naming file and line; the
@@ -170,6 +172,7 @@ class MNSCREEN_EXPORT fhir_reader {
  private:
   friend class fhir_bulk_export;
   struct impl;
+  static std::shared_ptr<const impl> make_embedded();
   std::shared_ptr<const impl> impl_;
 };
 

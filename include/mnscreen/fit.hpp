@@ -145,8 +145,8 @@ struct coefficient_estimate {
   double value = 0.0;
   /// The centre of its prior.
   double prior = 0.0;
-  /// Standard error from the penalised information matrix (for coefficients whose feature never
-  /// occurs in the data with no penalty: infinite).
+  /// Standard error from the penalised information matrix. NaN when the complication kept its
+  /// prior (not fitted); infinite for a feature absent from the data when the penalty is 0.
   double std_error = 0.0;
   double lower95 = 0.0;
   double upper95 = 0.0;
@@ -254,10 +254,9 @@ struct model_file {
   std::string knowledge_version;
   /// Row-major complications x (1 + features), as `risk_model::coefficients()`.
   std::vector<double> coefficients;
-  /// Same shape as `coefficients`, or empty when not known.
+  /// Same shape as `coefficients`, or empty when not known. NaN (JSON `null`) = not estimated
+  /// (a complication that kept its prior, or a feature absent from unpenalised data).
   std::vector<double> std_errors;
-
-  friend bool operator==(const model_file&, const model_file&) = default;
 };
 
 /// The model file of a fit.

@@ -11,6 +11,9 @@
 #include <utility>
 
 namespace mnscreen::fhir_detail {
+
+using mnscreen::to_string;
+
 namespace {
 
 struct system_alias {

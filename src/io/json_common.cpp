@@ -6,7 +6,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <set>
 #include <string>
 
 namespace mnscreen::io {
@@ -81,17 +83,22 @@ std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size
   return {line, column};
 }
 
-// A second, value-less pass over an already valid document that reports keys given twice in one
-// object: Boost.JSON keeps the last one without a word, which could turn a "true" into a "false"
-// unnoticed.
-class duplicate_key_finder {
+// The parser's event handler: builds the value like Boost.JSON's own parser does, with two
+// differences. Numbers with a fraction or exponent are converted with std::from_chars, which is
+// correctly rounded (Boost.JSON 1.81's own conversion can be off by one unit in the last place,
+// and then a written report would not read back equal). Keys given twice in one object are
+// reported: Boost.JSON keeps the last one without a word, which could turn a "true" into a
+// "false" unnoticed.
+class document_builder {
  public:
   static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
-  explicit duplicate_key_finder(context& ctx) : ctx_(ctx) {}
+  explicit document_builder(context& ctx) : ctx_(ctx) { stack_.reset(); }
+
+  [[nodiscard]] json::value release() { return stack_.release(); }
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -99,7 +106,8 @@ class duplicate_key_finder {
     frames_.push_back({false, {}, 0, {}});
     return true;
   }
-  bool on_array_end(std::size_t, json::error_code&) {
+  bool on_array_end(std::size_t n, json::error_code&) {
+    stack_.push_array(n);
     frames_.pop_back();
     return value_done();
   }
@@ -107,35 +115,67 @@ class duplicate_key_finder {
     frames_.push_back({true, {}, 0, {}});
     return true;
   }
-  bool on_object_end(std::size_t, json::error_code&) {
+  bool on_object_end(std::size_t n, json::error_code&) {
+    stack_.push_object(n);
     frames_.pop_back();
     return value_done();
   }
-  bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
-  bool on_string(json::string_view, std::size_t, json::error_code&) { return value_done(); }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_string(s);
+    return value_done();
+  }
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
     key_.append(s.data(), s.size());
+    stack_.push_chars(s);
     return true;
   }
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
     key_.append(s.data(), s.size());
+    stack_.push_key(s);
     frame& top = frames_.back();
     top.key = std::move(key_);
     key_.clear();
-    if (std::find(top.seen.begin(), top.seen.end(), top.key) != top.seen.end()) {
+    if (!top.seen.insert(top.key).second)
       ctx_.error("duplicate_key", path(),
                  "the key appears more than once in this object; only its last value was read");
-    } else {
-      top.seen.push_back(top.key);
-    }
     return true;
   }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(std::int64_t, json::string_view, json::error_code&) { return value_done(); }
-  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return value_done(); }
-  bool on_double(double, json::string_view, json::error_code&) { return value_done(); }
-  bool on_bool(bool, json::error_code&) { return value_done(); }
-  bool on_null(json::error_code&) { return value_done(); }
+  bool on_number_part(json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    number_.clear();
+    stack_.push_int64(i);
+    return value_done();
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    number_.clear();
+    stack_.push_uint64(u);
+    return value_done();
+  }
+  bool on_double(double d, json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    double exact = 0.0;
+    const char* last = number_.data() + number_.size();
+    auto [end, ec] = std::from_chars(number_.data(), last, exact);
+    // Out of range (1e400) keeps Boost.JSON's value (infinity), which the range checks refuse.
+    stack_.push_double(ec == std::errc{} && end == last ? exact : d);
+    number_.clear();
+    return value_done();
+  }
+  bool on_bool(bool b, json::error_code&) {
+    stack_.push_bool(b);
+    return value_done();
+  }
+  bool on_null(json::error_code&) {
+    stack_.push_null();
+    return value_done();
+  }
   bool on_comment_part(json::string_view, json::error_code&) { return true; }
   bool on_comment(json::string_view, json::error_code&) { return true; }
 
@@ -144,7 +184,8 @@ class duplicate_key_finder {
     bool is_object;
     std::string key;
     std::size_t index;
-    std::vector<std::string> seen;
+    // A set, not a list: an object with many keys must not cost quadratic time.
+    std::set<std::string, std::less<>> seen;
   };
 
   bool value_done() {
@@ -159,8 +200,10 @@ class duplicate_key_finder {
   }
 
   context& ctx_;
+  json::value_stack stack_;
   std::vector<frame> frames_;
   std::string key_;
+  std::string number_;
 };
 
 // Replaces the vector index after `map.array_path` in `path` by the JSON index.
@@ -175,11 +218,6 @@ void remap_index(std::string& path, const index_map& map) {
   auto [end, ec] = std::from_chars(first, last, index);
   if (ec != std::errc{} || end != last || index >= map.json_index.size()) return;
   path.replace(prefix.size(), close - prefix.size(), std::to_string(map.json_index[index]));
-}
-
-bool is_inside(std::string_view path, std::string_view outer) noexcept {
-  if (path.size() < outer.size() || path.compare(0, outer.size(), outer) != 0) return false;
-  return path.size() == outer.size() || path[outer.size()] == '.' || path[outer.size()] == '[';
 }
 
 std::string with_consequence(std::string message, std::string_view consequence) {
@@ -204,17 +242,30 @@ void context::fatal(std::string code, std::string path, std::string message) {
   diagnostics_.push_back({severity::fatal, std::move(code), std::move(path), std::move(message)});
 }
 
-bool context::has_error_at(std::string_view path) const noexcept {
-  return std::any_of(diagnostics_.begin(), diagnostics_.end(), [&](const diagnostic& d) {
-    return d.severity != severity::warning && is_inside(path, d.path);
-  });
-}
-
 void append_validation(context& ctx, std::vector<diagnostic> found,
                        const std::vector<index_map>& maps) {
+  // Sorted paths of the reader's errors, so that a document with many problems stays linear-ish.
+  std::vector<std::string> error_paths;
+  for (const auto& d : ctx.diagnostics()) {
+    // These leave the values they name in place, so range problems there are still news.
+    if (d.severity == severity::warning || d.code == "array_too_long" || d.code == "duplicate_key")
+      continue;
+    error_paths.push_back(d.path);
+  }
+  std::sort(error_paths.begin(), error_paths.end());
+  const auto reported = [&](std::string_view path) {
+    // The path itself or any enclosing path (`$.a[1]` encloses `$.a[1].b`).
+    for (std::size_t i = 1; i <= path.size(); ++i) {
+      if (i < path.size() && path[i] != '.' && path[i] != '[') continue;
+      if (std::binary_search(error_paths.begin(), error_paths.end(), path.substr(0, i),
+                             std::less<>{}))
+        return true;
+    }
+    return false;
+  };
   for (auto& d : found) {
     for (const auto& m : maps) remap_index(d.path, m);
-    if (ctx.has_error_at(d.path)) continue;
+    if (reported(d.path)) continue;
     ctx.diagnostics().push_back(std::move(d));
   }
 }
@@ -271,13 +322,27 @@ std::string quoted(std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20U) {
           out += "\\u00";
@@ -302,11 +367,16 @@ std::string describe(const json::value& v) {
       if (shown.size() < s.size()) q.insert(q.size() - 1, "...");
       return q;
     }
-    case json::kind::int64: return std::to_string(v.get_int64());
-    case json::kind::uint64: return std::to_string(v.get_uint64());
-    case json::kind::double_: return number_text(v.get_double());
-    case json::kind::bool_: return v.get_bool() ? "true" : "false";
-    case json::kind::null: return "null";
+    case json::kind::int64:
+      return std::to_string(v.get_int64());
+    case json::kind::uint64:
+      return std::to_string(v.get_uint64());
+    case json::kind::double_:
+      return number_text(v.get_double());
+    case json::kind::bool_:
+      return v.get_bool() ? "true" : "false";
+    case json::kind::null:
+      return "null";
     case json::kind::array:
     case json::kind::object: {
       std::string s = json::serialize(v);
@@ -319,14 +389,20 @@ std::string describe(const json::value& v) {
 
 std::string_view kind_name(const json::value& v) noexcept {
   switch (v.kind()) {
-    case json::kind::string: return "a string";
+    case json::kind::string:
+      return "a string";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::bool_: return "a boolean";
-    case json::kind::null: return "null";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::bool_:
+      return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "a value";
 }
@@ -343,30 +419,29 @@ std::optional<json::value> parse_document(std::string_view text, context& ctx) {
   }
   json::parse_options options;
   options.max_depth = limits.max_depth;
-  json::parser parser(json::storage_ptr{}, options);
+  json::basic_parser<document_builder> parser(options, ctx);
   json::error_code ec;
-  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+  const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
+  if (!ec && consumed < text.size()) ec = json::error::extra_data;
   if (ec) {
     const auto [line, column] = line_column(text, consumed);
-    const std::string where =
-        "line " + std::to_string(line) + ", column " + std::to_string(column);
+    const std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column);
+    // Keys reported twice before the failure are of no use without the document.
+    auto& ds = ctx.diagnostics();
+    ds.erase(std::remove_if(ds.begin(), ds.end(),
+                            [](const diagnostic& d) { return d.code == "duplicate_key"; }),
+             ds.end());
     if (ec == json::error::too_deep) {
       ctx.fatal("too_deep", "$",
-                "nesting deeper than " + std::to_string(limits.max_depth) + " levels at " +
-                    where + "; the document was not read");
+                "nesting deeper than " + std::to_string(limits.max_depth) + " levels at " + where +
+                    "; the document was not read");
     } else {
       ctx.fatal("malformed_json", "$",
                 "malformed JSON at " + where + ": " + ec.message() + "; the document was not read");
     }
     return std::nullopt;
   }
-  json::value doc = parser.release();
-
-  json::basic_parser<duplicate_key_finder> finder(options, ctx);
-  json::error_code ignored;
-  // The document is already known to be valid, so this pass cannot fail.
-  (void)finder.write_some(false, text.data(), text.size(), ignored);
-  return doc;
+  return parser.handler().release();
 }
 
 const json::object* root_object(const json::value& doc, context& ctx) {
@@ -390,8 +465,7 @@ void wrong_type(context& ctx, const std::string& path, const json::value& v,
 void unknown_code(context& ctx, const std::string& path, std::string_view word,
                   std::string_view noun, std::string_view consequence) {
   ctx.error("unknown_code", path,
-            with_consequence(quoted(cut(word, max_quoted_chars)) + " is not " +
-                                 std::string(noun),
+            with_consequence(quoted(cut(word, max_quoted_chars)) + " is not " + std::string(noun),
                              consequence));
 }
 
@@ -403,11 +477,11 @@ std::optional<std::string> as_string(context& ctx, const json::value& v, const s
   }
   const json::string& s = v.get_string();
   if (s.size() > ctx.limits().max_string_length) {
-    ctx.error("string_too_long", path,
-              with_consequence("a string of " + std::to_string(s.size()) +
-                                   " bytes, over the limit of " +
-                                   std::to_string(ctx.limits().max_string_length),
-                               consequence.empty() ? "it was dropped" : consequence));
+    ctx.error(
+        "string_too_long", path,
+        with_consequence("a string of " + std::to_string(s.size()) + " bytes, over the limit of " +
+                             std::to_string(ctx.limits().max_string_length),
+                         consequence.empty() ? "it was dropped" : consequence));
     return std::nullopt;
   }
   return std::string(s.data(), s.size());
@@ -416,10 +490,15 @@ std::optional<std::string> as_string(context& ctx, const json::value& v, const s
 std::optional<double> as_number(context& ctx, const json::value& v, const std::string& path,
                                 std::string_view consequence) {
   switch (v.kind()) {
-    case json::kind::int64: return static_cast<double>(v.get_int64());
-    case json::kind::uint64: return static_cast<double>(v.get_uint64());
-    case json::kind::double_: return v.get_double();
-    default: wrong_type(ctx, path, v, "a number", consequence); return std::nullopt;
+    case json::kind::int64:
+      return static_cast<double>(v.get_int64());
+    case json::kind::uint64:
+      return static_cast<double>(v.get_uint64());
+    case json::kind::double_:
+      return v.get_double();
+    default:
+      wrong_type(ctx, path, v, "a number", consequence);
+      return std::nullopt;
   }
 }
 
@@ -533,10 +612,10 @@ const json::value* object_reader::require(std::string_view key, std::string_view
   const json::value* v = find(key);
   if (!v) {
     const bool is_null = obj_.contains(json::string_view(key.data(), key.size()));
-    ctx_.error("missing_field", path_of(key),
-               with_consequence(is_null ? "the required field is null"
-                                        : "the required field is missing",
-                                consequence));
+    ctx_.error(
+        "missing_field", path_of(key),
+        with_consequence(is_null ? "the required field is null" : "the required field is missing",
+                         consequence));
   }
   return v;
 }
@@ -583,10 +662,14 @@ void object_reader::finish() {
 
 std::string_view canonical_unit(lab_code c) noexcept {
   switch (c) {
-    case lab_code::hba1c: return "%";
-    case lab_code::inr: return "ratio";
-    case lab_code::platelets: return "10*9/L";
-    case lab_code::cd4: return "cells/uL";
+    case lab_code::hba1c:
+      return "%";
+    case lab_code::inr:
+      return "ratio";
+    case lab_code::platelets:
+      return "10*9/L";
+    case lab_code::cd4:
+      return "cells/uL";
   }
   return "";
 }

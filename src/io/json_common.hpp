@@ -35,9 +35,6 @@ class context {
   void error(std::string code, std::string path, std::string message);
   void fatal(std::string code, std::string path, std::string message);
 
-  /// True if an error or fatal diagnostic was reported at `path` or inside it.
-  [[nodiscard]] bool has_error_at(std::string_view path) const noexcept;
-
   [[nodiscard]] std::vector<diagnostic>& diagnostics() noexcept { return diagnostics_; }
 
  private:
@@ -96,8 +93,8 @@ void wrong_type(context& ctx, const std::string& path, const json::value& v,
 [[nodiscard]] std::optional<double> as_number(context& ctx, const json::value& v,
                                               const std::string& path,
                                               std::string_view consequence);
-[[nodiscard]] std::optional<int> as_int(context& ctx, const json::value& v,
-                                        const std::string& path, std::string_view consequence);
+[[nodiscard]] std::optional<int> as_int(context& ctx, const json::value& v, const std::string& path,
+                                        std::string_view consequence);
 [[nodiscard]] std::optional<bool> as_bool(context& ctx, const json::value& v,
                                           const std::string& path, std::string_view consequence);
 [[nodiscard]] std::optional<date> as_date(context& ctx, const json::value& v,

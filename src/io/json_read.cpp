@@ -68,8 +68,7 @@ std::optional<condition> read_condition(object_reader& r) {
   condition c;
   std::optional<condition_code> code;
   if (const json::value* v = r.require("code", dropped))
-    code = io::as_code<condition_code>(r.ctx(), *v, r.path_of("code"), "a condition word",
-                                       dropped);
+    code = io::as_code<condition_code>(r.ctx(), *v, r.path_of("code"), "a condition word", dropped);
   if (const json::value* v = r.find("status")) {
     // A condition whose status cannot be read is kept as active: the cautious reading.
     c.status = io::as_code<condition_status>(r.ctx(), *v, r.path_of("status"),
@@ -77,8 +76,8 @@ std::optional<condition> read_condition(object_reader& r) {
                                              "the condition was kept as active")
                    .value_or(condition_status::active);
   }
-  c.severity = r.get_code<condition_severity>("severity", "a severity word (mild, moderate, severe)",
-                                              "the severity was left unknown");
+  c.severity = r.get_code<condition_severity>(
+      "severity", "a severity word (mild, moderate, severe)", "the severity was left unknown");
   c.onset = r.get_date("onset", "the onset was left unknown");
   c.sites = read_sites(r, "sites");
   c.source = read_source(r);
@@ -141,8 +140,7 @@ std::optional<prior_procedure> read_procedure(object_reader& r) {
   std::optional<procedure_code> code;
   std::optional<date> when;
   if (const json::value* v = r.require("code", dropped))
-    code = io::as_code<procedure_code>(r.ctx(), *v, r.path_of("code"), "a procedure word",
-                                       dropped);
+    code = io::as_code<procedure_code>(r.ctx(), *v, r.path_of("code"), "a procedure word", dropped);
   if (const json::value* v = r.require("date", dropped))
     when = io::as_date(r.ctx(), *v, r.path_of("date"), dropped);
   p.areas = read_sites(r, "areas");
@@ -176,8 +174,8 @@ std::optional<lab_result> read_lab(object_reader& r) {
     if (!converted) {
       r.ctx().error("unknown_unit", r.path_of("unit"),
                     io::quoted(*unit) + " is not a unit for " + std::string(to_string(*code)) +
-                        " (the canonical unit is " + io::quoted(io::canonical_unit(*code)) +
-                        "); " + std::string(dropped));
+                        " (the canonical unit is " + io::quoted(io::canonical_unit(*code)) + "); " +
+                        std::string(dropped));
       return std::nullopt;
     }
     value = converted;
@@ -239,8 +237,8 @@ void read_plan(object_reader& r, procedure_plan& plan, std::vector<index_map>& m
     if (auto d = io::as_date(r.ctx(), *v, r.path_of("date"), "")) plan.date = *d;
   }
   if (const json::value* v = r.require("device", ""))
-    if (auto d = io::as_code<device_type>(r.ctx(), *v, r.path_of("device"), "a device type word",
-                                          ""))
+    if (auto d =
+            io::as_code<device_type>(r.ctx(), *v, r.path_of("device"), "a device type word", ""))
       plan.device = *d;
   plan.needle_depth = millimetres{0.0};
   if (const json::value* v = r.require("needle_depth_mm", ""))
@@ -258,10 +256,9 @@ void read_plan(object_reader& r, procedure_plan& plan, std::vector<index_map>& m
     if (auto s = io::as_code<setting>(r.ctx(), *v, r.path_of("setting"),
                                       "a setting word (clinic, home)", ""))
       plan.setting = *s;
-  plan.needle_material =
-      r.get_code<needle_material>("needle_material", "a needle material word",
-                                  "the material was left unknown")
-          .value_or(needle_material::unknown);
+  plan.needle_material = r.get_code<needle_material>("needle_material", "a needle material word",
+                                                     "the material was left unknown")
+                             .value_or(needle_material::unknown);
   plan.single_use_needles = r.get_known("single_use_needles");
   index_map adjuncts{r.path_of("adjuncts"), {}};
   if (const json::value* v = r.find("adjuncts"))

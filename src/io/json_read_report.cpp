@@ -61,8 +61,9 @@ std::optional<setting_value> setting_from_json(io::context& ctx, const policy_se
     noun = "a scope word (perioral, face, any)";
   } else if (info.kind == "effect_or_graded") {
     known_word = *word == "graded" || parse_code<effect>(*word).has_value();
-    noun = "an effect word (info, proceed_with_caution, modify_plan, defer, do_not_treat) or "
-           "graded";
+    noun =
+        "an effect word (info, proceed_with_caution, modify_plan, defer, do_not_treat) or "
+        "graded";
   } else {
     known_word = parse_code<effect>(*word).has_value();
     noun = "an effect word (info, proceed_with_caution, modify_plan, defer, do_not_treat)";
@@ -83,8 +84,7 @@ void read_setting(io::context& ctx, policy& pol, const policy_setting_info& info
 }
 
 void unknown_setting(io::context& ctx, const std::string& path) {
-  ctx.error("unknown_setting", path,
-            "not a policy setting (see docs/policy.md); it was ignored");
+  ctx.error("unknown_setting", path, "not a policy setting (see docs/policy.md); it was ignored");
 }
 
 void read_policy(io::context& ctx, const json::object& root, policy& pol) {
@@ -176,8 +176,7 @@ std::optional<setting_value> override_value(io::context& ctx, const json::value&
     if (auto s = io::as_string(ctx, v, path, "the override was dropped")) return setting_value{*s};
     return std::nullopt;
   }
-  io::wrong_type(ctx, path, v, "a number, a string or true/false",
-                 "the override was dropped");
+  io::wrong_type(ctx, path, v, "a number, a string or true/false", "the override was dropped");
   return std::nullopt;
 }
 
@@ -240,8 +239,8 @@ std::optional<flag> read_flag(object_reader& r) {
   if (const json::value* v = r.require("effect", dropped))
     eff = io::as_code<effect>(r.ctx(), *v, r.path_of("effect"), "an effect word", dropped);
   if (const json::value* v = r.find("complications"))
-    f.complications = io::as_codes<complication>(r.ctx(), *v, r.path_of("complications"),
-                                                 "a complication word");
+    f.complications =
+        io::as_codes<complication>(r.ctx(), *v, r.path_of("complications"), "a complication word");
   if (const json::value* v = r.find("areas"))
     f.areas = io::as_codes<area>(r.ctx(), *v, r.path_of("areas"), "a treatment area word");
   f.reason = r.get_string("reason").value_or("");
@@ -384,7 +383,8 @@ parse_result<report> parse_report(std::string_view text, const read_limits& limi
   io::context ctx(limits);
   parse_result<report> result;
   if (const auto doc = io::parse_document(text, ctx)) {
-    if (const json::object* root = io::root_object(*doc, ctx)) read_report(ctx, *root, result.value);
+    if (const json::object* root = io::root_object(*doc, ctx))
+      read_report(ctx, *root, result.value);
   }
   result.diagnostics = std::move(ctx.diagnostics());
   return result;

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Outcome records (`mnscreen.outcome/1`, JSON Lines) and the training matrices built from them.
+#include "mnscreen/fit.hpp"
+
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "facts.hpp"
-#include "mnscreen/fit.hpp"
 #include "model/features.hpp"
 
 namespace mnscreen {

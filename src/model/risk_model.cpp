@@ -28,9 +28,16 @@ constexpr Eigen::Index batch_block_rows = 512;
 
 constexpr const char* prior_label = "prior-2026.1 (not validated on outcomes)";
 
+// "At or above" a threshold, read conservatively: a score that equals a threshold up to the
+// rounding of logit/sigmoid (the reference patient's irritation prior is exactly 0.05, the
+// default moderate threshold) is in the higher band.
+bool at_or_above(double p, double threshold) noexcept {
+  return p >= threshold * (1.0 - 1e-9);
+}
+
 risk_band band_of(double p, const policy& pol) noexcept {
-  if (p >= pol.risk_band_high) return risk_band::high;
-  if (p >= pol.risk_band_moderate) return risk_band::moderate;
+  if (at_or_above(p, pol.risk_band_high)) return risk_band::high;
+  if (at_or_above(p, pol.risk_band_moderate)) return risk_band::moderate;
   return risk_band::low;
 }
 

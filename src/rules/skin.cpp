@@ -117,18 +117,33 @@ void lesions_in_area(const facts& f, finding& out) {
 }
 
 void inflammatory_acne_in_area(const facts& f, finding& out) {
-  const condition* c = f.active_in_area(condition_code::acne_vulgaris);
-  if (!c) return;
-  if (c->severity == condition_severity::mild) {
-    out.fire(effect::proceed_with_caution,
-             "Mild (comedonal) acne " + where(f, *c) + ".",
-             "Avoid needling over active spots; clinic-grade antisepsis.", f.overlap(c->sites));
-    return;
+  // Every active acne entry in a planned area counts; an inflammatory one (moderate, severe or
+  // of unrecorded severity) outweighs a mild one.
+  const condition* mild = nullptr;
+  const condition* inflammatory = nullptr;
+  area_set areas;
+  for (const auto& c : f.record().conditions) {
+    if (c.code != condition_code::acne_vulgaris || c.status != condition_status::active ||
+        !f.overlaps(c.sites))
+      continue;
+    areas.insert(f.overlap(c.sites));
+    if (c.severity == condition_severity::mild) {
+      if (!mild) mild = &c;
+    } else if (!inflammatory || (c.severity && !inflammatory->severity) ||
+               (c.severity && inflammatory->severity && *c.severity > *inflammatory->severity)) {
+      inflammatory = &c;
+    }
   }
-  const std::string sev = c->severity ? std::string(to_string(*c->severity))
-                                      : std::string("unrecorded-severity (treated as inflammatory)");
-  out.fire(effect::defer, "Active " + sev + " acne " + where(f, *c) + ".",
-           "Defer until the acne is controlled; re-screen then.", f.overlap(c->sites));
+  if (inflammatory) {
+    const std::string sev =
+        inflammatory->severity ? std::string(to_string(*inflammatory->severity))
+                               : std::string("unrecorded-severity (treated as inflammatory)");
+    out.fire(effect::defer, "Active " + sev + " acne " + where(f, *inflammatory) + ".",
+             "Defer until the acne is controlled; re-screen then.", areas);
+  } else if (mild) {
+    out.fire(effect::proceed_with_caution, "Mild (comedonal) acne " + where(f, *mild) + ".",
+             "Avoid needling over active spots; clinic-grade antisepsis.", areas);
+  }
 }
 
 void koebner_condition_active(const facts& f, finding& out) {

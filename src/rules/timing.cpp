@@ -1,125 +1,156 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md, "Timing after other procedures" (area overlap unless stated).
+// Every earlier procedure of the rule's kinds in a planned area is considered, and the one
+// whose wait ends last decides the flag (an older deep peel can outlast a newer superficial one).
 #include "engine.hpp"
 
 namespace mnscreen::detail::checks {
 namespace {
 
-// The procedure among `codes` whose wait ends last decides (one flag per rule).
-struct candidate {
-  const prior_procedure* proc = nullptr;
-  int wait = 0;
+// Wait and wording for one earlier procedure, or wait < 0 when the rule does not concern it.
+struct wait_rule {
+  int days = -1;
   std::string what;
 };
 
-void defer_latest(const facts& f, finding& out, std::initializer_list<candidate> cands) {
-  const candidate* best = nullptr;
-  for (const auto& c : cands) {
-    if (!c.proc || days_between(c.proc->date, f.today()) >= c.wait) continue;
-    if (!best || std::chrono::sys_days{add_days(c.proc->date, c.wait)} >
-                     std::chrono::sys_days{add_days(best->proc->date, best->wait)})
-      best = &c;
-  }
-  if (best)
-    defer_after(f, out, best->proc->date, best->wait,
-                best->what + " on " + day(best->proc->date) + " on the " +
-                    area_list(f.overlap(best->proc->areas)),
-                f.overlap(best->proc->areas));
+template <class WaitOf>
+void defer_after_latest(const facts& f, finding& out, WaitOf wait_of,
+                        const prior_procedure* extra = nullptr) {
+  const prior_procedure* best = nullptr;
+  wait_rule best_rule;
+  auto consider = [&](const prior_procedure& p) {
+    if (days_between(p.date, f.today()) < 0 || !f.overlaps(p.areas)) return;
+    wait_rule w = wait_of(p);
+    if (w.days < 0 || days_between(p.date, f.today()) >= w.days) return;
+    if (!best || std::chrono::sys_days{add_days(p.date, w.days)} >
+                     std::chrono::sys_days{add_days(best->date, best_rule.days)}) {
+      best = &p;
+      best_rule = std::move(w);
+    }
+  };
+  for (const auto& p : f.record().procedures) consider(p);
+  if (extra) consider(*extra);
+  if (!best) return;
+  const area_set areas = f.overlap(best->areas);
+  defer_after(f, out, best->date, best_rule.days,
+              best_rule.what + " on " + day(best->date) + " on the " + area_list(areas), areas);
 }
 
 }  // namespace
 
 void recent_chemical_peel(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
-  const prior_procedure* peel = f.latest_in_area(procedure_code::chemical_peel);
-  if (!peel) return;
-  int wait = p.chemical_peel_wait_days_deep;
-  std::string what = "Chemical peel of unrecorded depth (deep-peel wait applied)";
-  if (peel->depth == peel_depth::superficial) {
-    wait = p.chemical_peel_wait_days_superficial;
-    what = "Superficial chemical peel";
-  } else if (peel->depth == peel_depth::medium) {
-    wait = p.chemical_peel_wait_days_medium;
-    what = "Medium-depth chemical peel";
-  } else if (peel->depth == peel_depth::deep) {
-    what = "Deep chemical peel";
-  }
-  defer_latest(f, out, {{peel, wait, what}});
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    if (x.code != procedure_code::chemical_peel) return {};
+    if (x.depth == peel_depth::superficial)
+      return {p.chemical_peel_wait_days_superficial, "Superficial chemical peel"};
+    if (x.depth == peel_depth::medium)
+      return {p.chemical_peel_wait_days_medium, "Medium-depth chemical peel"};
+    if (x.depth == peel_depth::deep) return {p.chemical_peel_wait_days_deep, "Deep chemical peel"};
+    return {p.chemical_peel_wait_days_deep,
+            "Chemical peel of unrecorded depth (deep-peel wait applied)"};
+  });
 }
 
 void recent_laser(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
-  defer_latest(f, out,
-               {{f.latest_in_area(procedure_code::laser_ablative), p.laser_wait_days_ablative,
-                 "Ablative laser"},
-                {f.latest_in_area(procedure_code::laser_nonablative),
-                 p.laser_wait_days_nonablative, "Non-ablative laser"},
-                {f.latest_in_area(procedure_code::ipl), p.laser_wait_days_ipl, "IPL"}});
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    switch (x.code) {
+      case procedure_code::laser_ablative: return {p.laser_wait_days_ablative, "Ablative laser"};
+      case procedure_code::laser_nonablative:
+        return {p.laser_wait_days_nonablative, "Non-ablative laser"};
+      case procedure_code::ipl: return {p.laser_wait_days_ipl, "IPL"};
+      default: return {};
+    }
+  });
 }
 
 void recent_dermabrasion(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
-  defer_latest(f, out,
-               {{f.latest_in_area(procedure_code::dermabrasion), p.dermabrasion_wait_days,
-                 "Dermabrasion"},
-                {f.latest_in_area(procedure_code::microdermabrasion),
-                 p.microdermabrasion_wait_days, "Microdermabrasion"}});
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    if (x.code == procedure_code::dermabrasion) return {p.dermabrasion_wait_days, "Dermabrasion"};
+    if (x.code == procedure_code::microdermabrasion)
+      return {p.microdermabrasion_wait_days, "Microdermabrasion"};
+    return {};
+  });
 }
 
 void recent_filler(const facts& f, finding& out) {
-  defer_latest(f, out, {{f.latest_in_area(procedure_code::dermal_filler),
-                         f.rules_policy().filler_wait_days, "Dermal filler"}});
+  const int wait = f.rules_policy().filler_wait_days;
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    if (x.code != procedure_code::dermal_filler) return {};
+    return {wait, "Dermal filler"};
+  });
 }
 
 void recent_neuromodulator(const facts& f, finding& out) {
-  defer_latest(f, out, {{f.latest_in_area(procedure_code::neuromodulator),
-                         f.rules_policy().neuromodulator_wait_days,
-                         "Botulinum toxin (neuromodulator)"}});
+  const int wait = f.rules_policy().neuromodulator_wait_days;
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    if (x.code != procedure_code::neuromodulator) return {};
+    return {wait, "Botulinum toxin (neuromodulator)"};
+  });
 }
 
 void recent_surgery(const facts& f, finding& out) {
-  defer_latest(f, out, {{f.latest_in_area(procedure_code::surgery),
-                         f.rules_policy().surgery_wait_days, "Surgery"}});
+  const int wait = f.rules_policy().surgery_wait_days;
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    if (x.code != procedure_code::surgery) return {};
+    return {wait, "Surgery"};
+  });
 }
 
 void recent_hair_removal(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
-  defer_latest(f, out,
-               {{f.latest_in_area(procedure_code::waxing), p.hair_removal_wait_days, "Waxing"},
-                {f.latest_in_area(procedure_code::threading), p.hair_removal_wait_days,
-                 "Threading"},
-                {f.latest_in_area(procedure_code::electrolysis), p.hair_removal_wait_days,
-                 "Electrolysis"},
-                {f.latest_in_area(procedure_code::shaving), p.shave_wait_days, "Shaving"}});
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    switch (x.code) {
+      case procedure_code::waxing: return {p.hair_removal_wait_days, "Waxing"};
+      case procedure_code::threading: return {p.hair_removal_wait_days, "Threading"};
+      case procedure_code::electrolysis: return {p.hair_removal_wait_days, "Electrolysis"};
+      case procedure_code::shaving: return {p.shave_wait_days, "Shaving"};
+      default: return {};
+    }
+  });
 }
 
 void recent_exfoliation(const facts& f, finding& out) {
-  defer_latest(f, out, {{f.latest_in_area(procedure_code::exfoliation),
-                         f.rules_policy().exfoliation_wait_days, "Exfoliation"}});
+  const int wait = f.rules_policy().exfoliation_wait_days;
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    if (x.code != procedure_code::exfoliation) return {};
+    return {wait, "Exfoliation"};
+  });
 }
 
 void recent_sun_exposure(const facts& f, finding& out) {
   const int wait = f.rules_policy().sun_exposure_wait_days;
-  // A sunburn condition is handled as a pseudo-procedure dated at its onset.
+  // A sunburn is a condition dated by its onset; it is considered as a dated exposure too.
   prior_procedure burn;
   const prior_procedure* burn_ptr = nullptr;
   for (const auto& c : f.record().conditions) {
     if (c.code != condition_code::sunburn || !c.onset || !f.overlaps(c.sites)) continue;
     if (days_between(*c.onset, f.today()) < 0) continue;
     if (!burn_ptr || std::chrono::sys_days{*c.onset} > std::chrono::sys_days{burn.date}) {
+      burn.code = procedure_code::tanning;
       burn.date = *c.onset;
       burn.areas = c.sites;
+      burn.source = "sunburn";
       burn_ptr = &burn;
     }
   }
-  defer_latest(f, out, {{f.latest_in_area(procedure_code::tanning), wait, "Tanning (UV exposure)"},
-                        {burn_ptr, wait, "Sunburn"}});
+  defer_after_latest(
+      f, out,
+      [&](const prior_procedure& x) -> wait_rule {
+        if (x.code != procedure_code::tanning) return {};
+        return {wait, x.source == "sunburn" && &x == burn_ptr ? "Sunburn" : "Tanning (UV exposure)"};
+      },
+      burn_ptr);
 }
 
 void session_interval(const facts& f, finding& out) {
-  defer_latest(f, out, {{f.latest_in_area(procedure_code::microneedling),
-                         f.rules_policy().microneedling_interval_days,
-                         "Previous microneedling session"}});
+  const int wait = f.rules_policy().microneedling_interval_days;
+  defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
+    if (x.code != procedure_code::microneedling) return {};
+    return {wait, "Previous microneedling session"};
+  });
 }
 
 }  // namespace mnscreen::detail::checks

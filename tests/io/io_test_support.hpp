@@ -16,9 +16,8 @@ namespace mnscreen::test {
 /// The diagnostic with this code at this path, or nullptr.
 inline const diagnostic* find_diag(const std::vector<diagnostic>& ds, std::string_view code,
                                    std::string_view path) {
-  auto it = std::find_if(ds.begin(), ds.end(), [&](const diagnostic& d) {
-    return d.code == code && d.path == path;
-  });
+  auto it = std::find_if(ds.begin(), ds.end(),
+                         [&](const diagnostic& d) { return d.code == code && d.path == path; });
   return it == ds.end() ? nullptr : &*it;
 }
 

@@ -71,6 +71,18 @@ TEST_CASE("json: arrays over max_array_length lose their tail with an error", "[
   CHECK(r.value.negatives.size() == 2);
   CHECK(r.value.patient.id == "kept");
 
+  SECTION("range checks still apply to the items kept") {
+    const auto q = parse_intake(R"({"schema": "mnscreen.intake/1", "medications": [
+      {"code": "aspirin"}, {"code": "tretinoin", "start": "2026-05-01", "stop": "2026-04-01"},
+      {"code": "warfarin"}],
+      "patient": {"fitzpatrick": 2, "fitzpatrick": 9}})",
+                                limits);
+    INFO(dump(q.diagnostics));
+    CHECK(find_diag(q.diagnostics, "array_too_long", "$.medications"));
+    CHECK(find_diag(q.diagnostics, "out_of_range", "$.medications[1].stop"));
+    CHECK(find_diag(q.diagnostics, "duplicate_key", "$.patient.fitzpatrick"));
+    CHECK(find_diag(q.diagnostics, "out_of_range", "$.patient.fitzpatrick"));
+  }
   SECTION("nested arrays too") {
     const auto p = parse_plan(R"({"schema": "mnscreen.plan/1", "date": "2026-12-01",
       "device": "pen", "needle_depth_mm": 1, "areas": ["cheeks", "chin", "nose"],
@@ -83,8 +95,9 @@ TEST_CASE("json: arrays over max_array_length lose their tail with an error", "[
 
 TEST_CASE("json: strings over max_string_length are dropped with an error", "[json][limits]") {
   read_limits limits;
-  limits.max_string_length = 16;
-  const std::string id(17, 'x');
+  // The schema word itself has 17 bytes.
+  limits.max_string_length = 18;
+  const std::string id(19, 'x');
   const auto r = parse_intake(R"({"schema": "mnscreen.intake/1", "patient": {"id": ")" + id +
                                   R"(", "sex": "female"},
       "allergies": [{"substance": "latex", "reaction": "a very long reaction text"}]})",
@@ -99,7 +112,7 @@ TEST_CASE("json: strings over max_string_length are dropped with an error", "[js
   CHECK(r.value.allergies[0].substance == allergy_substance::latex);
   CHECK(r.value.allergies[0].reaction.empty());
 
-  limits.max_string_length = 17;
+  limits.max_string_length = 19;
   const auto ok = parse_intake(
       R"({"schema": "mnscreen.intake/1", "patient": {"id": ")" + id + R"("}})", limits);
   CHECK(ok.diagnostics.empty());

@@ -15,7 +15,7 @@ using mnscreen::test::d;
 using mnscreen::test::dump;
 using mnscreen::test::find_diag;
 
-// The report sample of formats.md, verbatim.
+// The report sample of formats.md, verbatim but for one line break between tokens.
 constexpr std::string_view sample_report = R"json({
   "schema": "mnscreen.report/1",
   "knowledge_version": "2026.1",
@@ -33,7 +33,8 @@ constexpr std::string_view sample_report = R"json({
       "complications": ["scarring"],
       "areas": [],
       "reason": "Oral isotretinoin stopped on 2026-09-15, inside the 180-day wash-out.",
-      "action": "Defer until 2027-03-14, or record a prescriber's approval under a permissive policy.",
+      "action":
+        "Defer until 2027-03-14, or record a prescriber's approval under a permissive policy.",
       "earliest_safe_date": "2027-03-14",
       "evidence": [{"source": "isotretinoin labelling", "level": "label"}]
     }
@@ -91,8 +92,8 @@ TEST_CASE("json: every kind of policy setting is read", "[json][policy]") {
   CHECK(p.laser_wait_days_ablative == 90);
 
   SECTION("graded restores the graded keloid default") {
-    const auto g = parse_policy(
-        R"({"schema": "mnscreen.policy/1", "keloid_history_effect": "graded"})");
+    const auto g =
+        parse_policy(R"({"schema": "mnscreen.policy/1", "keloid_history_effect": "graded"})");
     CHECK(g.diagnostics.empty());
     CHECK_FALSE(g.value.keloid_history_effect.has_value());
   }

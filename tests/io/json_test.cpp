@@ -71,8 +71,8 @@ constexpr std::string_view sample_plan = R"json({
 std::string plan_with(std::string_view key, std::string_view json) {
   std::string out = "{\"schema\": \"mnscreen.plan/1\"";
   const std::pair<std::string_view, std::string_view> members[] = {
-      {"date", "\"2026-12-01\""}, {"device", "\"pen\""},        {"needle_depth_mm", "1.5"},
-      {"areas", "[\"cheeks\"]"},  {"anesthetic", "\"none\""},   {"setting", "\"clinic\""}};
+      {"date", "\"2026-12-01\""}, {"device", "\"pen\""},      {"needle_depth_mm", "1.5"},
+      {"areas", "[\"cheeks\"]"},  {"anesthetic", "\"none\""}, {"setting", "\"clinic\""}};
   for (const auto& [k, v] : members) {
     const std::string_view value = k == key ? json : v;
     if (value.empty()) continue;
@@ -214,7 +214,8 @@ TEST_CASE("json: malformed JSON is fatal and names line and column", "[json][err
     CHECK(e.diagnostics[0].code == "malformed_json");
   }
   SECTION("invalid UTF-8 inside a string") {
-    const auto e = parse_intake("{\"schema\": \"mnscreen.intake/1\", \"patient\": {\"id\": \"\xff\"}}");
+    const auto e =
+        parse_intake("{\"schema\": \"mnscreen.intake/1\", \"patient\": {\"id\": \"\xff\"}}");
     REQUIRE(e.diagnostics.size() == 1);
     CHECK(e.diagnostics[0].code == "malformed_json");
   }
@@ -252,8 +253,7 @@ TEST_CASE("json: schema is required and checked, reading goes on", "[json][error
   }
 }
 
-TEST_CASE("json: an unknown code word drops its item and names field and value",
-          "[json][errors]") {
+TEST_CASE("json: an unknown code word drops its item and names field and value", "[json][errors]") {
   const auto r = parse_intake(R"({"schema": "mnscreen.intake/1",
     "patient": {"id": "p-2", "sex": "female"},
     "medications": [
@@ -316,7 +316,8 @@ TEST_CASE("json: an impossible date is an error naming path and value", "[json][
   }
   SECTION("procedure date: the procedure is dropped") {
     const auto r = parse_intake(R"({"schema": "mnscreen.intake/1",
-      "procedures": [{"code": "ipl", "date": "2026-04-31"}, {"code": "waxing", "date": "2026-11-20"}]})");
+      "procedures": [{"code": "ipl", "date": "2026-04-31"},
+                     {"code": "waxing", "date": "2026-11-20"}]})");
     REQUIRE(find_diag(r.diagnostics, "invalid_date", "$.procedures[0].date"));
     REQUIRE(r.value.procedures.size() == 1);
     CHECK(r.value.procedures[0].code == procedure_code::waxing);
@@ -370,8 +371,7 @@ TEST_CASE("json: Fitzpatrick 7, HbA1c 25 and a stop before the start are refused
   REQUIRE(r.value.medications.size() == 1);
 }
 
-TEST_CASE("json: validate() paths name the JSON item even after dropped items",
-          "[json][errors]") {
+TEST_CASE("json: validate() paths name the JSON item even after dropped items", "[json][errors]") {
   const auto r = parse_intake(R"({"schema": "mnscreen.intake/1",
     "medications": [{"code": "nonsense"},
                     {"code": "tretinoin", "start": "2026-05-01", "stop": "2026-04-01"}],
@@ -572,14 +572,13 @@ TEST_CASE("json: lab units are converted to the canonical unit", "[json][labs]")
   }
 }
 
-TEST_CASE("json: group words face and body expand in plan areas and in sites",
-          "[json][areas]") {
+TEST_CASE("json: group words face and body expand in plan areas and in sites", "[json][areas]") {
   const auto r = parse_plan(plan_with("areas", R"(["face", "cheeks", "neck"])"));
   INFO(dump(r.diagnostics));
   CHECK(r.diagnostics.empty());
-  CHECK(r.value.areas ==
-        std::vector<area>{area::forehead, area::glabella, area::periorbital, area::nose,
-                          area::cheeks, area::perioral, area::chin, area::jawline, area::neck});
+  CHECK(r.value.areas == std::vector<area>{area::forehead, area::glabella, area::periorbital,
+                                           area::nose, area::cheeks, area::perioral, area::chin,
+                                           area::jawline, area::neck});
 
   const auto in = parse_intake(R"({"schema": "mnscreen.intake/1",
     "conditions": [{"code": "psoriasis", "sites": ["body"]}]})");

@@ -151,6 +151,11 @@ TEST_CASE("metal_allergy_needles: steel-metal allergy with steel or unknown need
     plan.needle_material = needle_material::stainless_steel;
     word = "chromium";
   }
+  SECTION("metal_in_steel class word, stainless steel") {
+    add_allergy(in, allergy_substance::metal_in_steel);
+    plan.needle_material = needle_material::stainless_steel;
+    word = "metal";
+  }
   SECTION("gold, gold-plated needles") {
     add_allergy(in, allergy_substance::gold);
     plan.needle_material = needle_material::gold_plated;
@@ -199,8 +204,7 @@ TEST_CASE("antiseptic_allergy: antiseptic allergy is info only",
   mt::check_decision(r, decision::proceed);
 }
 
-TEST_CASE("antiseptic_allergy: other allergies stay quiet",
-          "[rules][antiseptic_allergy][quiet]") {
+TEST_CASE("antiseptic_allergy: other allergies stay quiet", "[rules][antiseptic_allergy][quiet]") {
   intake in = healthy_intake();
   add_allergy(in, allergy_substance::latex);
   const report r = run(in, basic_plan());

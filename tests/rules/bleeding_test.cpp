@@ -332,6 +332,18 @@ TEST_CASE("aspirin_or_nsaid: current aspirin or NSAID is a caution",
   mt::check_decision(r, decision::proceed_with_caution);
 }
 
+TEST_CASE("aspirin_or_nsaid: the advice pauses over-the-counter NSAIDs for pause_nsaid_days",
+          "[rules][aspirin_or_nsaid][trigger][policy]") {
+  intake in = healthy_intake();
+  add_medication(in, medication_code::diclofenac, route::oral);
+  policy p;
+  p.pause_nsaid_days = 4;
+  const report r = run(in, basic_plan(), p);
+  const flag& f = mt::require_flag(r, "aspirin_or_nsaid", effect::proceed_with_caution);
+  INFO(f.action);
+  CHECK((mt::mentions(f.action, "4 day") || mt::any_mentions(r.prep, "4 day")));
+}
+
 TEST_CASE("aspirin_or_nsaid: stopped NSAID or a supplement stays quiet",
           "[rules][aspirin_or_nsaid][quiet]") {
   intake in = healthy_intake();

@@ -26,8 +26,8 @@ std::vector<case_t> varied_cases() {
     plan.device = (i % 5 == 0) ? device_type::rf_microneedling
                                : (i % 7 == 0 ? device_type::derma_roller : device_type::pen);
     plan.needle_depth = millimetres{0.25 + 0.25 * static_cast<double>(i % 8)};
-    const area choices[] = {area::cheeks, area::forehead, area::back, area::neck,
-                            area::perioral, area::scalp, area::chest, area::legs};
+    const area choices[] = {area::cheeks,   area::forehead, area::back,  area::neck,
+                            area::perioral, area::scalp,    area::chest, area::legs};
     plan.areas = {choices[u % 8]};
     if (i % 3 == 0) plan.areas.push_back(choices[(u + 3) % 8]);
     if (i % 11 == 0) plan.setting = setting::home;
@@ -59,8 +59,7 @@ std::vector<case_t> varied_cases() {
       mt::add_condition(in, condition_code::hsv_labialis, condition_status::history,
                         {area::perioral});
     if (i % 9 == 7)
-      mt::add_condition(in, condition_code::acne_vulgaris, condition_status::active,
-                        {area::cheeks})
+      mt::add_condition(in, condition_code::acne_vulgaris, condition_status::active, {area::cheeks})
           .severity = condition_severity::moderate;
     if (i % 12 == 8) mt::add_allergy(in, allergy_substance::nickel);
     if (i % 4 == 2)

@@ -67,23 +67,22 @@ void check_risks(const report& r, const policy& p) {
 /// An intake that raises many flags of every effect.
 intake busy_intake(const procedure_plan& plan) {
   intake in = healthy_intake();
-  in.patient.smoker = known::yes;                                       // info
-  add_allergy(in, allergy_substance::chlorhexidine);                    // info
-  add_medication(in, medication_code::fish_oil, route::oral);           // caution
-  add_medication(in, medication_code::ibuprofen, route::oral);          // caution
-  add_medication(in, medication_code::clopidogrel, route::oral);        // caution
-  add_medication(in, medication_code::prednisolone, route::oral);       // caution
+  in.patient.smoker = known::yes;                                  // info
+  add_allergy(in, allergy_substance::chlorhexidine);               // info
+  add_medication(in, medication_code::fish_oil, route::oral);      // caution
+  add_medication(in, medication_code::ibuprofen, route::oral);     // caution
+  add_medication(in, medication_code::clopidogrel, route::oral);   // caution
+  add_medication(in, medication_code::prednisolone, route::oral);  // caution
   add_procedure(in, procedure_code::chemical_peel, days_before(plan, 5), {area::cheeks},
-                peel_depth::superficial);                               // defer
+                peel_depth::superficial);  // defer
   add_procedure(in, procedure_code::laser_nonablative, days_before(plan, 5),
-                {area::cheeks});                                        // defer
+                {area::cheeks});  // defer
   return in;
 }
 
 }  // namespace
 
-TEST_CASE("decision: a healthy complete intake proceeds with no flags",
-          "[decision][rules]") {
+TEST_CASE("decision: a healthy complete intake proceeds with no flags", "[decision][rules]") {
   const procedure_plan plan = basic_plan();
   const report r = run(healthy_intake(), plan);
   INFO(mt::describe(r));
@@ -95,7 +94,7 @@ TEST_CASE("decision: a healthy complete intake proceeds with no flags",
   CHECK(r.screened_on == plan.date);
 }
 
-TEST_CASE("decision: the report is stamped with knowledge version, model and policy",
+TEST_CASE("decision: the report is stamped with knowledge version and model and policy",
           "[decision][rules]") {
   const report r = run(healthy_intake(), basic_plan());
   CHECK(r.knowledge_version == "2026.1");
@@ -121,8 +120,7 @@ TEST_CASE("decision: the most serious effect wins", "[decision][rules]") {
   }
   SECTION("defer over modify and caution") {
     const date peel = days_before(plan, 3);
-    add_procedure(in, procedure_code::chemical_peel, peel, {area::cheeks},
-                  peel_depth::superficial);
+    add_procedure(in, procedure_code::chemical_peel, peel, {area::cheeks}, peel_depth::superficial);
     plan.adjuncts = {adjunct::non_sterile_serum};
     add_medication(in, medication_code::ibuprofen, route::oral);
     const report r = run(in, plan);
@@ -155,8 +153,7 @@ TEST_CASE("decision: info flags never change the decision", "[decision][rules]")
   CHECK(r.complete);
 }
 
-TEST_CASE("decision: defer_until is the latest safe date across deferrals",
-          "[decision][rules]") {
+TEST_CASE("decision: defer_until is the latest safe date across deferrals", "[decision][rules]") {
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();  // 2026-12-01
   // peel: plan + 4; isotretinoin stopped 2026-06-05: 2026-12-02; microneedling: plan + 18
@@ -173,18 +170,17 @@ TEST_CASE("decision: defer_until is the latest safe date across deferrals",
   CHECK(mt::iso(*iso.earliest_safe_date) == "2026-12-02");
 }
 
-TEST_CASE("decision: defer_until is null when any deferral has no known end",
-          "[decision][rules]") {
+TEST_CASE("decision: defer_until is null when any deferral has no known end", "[decision][rules]") {
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
   const date peel = days_before(plan, 10);
-  add_procedure(in, procedure_code::chemical_peel, peel, {area::cheeks},
-                peel_depth::superficial);
+  add_procedure(in, procedure_code::chemical_peel, peel, {area::cheeks}, peel_depth::superficial);
   SECTION("active infection") {
-    add_condition(in, condition_code::skin_infection, condition_status::active,
-                  {area::cheeks});
+    add_condition(in, condition_code::skin_infection, condition_status::active, {area::cheeks});
   }
-  SECTION("current isotretinoin") { add_medication(in, medication_code::isotretinoin, route::oral); }
+  SECTION("current isotretinoin") {
+    add_medication(in, medication_code::isotretinoin, route::oral);
+  }
   const report r = run(in, plan);
   mt::check_decision(r, decision::defer);
   CHECK_FALSE(r.defer_until.has_value());
@@ -201,8 +197,7 @@ TEST_CASE("decision: one flag per rule with the latest of its dates", "[decision
   add_procedure(in, procedure_code::chemical_peel, days_before(plan, 20), {area::cheeks},
                 peel_depth::medium);  // plan + 10
   add_condition(in, condition_code::keloid, condition_status::history, {area::chest});
-  add_condition(in, condition_code::hypertrophic_scarring, condition_status::history,
-                {area::arms});
+  add_condition(in, condition_code::hypertrophic_scarring, condition_status::history, {area::arms});
   const report r = run(in, plan);
   check_one_flag_per_rule(r);
   const flag& f = mt::require_flag(r, "recent_chemical_peel", effect::defer);
@@ -212,8 +207,7 @@ TEST_CASE("decision: one flag per rule with the latest of its dates", "[decision
   CHECK(mt::iso(*r.defer_until) == mt::iso(shift(plan.date, 10)));
 }
 
-TEST_CASE("decision: defer_until across month and year ends and leap days",
-          "[decision][rules]") {
+TEST_CASE("decision: defer_until across month and year ends and leap days", "[decision][rules]") {
   intake in = healthy_intake();
   procedure_plan plan = basic_plan();
   std::string expected;
@@ -312,7 +306,8 @@ TEST_CASE("decision: risk bands follow the policy thresholds", "[decision][rules
   }
 }
 
-TEST_CASE("decision: a bleeding risk factor raises the bleeding score", "[decision][rules][risks]") {
+TEST_CASE("decision: a bleeding risk factor raises the bleeding score",
+          "[decision][rules][risks]") {
   const procedure_plan plan = basic_plan();
   intake on_doac = healthy_intake();
   add_medication(on_doac, medication_code::apixaban, route::oral);

@@ -95,7 +95,7 @@ TEST_CASE("rf_with_implanted_device: unknown implants are asked for RF plans onl
 
 // --- rf_over_metal ----------------------------------------------------------------------------
 
-TEST_CASE("rf_over_metal: RF over metal, gold threads or permanent filler excludes the area",
+TEST_CASE("rf_over_metal: RF over metal or gold threads or permanent filler excludes the area",
           "[rules][rf_over_metal][trigger]") {
   intake in = healthy_intake();
   procedure_plan plan = rf_plan();
@@ -179,7 +179,7 @@ TEST_CASE("rf_over_recent_filler: its wait outlasts the plain filler wait",
   CHECK(mt::iso(*r.defer_until) == mt::iso(shift(when, 30)));
 }
 
-TEST_CASE("rf_over_recent_filler: old filler, another area or no RF stays quiet",
+TEST_CASE("rf_over_recent_filler: old filler or another area or no RF stays quiet",
           "[rules][rf_over_recent_filler][quiet]") {
   intake in = healthy_intake();
   procedure_plan plan = rf_plan();
@@ -272,7 +272,7 @@ TEST_CASE("device_not_single_use: single-use needles stay quiet",
   mt::require_quiet(r, "device_not_single_use");
 }
 
-TEST_CASE("device_not_single_use: unknown needle reuse is a question, not a flag",
+TEST_CASE("device_not_single_use: unknown needle reuse is a question and not a flag",
           "[rules][device_not_single_use][unknown]") {
   procedure_plan plan = basic_plan();
   plan.single_use_needles = known::unknown;
@@ -292,13 +292,11 @@ struct area_limit {
 
 // clinical-spec.md "depth_exceeds_area_limit", transcribed.
 constexpr area_limit depth_limits[] = {
-    {area::periorbital, 0.5}, {area::nose, 0.5},     {area::forehead, 0.75},
-    {area::glabella, 0.75},   {area::perioral, 1.0}, {area::neck, 0.75},
-    {area::decolletage, 1.0}, {area::hands, 0.5},    {area::cheeks, 2.0},
-    {area::chin, 1.5},        {area::jawline, 1.5},  {area::scalp, 1.5},
-    {area::arms, 1.5},        {area::chest, 1.5},    {area::back, 2.5},
-    {area::abdomen, 2.5},     {area::buttocks, 2.5}, {area::thighs, 2.5},
-    {area::legs, 2.0}};
+    {area::periorbital, 0.5}, {area::nose, 0.5},   {area::forehead, 0.75},   {area::glabella, 0.75},
+    {area::perioral, 1.0},    {area::neck, 0.75},  {area::decolletage, 1.0}, {area::hands, 0.5},
+    {area::cheeks, 2.0},      {area::chin, 1.5},   {area::jawline, 1.5},     {area::scalp, 1.5},
+    {area::arms, 1.5},        {area::chest, 1.5},  {area::back, 2.5},        {area::abdomen, 2.5},
+    {area::buttocks, 2.5},    {area::thighs, 2.5}, {area::legs, 2.0}};
 
 }  // namespace
 
@@ -396,8 +394,7 @@ TEST_CASE("home_use_high_risk: home use with a risk factor modifies the plan",
     add_condition(in, condition_code::keloid, condition_status::history, {area::chest});
   }
   SECTION("cold-sore history") {
-    add_condition(in, condition_code::hsv_labialis, condition_status::history,
-                  {area::perioral});
+    add_condition(in, condition_code::hsv_labialis, condition_status::history, {area::perioral});
   }
   const report r = run(in, plan);
   const flag& f = mt::require_flag(r, "home_use_high_risk", effect::modify_plan);
@@ -451,6 +448,20 @@ TEST_CASE("pregnancy: breastfeeding follows breastfeeding_effect",
   }
 }
 
+TEST_CASE("pregnancy: pregnant and breastfeeding gives one flag with the graver effect",
+          "[rules][pregnancy][trigger][policy]") {
+  intake in = mt::healthy_woman();
+  in.patient.pregnant = known::yes;
+  in.patient.breastfeeding = known::yes;
+  policy p;
+  p.breastfeeding_effect = effect::proceed_with_caution;
+  const report r = run(in, basic_plan(), p);
+  const flag& f = mt::require_flag(r, "pregnancy", effect::defer);
+  mt::check_open_defer(r, f);
+  CHECK(std::count_if(r.flags.begin(), r.flags.end(),
+                      [](const flag& x) { return x.rule_id == "pregnancy"; }) == 1);
+}
+
 TEST_CASE("pregnancy: not pregnant nor breastfeeding stays quiet", "[rules][pregnancy][quiet]") {
   intake in = mt::healthy_woman();
   SECTION("woman who said no to both") {}
@@ -485,12 +496,13 @@ TEST_CASE("minor: under the minimum age is a caution", "[rules][minor][trigger]"
 TEST_CASE("minor: RF or home use by a minor modifies the plan", "[rules][minor][trigger]") {
   intake in = healthy_intake();
   in.patient.birth_date = d("2010-05-01");
-  SECTION("RF microneedling") { mt::require_flag(run(in, rf_plan()), "minor", effect::modify_plan); }
+  SECTION("RF microneedling") {
+    mt::require_flag(run(in, rf_plan()), "minor", effect::modify_plan);
+  }
   SECTION("home device") { mt::require_flag(run(in, home_plan()), "minor", effect::modify_plan); }
 }
 
-TEST_CASE("minor: 18 on the plan date or a lower policy age stays quiet",
-          "[rules][minor][quiet]") {
+TEST_CASE("minor: 18 on the plan date or a lower policy age stays quiet", "[rules][minor][quiet]") {
   intake in = healthy_intake();
   policy p;
   SECTION("eighteenth birthday on the plan date") { in.patient.birth_date = d("2008-12-01"); }
@@ -501,6 +513,21 @@ TEST_CASE("minor: 18 on the plan date or a lower policy age stays quiet",
   const report r = run(in, basic_plan(), p);
   mt::require_quiet(r, "minor");
   mt::check_decision(r, decision::proceed);
+}
+
+TEST_CASE("minor: a 29 February birthday is reached on 1 March in common years",
+          "[rules][minor][trigger][quiet]") {
+  intake in = healthy_intake();
+  in.patient.birth_date = d("2008-02-29");
+  procedure_plan plan = basic_plan();
+  SECTION("2026-02-28: still 17") {
+    plan.date = d("2026-02-28");
+    mt::require_flag(run(in, plan), "minor", effect::proceed_with_caution);
+  }
+  SECTION("2026-03-01: 18") {
+    plan.date = d("2026-03-01");
+    mt::require_quiet(run(in, plan), "minor");
+  }
 }
 
 TEST_CASE("minor: unknown birth date is asked", "[rules][minor][unknown]") {

@@ -105,15 +105,11 @@ TEST_CASE("immunosuppressed: immunosuppression is a caution",
           "[rules][immunosuppressed][trigger]") {
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
-  SECTION("active immunosuppression") {
-    add_condition(in, condition_code::immunosuppression);
-  }
+  SECTION("active immunosuppression") { add_condition(in, condition_code::immunosuppression); }
   SECTION("current methotrexate") {
     add_medication(in, medication_code::methotrexate, route::oral);
   }
-  SECTION("current ciclosporin") {
-    add_medication(in, medication_code::ciclosporin, route::oral);
-  }
+  SECTION("current ciclosporin") { add_medication(in, medication_code::ciclosporin, route::oral); }
   SECTION("CD4 150") { add_lab(in, lab_code::cd4, 150, days_before(plan, 20)); }
   const report r = run(in, plan);
   const flag& f = mt::require_flag(r, "immunosuppressed", effect::proceed_with_caution);
@@ -152,7 +148,7 @@ TEST_CASE("immunosuppressed: CD4 200 or stopped drugs stay quiet",
   mt::require_quiet(r, "immunosuppressed");
 }
 
-TEST_CASE("immunosuppressed: unknown immune status is asked; a drug answers it",
+TEST_CASE("immunosuppressed: unknown immune status is asked and a drug answers it",
           "[rules][immunosuppressed][unknown]") {
   intake in = healthy_intake();
   mt::undeny(in, question::immunosuppression);
@@ -190,8 +186,7 @@ TEST_CASE("systemic_steroids: current oral corticosteroid is a caution",
   mt::check_decision(r, decision::proceed_with_caution);
 }
 
-TEST_CASE("systemic_steroids: a finished course stays quiet",
-          "[rules][systemic_steroids][quiet]") {
+TEST_CASE("systemic_steroids: a finished course stays quiet", "[rules][systemic_steroids][quiet]") {
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
   add_medication(in, medication_code::prednisone, route::oral, days_before(plan, 30));
@@ -202,7 +197,7 @@ TEST_CASE("systemic_steroids: a finished course stays quiet",
 
 // --- diabetes_control -------------------------------------------------------------------------
 
-TEST_CASE("diabetes_control: HbA1c above the limit defers; controlled is a caution",
+TEST_CASE("diabetes_control: HbA1c above the limit defers and controlled is a caution",
           "[rules][diabetes_control][trigger]") {
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
@@ -259,9 +254,7 @@ TEST_CASE("diabetes_control: missing or stale HbA1c is asked",
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
   add_condition(in, condition_code::diabetes_mellitus);
-  SECTION("no HbA1c") {
-    mt::check_asks(run(in, plan), question::hba1c);
-  }
+  SECTION("no HbA1c") { mt::check_asks(run(in, plan), question::hba1c); }
   SECTION("HbA1c older than 90 days is unknown") {
     add_lab(in, lab_code::hba1c, 9.8, days_before(plan, 100));
     const report r = run(in, plan);
@@ -340,8 +333,7 @@ TEST_CASE("radiation_to_area: radiotherapy to a planned area within the wait def
     wait = 120;
   }
   const date onset = days_before(plan, ago);
-  add_condition(in, condition_code::radiation_therapy, condition_status::history,
-                {area::cheeks})
+  add_condition(in, condition_code::radiation_therapy, condition_status::history, {area::cheeks})
       .onset = onset;
   const report r = run(in, plan, p);
   const flag& f = mt::require_flag(r, "radiation_to_area", effect::defer);
@@ -355,19 +347,16 @@ TEST_CASE("radiation_to_area: old or elsewhere radiotherapy stays quiet",
   const procedure_plan plan = basic_plan();
   policy p;
   SECTION("exactly 365 days ago") {
-    add_condition(in, condition_code::radiation_therapy, condition_status::history,
-                  {area::cheeks})
+    add_condition(in, condition_code::radiation_therapy, condition_status::history, {area::cheeks})
         .onset = days_before(plan, 365);
   }
   SECTION("to the chest, cheeks planned") {
-    add_condition(in, condition_code::radiation_therapy, condition_status::history,
-                  {area::chest})
+    add_condition(in, condition_code::radiation_therapy, condition_status::history, {area::chest})
         .onset = days_before(plan, 100);
   }
   SECTION("policy radiation_wait_days 90, 100 days ago") {
     p.radiation_wait_days = 90;
-    add_condition(in, condition_code::radiation_therapy, condition_status::history,
-                  {area::cheeks})
+    add_condition(in, condition_code::radiation_therapy, condition_status::history, {area::cheeks})
         .onset = days_before(plan, 100);
   }
   const report r = run(in, plan, p);

@@ -130,6 +130,22 @@ TEST_CASE("policy: several overrides are all listed", "[policy][rules]") {
   CHECK_FALSE(std::get<bool>(*req));
 }
 
+TEST_CASE("policy: grouped settings are listed with a dotted name", "[policy][rules]") {
+  intake in = healthy_intake();
+  const procedure_plan plan = basic_plan();
+  mt::add_procedure(in, procedure_code::chemical_peel, days_before(plan, 35), {area::cheeks},
+                    peel_depth::medium);
+  policy p;
+  p.chemical_peel_wait_days_medium = 45;
+  const report r = run(in, plan, p);
+  mt::check_decision(r, decision::defer);
+  mt::check_decision(run(in, plan), decision::proceed);
+  const setting_value* v = find_override(r, "chemical_peel_wait_days.medium");
+  REQUIRE(v != nullptr);
+  REQUIRE(std::holds_alternative<double>(*v));
+  CHECK(std::get<double>(*v) == Approx(45.0));
+}
+
 TEST_CASE("policy: a setting equal to its default is not an override", "[policy][rules]") {
   policy p;
   p.name = "explicit-defaults";
@@ -188,8 +204,7 @@ TEST_CASE("policy: invalid policies are refused and validate names the setting",
   CHECK_THROWS_AS(screener{p}, std::invalid_argument);
 }
 
-TEST_CASE("policy: validate reports every invalid setting at once",
-          "[policy][rules][validation]") {
+TEST_CASE("policy: validate reports every invalid setting at once", "[policy][rules][validation]") {
   policy p;
   p.isotretinoin_washout_days = -1;
   p.inr_max = -2.0;

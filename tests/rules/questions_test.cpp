@@ -23,15 +23,15 @@ void check_question_order(const report& r) {
   for (const question_item& q : r.questions) CHECK_FALSE(q.ask.empty());
 }
 
-constexpr question always_asked[] = {
-    question::anticoagulant,  question::bleeding_disorder, question::isotretinoin,
-    question::keloid,         question::skin_infection,    question::diabetes_mellitus,
-    question::immunosuppression};
+constexpr question always_asked[] = {question::anticoagulant,    question::bleeding_disorder,
+                                     question::isotretinoin,     question::keloid,
+                                     question::skin_infection,   question::diabetes_mellitus,
+                                     question::immunosuppression};
 
 }  // namespace
 
 TEST_CASE("questions: an empty intake is incomplete and never proceeds", "[questions][rules]") {
-  intake in;  // nothing known at all
+  intake in;                                 // nothing known at all
   const procedure_plan plan = basic_plan();  // pen, cheeks, no anaesthetic, single-use known
   const report r = run(in, plan);
   INFO(mt::describe(r));
@@ -91,6 +91,35 @@ TEST_CASE("questions: an unknown never lowers a serious decision", "[questions][
   const report r = run(in, basic_plan());
   mt::check_asks(r, question::keloid);
   mt::check_decision(r, decision::do_not_treat);
+}
+
+TEST_CASE("questions: an unknown with only info flags is a caution and not proceed",
+          "[questions][rules]") {
+  intake in = healthy_intake();
+  in.patient.smoker = known::yes;
+  mt::undeny(in, question::skin_infection);
+  const report r = run(in, basic_plan());
+  mt::require_flag(r, "smoker_healing", effect::info);
+  mt::check_asks(r, question::skin_infection);
+  mt::check_decision(r, decision::proceed_with_caution);
+}
+
+TEST_CASE("questions: an unknown beside a caution or modify keeps that decision",
+          "[questions][rules]") {
+  intake in = healthy_intake();
+  mt::undeny(in, question::diabetes_mellitus);
+  procedure_plan plan = basic_plan();
+  SECTION("modify_plan") {
+    plan.single_use_needles = known::no;
+    mt::check_decision(run(in, plan), decision::modify_plan);
+  }
+  SECTION("defer") {
+    mt::add_procedure(in, procedure_code::waxing, mt::days_before(plan, 2), {area::cheeks});
+    const report r = run(in, plan);
+    mt::check_decision(r, decision::defer);
+    CHECK(r.defer_until.has_value());
+    CHECK_FALSE(r.complete);
+  }
 }
 
 TEST_CASE("questions: a complete intake asks nothing", "[questions][rules]") {
@@ -168,11 +197,11 @@ TEST_CASE("questions: pregnancy is asked only for women aged 12 to 55 or unknown
     std::optional<int> age;
     bool asked;
   };
-  const age_case cases[] = {{sex::female, 30, true},          {sex::female, 12, true},
-                            {sex::female, 55, true},          {sex::female, 11, false},
-                            {sex::female, 56, false},         {sex::female, std::nullopt, true},
-                            {std::nullopt, 30, true},         {std::nullopt, std::nullopt, true},
-                            {sex::male, 30, false},           {std::nullopt, 70, false}};
+  const age_case cases[] = {{sex::female, 30, true},  {sex::female, 12, true},
+                            {sex::female, 55, true},  {sex::female, 11, false},
+                            {sex::female, 56, false}, {sex::female, std::nullopt, true},
+                            {std::nullopt, 30, true}, {std::nullopt, std::nullopt, true},
+                            {sex::male, 30, false},   {std::nullopt, 70, false}};
   for (const age_case& c : cases) {
     intake one = in;
     one.patient.sex = c.who;
@@ -180,8 +209,8 @@ TEST_CASE("questions: pregnancy is asked only for women aged 12 to 55 or unknown
       one.patient.birth_date = mt::born_years_before(plan.date, *c.age);
     else
       one.patient.birth_date.reset();
-    CAPTURE(c.who ? std::string(to_string(*c.who)) : std::string("unknown"),
-            c.age ? *c.age : -1, c.asked);
+    CAPTURE(c.who ? std::string(to_string(*c.who)) : std::string("unknown"), c.age ? *c.age : -1,
+            c.asked);
     const report r = run(one, plan);
     INFO(mt::describe(r));
     CHECK(mt::asks(r, question::pregnancy) == c.asked);
@@ -232,8 +261,7 @@ TEST_CASE("questions: demographics unknown are asked", "[questions][rules]") {
   }
 }
 
-TEST_CASE("questions: lab questions follow the condition and drug",
-          "[questions][rules]") {
+TEST_CASE("questions: lab questions follow the condition and drug", "[questions][rules]") {
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
   SECTION("active diabetes with no HbA1c asks hba1c") {

@@ -94,14 +94,22 @@ inline void deny(intake& in, question q) {
 inline std::optional<question> question_for(condition_code c) {
   switch (c) {
     case condition_code::keloid:
-    case condition_code::hypertrophic_scarring: return question::keloid;
-    case condition_code::hsv_labialis: return question::hsv_labialis;
-    case condition_code::skin_infection: return question::skin_infection;
-    case condition_code::bleeding_disorder: return question::bleeding_disorder;
-    case condition_code::diabetes_mellitus: return question::diabetes_mellitus;
-    case condition_code::immunosuppression: return question::immunosuppression;
-    case condition_code::pregnancy: return question::pregnancy;
-    default: return std::nullopt;
+    case condition_code::hypertrophic_scarring:
+      return question::keloid;
+    case condition_code::hsv_labialis:
+      return question::hsv_labialis;
+    case condition_code::skin_infection:
+      return question::skin_infection;
+    case condition_code::bleeding_disorder:
+      return question::bleeding_disorder;
+    case condition_code::diabetes_mellitus:
+      return question::diabetes_mellitus;
+    case condition_code::immunosuppression:
+      return question::immunosuppression;
+    case condition_code::pregnancy:
+      return question::pregnancy;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -112,8 +120,7 @@ inline std::optional<question> question_for(medication_code m) {
       c.contains(medication_class::anticoagulant_heparin))
     return question::anticoagulant;
   if (c.contains(medication_class::oral_retinoid)) return question::isotretinoin;
-  if (c.contains(medication_class::immunosuppressant) ||
-      c.contains(medication_class::chemotherapy))
+  if (c.contains(medication_class::immunosuppressant) || c.contains(medication_class::chemotherapy))
     return question::immunosuppression;
   return std::nullopt;
 }
@@ -262,8 +269,7 @@ inline void require_quiet(const report& r, std::string_view id) {
 inline void check_complications(const flag& f, std::initializer_list<complication> expected) {
   for (complication c : expected) {
     INFO(f.rule_id << " should name complication " << to_string(c));
-    CHECK(std::find(f.complications.begin(), f.complications.end(), c) !=
-          f.complications.end());
+    CHECK(std::find(f.complications.begin(), f.complications.end(), c) != f.complications.end());
   }
 }
 

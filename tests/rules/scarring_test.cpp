@@ -147,8 +147,7 @@ TEST_CASE("keloid_history: denied keloid with unrelated conditions stays quiet",
   mt::check_decision(r, decision::proceed);
 }
 
-TEST_CASE("keloid_history: unknown keloid tendency is asked",
-          "[rules][keloid_history][unknown]") {
+TEST_CASE("keloid_history: unknown keloid tendency is asked", "[rules][keloid_history][unknown]") {
   intake in = healthy_intake();
   mt::undeny(in, question::keloid);
   SECTION("nothing recorded: asked") {

@@ -39,12 +39,10 @@ TEST_CASE("active_infection_in_area: infection elsewhere or healed stays quiet",
     add_condition(in, condition_code::skin_infection, condition_status::active, {area::back});
   }
   SECTION("resolved infection on the cheeks") {
-    add_condition(in, condition_code::skin_infection, condition_status::resolved,
-                  {area::cheeks});
+    add_condition(in, condition_code::skin_infection, condition_status::resolved, {area::cheeks});
   }
   SECTION("past infection (history) on the cheeks") {
-    add_condition(in, condition_code::skin_infection, condition_status::history,
-                  {area::cheeks});
+    add_condition(in, condition_code::skin_infection, condition_status::history, {area::cheeks});
   }
   const report r = run(in, basic_plan());
   mt::require_quiet(r, "active_infection_in_area");
@@ -100,8 +98,7 @@ TEST_CASE("active_hsv_lesion: active cold sore with a face plan defers",
   intake in = healthy_intake();
   procedure_plan plan = basic_plan();
   SECTION("cold sore on the lips, cheeks planned") {
-    add_condition(in, condition_code::hsv_labialis, condition_status::active,
-                  {area::perioral});
+    add_condition(in, condition_code::hsv_labialis, condition_status::active, {area::perioral});
   }
   SECTION("shingles on the back, back planned") {
     plan.areas = {area::back};
@@ -118,16 +115,18 @@ TEST_CASE("active_hsv_lesion: past cold sores or a lesion far from the plan stay
   intake in = healthy_intake();
   procedure_plan plan = basic_plan();
   SECTION("cold sores in the past only") {
-    add_condition(in, condition_code::hsv_labialis, condition_status::history,
-                  {area::perioral});
+    add_condition(in, condition_code::hsv_labialis, condition_status::history, {area::perioral});
   }
-  SECTION("shingles on the back, cheeks planned") {
+  SECTION("shingles on the back, only the legs planned") {
+    plan.areas = {area::legs};
     add_condition(in, condition_code::herpes_zoster, condition_status::active, {area::back});
+  }
+  SECTION("resolved shingles on the cheeks") {
+    add_condition(in, condition_code::herpes_zoster, condition_status::resolved, {area::cheeks});
   }
   SECTION("active cold sore on the lips, only the back planned") {
     plan.areas = {area::back};
-    add_condition(in, condition_code::hsv_labialis, condition_status::active,
-                  {area::perioral});
+    add_condition(in, condition_code::hsv_labialis, condition_status::active, {area::perioral});
   }
   const report r = run(in, plan);
   mt::require_quiet(r, "active_hsv_lesion");
@@ -140,6 +139,7 @@ TEST_CASE("hsv_history_prophylaxis: past cold sores with a face plan needs proph
   intake in = healthy_intake();
   add_condition(in, condition_code::hsv_labialis, condition_status::history, {area::perioral});
   procedure_plan plan = basic_plan();
+  plan.needle_depth = millimetres{0.5};  // within every area's depth limit
   SECTION("cheeks") { plan.areas = {area::cheeks}; }
   SECTION("nose") { plan.areas = {area::nose}; }
   SECTION("forehead and neck") { plan.areas = {area::forehead, area::neck}; }
@@ -149,6 +149,20 @@ TEST_CASE("hsv_history_prophylaxis: past cold sores with a face plan needs proph
   INFO(f.action);
   CHECK((mt::mentions(f.action, "antiviral") || mt::any_mentions(r.prep, "antiviral")));
   mt::check_decision(r, decision::proceed_with_caution);
+}
+
+TEST_CASE("hsv_history_prophylaxis: the prophylaxis window follows the policy",
+          "[rules][hsv_history_prophylaxis][trigger][policy]") {
+  intake in = healthy_intake();
+  add_condition(in, condition_code::hsv_labialis, condition_status::history, {area::perioral});
+  policy p;
+  p.hsv_prophylaxis_days_before = 2;
+  p.hsv_prophylaxis_days_after = 10;
+  const report r = run(in, basic_plan(), p);
+  const flag& f = mt::require_flag(r, "hsv_history_prophylaxis", effect::proceed_with_caution);
+  INFO(f.action);
+  CHECK((mt::mentions(f.action, "10 day") || mt::any_mentions(r.prep, "10 day")));
+  CHECK((mt::mentions(f.action, "2 day") || mt::any_mentions(r.prep, "2 day")));
 }
 
 TEST_CASE("hsv_history_prophylaxis: already on antiviral prophylaxis is info only",
@@ -201,8 +215,7 @@ TEST_CASE("hsv_history_prophylaxis: body plan or denied cold sores stay quiet",
   intake in = healthy_intake();
   procedure_plan plan = basic_plan();
   SECTION("past cold sores, only the back planned (face scope)") {
-    add_condition(in, condition_code::hsv_labialis, condition_status::history,
-                  {area::perioral});
+    add_condition(in, condition_code::hsv_labialis, condition_status::history, {area::perioral});
     plan.areas = {area::back};
   }
   SECTION("cold sores denied") {}
@@ -227,6 +240,20 @@ TEST_CASE("hsv_history_prophylaxis: unknown cold-sore history is asked for face 
     mt::check_does_not_ask(r, question::hsv_labialis);
     CHECK(r.complete);
   }
+}
+
+TEST_CASE("hsv_history_prophylaxis: scope any makes cold sores a question for body plans",
+          "[rules][hsv_history_prophylaxis][unknown][policy]") {
+  // formats.md: `complete` is false when any factor a rule needs for this plan is unknown; with
+  // hsv_prophylaxis_scope `any` the rule needs the cold-sore history for a back plan too.
+  intake in = healthy_intake();
+  mt::undeny(in, question::hsv_labialis);
+  procedure_plan plan = basic_plan();
+  plan.areas = {area::back};
+  policy p;
+  p.hsv_prophylaxis_scope = hsv_scope::any;
+  const report r = run(in, plan, p);
+  mt::check_asks(r, question::hsv_labialis);
 }
 
 // --- skin_cancer_in_area ----------------------------------------------------------------------
@@ -380,8 +407,7 @@ TEST_CASE("koebner_condition_active: active psoriasis elsewhere is a caution",
   SECTION("lichen planus") { code = condition_code::lichen_planus; }
   add_condition(in, code, condition_status::active, {area::arms});
   const report r = run(in, basic_plan());
-  const flag& f =
-      mt::require_flag(r, "koebner_condition_active", effect::proceed_with_caution);
+  const flag& f = mt::require_flag(r, "koebner_condition_active", effect::proceed_with_caution);
   CHECK(std::any_of(f.complications.begin(), f.complications.end(), [](complication c) {
     return c == complication::scarring || c == complication::dyspigmentation;
   }));
@@ -409,8 +435,7 @@ TEST_CASE("koebner_condition_active: psoriasis in the past stays quiet",
     add_condition(in, condition_code::psoriasis, condition_status::history, {area::cheeks});
   }
   SECTION("resolved") {
-    add_condition(in, condition_code::lichen_planus, condition_status::resolved,
-                  {area::cheeks});
+    add_condition(in, condition_code::lichen_planus, condition_status::resolved, {area::cheeks});
   }
   const report r = run(in, basic_plan());
   mt::require_quiet(r, "koebner_condition_active");
@@ -472,8 +497,7 @@ TEST_CASE("pigmentation_risk: melasma in the area or dark skin with RF is a caut
   mt::check_decision(r, decision::proceed_with_caution);
 }
 
-TEST_CASE("pigmentation_risk: near misses stay quiet",
-          "[rules][pigmentation_risk][quiet]") {
+TEST_CASE("pigmentation_risk: near misses stay quiet", "[rules][pigmentation_risk][quiet]") {
   intake in = healthy_intake();
   procedure_plan plan = basic_plan();
   SECTION("Fitzpatrick 3 with RF") {

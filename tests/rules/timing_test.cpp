@@ -72,16 +72,15 @@ const wait_case peel_superficial{"recent_chemical_peel", procedure_code::chemica
                                  peel_depth::superficial, 14};
 const wait_case peel_medium{"recent_chemical_peel", procedure_code::chemical_peel,
                             peel_depth::medium, 30};
-const wait_case peel_deep{"recent_chemical_peel", procedure_code::chemical_peel,
-                          peel_depth::deep, 90};
+const wait_case peel_deep{"recent_chemical_peel", procedure_code::chemical_peel, peel_depth::deep,
+                          90};
 const wait_case peel_unknown_depth{"recent_chemical_peel", procedure_code::chemical_peel,
                                    std::nullopt, 90};
 const wait_case laser_ablative{"recent_laser", procedure_code::laser_ablative, std::nullopt, 90};
-const wait_case laser_nonablative{"recent_laser", procedure_code::laser_nonablative,
-                                  std::nullopt, 21};
+const wait_case laser_nonablative{"recent_laser", procedure_code::laser_nonablative, std::nullopt,
+                                  21};
 const wait_case ipl{"recent_laser", procedure_code::ipl, std::nullopt, 21};
-const wait_case dermabrasion{"recent_dermabrasion", procedure_code::dermabrasion, std::nullopt,
-                             90};
+const wait_case dermabrasion{"recent_dermabrasion", procedure_code::dermabrasion, std::nullopt, 90};
 const wait_case microdermabrasion{"recent_dermabrasion", procedure_code::microdermabrasion,
                                   std::nullopt, 7};
 const wait_case filler{"recent_filler", procedure_code::dermal_filler, std::nullopt, 14};
@@ -90,13 +89,11 @@ const wait_case neuromodulator{"recent_neuromodulator", procedure_code::neuromod
 const wait_case surgery{"recent_surgery", procedure_code::surgery, std::nullopt, 90};
 const wait_case waxing{"recent_hair_removal", procedure_code::waxing, std::nullopt, 7};
 const wait_case threading{"recent_hair_removal", procedure_code::threading, std::nullopt, 7};
-const wait_case electrolysis{"recent_hair_removal", procedure_code::electrolysis, std::nullopt,
-                             7};
+const wait_case electrolysis{"recent_hair_removal", procedure_code::electrolysis, std::nullopt, 7};
 const wait_case shaving{"recent_hair_removal", procedure_code::shaving, std::nullopt, 1};
 const wait_case exfoliation{"recent_exfoliation", procedure_code::exfoliation, std::nullopt, 7};
 const wait_case tanning{"recent_sun_exposure", procedure_code::tanning, std::nullopt, 14};
-const wait_case microneedling{"session_interval", procedure_code::microneedling, std::nullopt,
-                              28};
+const wait_case microneedling{"session_interval", procedure_code::microneedling, std::nullopt, 28};
 
 }  // namespace
 
@@ -293,8 +290,8 @@ TEST_CASE("recent_sun_exposure: a sunburn with onset inside 14 days defers onset
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
   const date onset = days_before(plan, 10);
-  mt::add_condition(in, condition_code::sunburn, condition_status::active, {area::cheeks})
-      .onset = onset;
+  mt::add_condition(in, condition_code::sunburn, condition_status::active, {area::cheeks}).onset =
+      onset;
   const report r = run(in, plan);
   const flag& f = mt::require_flag(r, "recent_sun_exposure", effect::defer);
   REQUIRE(f.earliest_safe_date.has_value());
@@ -306,8 +303,8 @@ TEST_CASE("recent_sun_exposure: old tanning or sunburn elsewhere stays quiet",
   check_standard_quiet(tanning);
   intake in = healthy_intake();
   const procedure_plan plan = basic_plan();
-  mt::add_condition(in, condition_code::sunburn, condition_status::resolved, {area::cheeks})
-      .onset = days_before(plan, 30);
+  mt::add_condition(in, condition_code::sunburn, condition_status::resolved, {area::cheeks}).onset =
+      days_before(plan, 30);
   const report r = run(in, plan);
   mt::require_quiet(r, "recent_sun_exposure");
 }

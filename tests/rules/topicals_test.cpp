@@ -19,8 +19,7 @@ TEST_CASE("topical_retinoid_recent: a retinoid still used on the area defers pla
   const procedure_plan plan = basic_plan();
   std::string word;
   SECTION("tretinoin on the cheeks") {
-    add_medication(in, medication_code::tretinoin, route::topical, std::nullopt,
-                   {area::cheeks});
+    add_medication(in, medication_code::tretinoin, route::topical, std::nullopt, {area::cheeks});
     word = "tretinoin";
   }
   SECTION("adapalene with no recorded site") {
@@ -58,6 +57,20 @@ TEST_CASE("topical_retinoid_recent: stopped inside the hold defers stop + hold",
   mt::check_defer_to(r, f, shift(stop, hold));
 }
 
+TEST_CASE("topical_retinoid_recent: aftercare gives the restart delay of the policy",
+          "[rules][topical_retinoid_recent][trigger][policy]") {
+  intake in = healthy_intake();
+  add_medication(in, medication_code::tretinoin, route::topical, std::nullopt, {area::cheeks});
+  policy p;
+  p.topical_retinoid_hold_days_after = 12;
+  const report r = run(in, basic_plan(), p);
+  mt::require_flag(r, "topical_retinoid_recent", effect::defer);
+  INFO("aftercare should say retinoids restart after 12 days");
+  CHECK(std::any_of(r.aftercare.begin(), r.aftercare.end(), [](const std::string& line) {
+    return mt::mentions(line, "retino") && mt::mentions(line, "12 day");
+  }));
+}
+
 TEST_CASE("topical_retinoid_recent: stopped long enough or on another area stays quiet",
           "[rules][topical_retinoid_recent][quiet]") {
   intake in = healthy_intake();
@@ -68,8 +81,7 @@ TEST_CASE("topical_retinoid_recent: stopped long enough or on another area stays
                    {area::cheeks});
   }
   SECTION("adapalene used on the back only") {
-    add_medication(in, medication_code::adapalene, route::topical, std::nullopt,
-                   {area::back});
+    add_medication(in, medication_code::adapalene, route::topical, std::nullopt, {area::back});
   }
   SECTION("policy hold 2, stopped 3 days before") {
     p.topical_retinoid_hold_days_before = 2;
@@ -131,8 +143,7 @@ TEST_CASE("acne_medication_current: current acne antibiotic or hormonal drug is 
     word = "minocycline";
   }
   SECTION("topical clindamycin") {
-    add_medication(in, medication_code::clindamycin, route::topical, std::nullopt,
-                   {area::cheeks});
+    add_medication(in, medication_code::clindamycin, route::topical, std::nullopt, {area::cheeks});
     word = "clindamycin";
   }
   SECTION("spironolactone") {

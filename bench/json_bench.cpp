@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+// JSON end to end (parse intake + plan, screen, write the report) against the limit: parsing
+// the same two documents with Boost.JSON alone. Issue 3 target: end to end at least half the
+// throughput of parse-only, on one core. Both run in the same program, one after the other;
+// the ratio of their median throughputs is printed at the end.
+#include <benchmark/benchmark.h>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "bench_data.hpp"
+#include "mnscreen/json.hpp"
+#include "mnscreen/screener.hpp"
+
+namespace {
+
+using namespace mnscreen;
+
+const std::string& intake_text() {
+  static const std::string text = to_json(bench::typical_intake());
+  return text;
+}
+const std::string& plan_text() {
+  static const std::string text = to_json(bench::typical_plan());
+  return text;
+}
+
+// Documents (intake + plan pairs) per second, and input bytes per second.
+void count(benchmark::State& state) {
+  state.counters["pairs_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<std::int64_t>(intake_text().size() + plan_text().size()));
+}
+
+// The limit: Boost.JSON's parse of both documents into a DOM (default allocator), as any
+// caller would write it.
+void boost_parse_only(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(boost::json::parse(intake_text()));
+    benchmark::DoNotOptimize(boost::json::parse(plan_text()));
+  }
+  count(state);
+}
+BENCHMARK(boost_parse_only)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// Boost.JSON at its fastest: one parser reused, a monotonic buffer per document.
+void boost_parse_reused(benchmark::State& state) {
+  boost::json::parser p;
+  unsigned char buffer[16384];
+  for (auto _ : state) {
+    for (const std::string* doc : {&intake_text(), &plan_text()}) {
+      boost::json::monotonic_resource mr(buffer, sizeof buffer);
+      p.reset(&mr);
+      p.write(*doc);
+      benchmark::DoNotOptimize(p.release());
+    }
+  }
+  count(state);
+}
+BENCHMARK(boost_parse_reused)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// What `mnscreen screen` and `mnscreen batch` do for one record.
+void json_end_to_end(benchmark::State& state) {
+  const screener s;
+  for (auto _ : state) {
+    auto in = parse_intake(intake_text());
+    auto plan = parse_plan(plan_text());
+    benchmark::DoNotOptimize(to_json(s.screen(in.value, plan.value)));
+  }
+  count(state);
+}
+BENCHMARK(json_end_to_end)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// --- the parts of end to end ------------------------------------------------------------------
+
+void part_parse_intake(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(parse_intake(intake_text()));
+  count(state);
+}
+BENCHMARK(part_parse_intake);
+
+void part_parse_plan(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(parse_plan(plan_text()));
+  count(state);
+}
+BENCHMARK(part_parse_plan);
+
+void part_screen(benchmark::State& state) {
+  const screener s;
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  for (auto _ : state) benchmark::DoNotOptimize(s.screen(in, plan));
+  count(state);
+}
+BENCHMARK(part_screen);
+
+void part_write_report(benchmark::State& state) {
+  const report rep = screener{}.screen(bench::typical_intake(), bench::typical_plan());
+  for (auto _ : state) benchmark::DoNotOptimize(to_json(rep));
+  count(state);
+  state.counters["report_bytes"] = static_cast<double>(to_json(rep).size());
+}
+BENCHMARK(part_write_report);
+
+// Boost.JSON serialising the same report text (parsed once): the writer's own limit.
+void boost_serialize_report(benchmark::State& state) {
+  const auto doc =
+      boost::json::parse(to_json(screener{}.screen(bench::typical_intake(), bench::typical_plan())));
+  for (auto _ : state) benchmark::DoNotOptimize(boost::json::serialize(doc));
+  count(state);
+}
+BENCHMARK(boost_serialize_report);
+
+// Keeps the median throughput of every benchmark while printing as usual.
+class ratio_reporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& r : runs) {
+      const bool single = r.run_type == Run::RT_Iteration && r.repetitions <= 1;
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      const auto it = r.counters.find("pairs_per_s");
+      if ((single || median) && it != r.counters.end())
+        rates[r.run_name.function_name] = it->second.value;
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  std::map<std::string, double> rates;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  ratio_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  const auto& r = reporter.rates;
+  const auto e2e = r.find("json_end_to_end");
+  std::printf("\nintake %zu bytes, plan %zu bytes\n", intake_text().size(), plan_text().size());
+  for (const char* limit : {"boost_parse_only", "boost_parse_reused"}) {
+    const auto l = r.find(limit);
+    if (e2e == r.end() || l == r.end() || l->second <= 0) continue;
+    std::printf("ratio json_end_to_end / %s = %.3f (median pairs/s %.0f / %.0f; target >= 0.5 "
+                "against boost_parse_only)\n",
+                limit, e2e->second / l->second, e2e->second, l->second);
+  }
+  return 0;
+}

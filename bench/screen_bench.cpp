@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+// screen() on the typical intake (issue 3 target: median under 2 us on one core), and the
+// parts of a screen measured one by one, with heap allocations counted per call, so that a
+// regression shows where the time and the allocations went.
+#include <atomic>
+#include <benchmark/benchmark.h>
+#include <cstdlib>
+#include <new>
+
+#include "bench_data.hpp"
+#include "facts.hpp"
+#include "mnscreen/risk_model.hpp"
+#include "mnscreen/screener.hpp"
+#include "rules/engine.hpp"
+#include "rules/questions.hpp"
+
+// --- allocation counting: every operator new of the program goes through here --------------
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+using namespace mnscreen;
+
+// Runs `body` in the benchmark loop and reports allocations per call.
+template <class F>
+void measure(benchmark::State& state, F body) {
+  const std::size_t before = allocations.load(std::memory_order_relaxed);
+  for (auto _ : state) body();
+  const std::size_t after = allocations.load(std::memory_order_relaxed);
+  state.counters["allocs"] = benchmark::Counter(static_cast<double>(after - before),
+                                                benchmark::Counter::kAvgIterations);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void screen_typical(benchmark::State& state) {
+  const screener s;
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  measure(state, [&] { benchmark::DoNotOptimize(s.screen(in, plan)); });
+}
+BENCHMARK(screen_typical)->Repetitions(9)->ReportAggregatesOnly(true);
+
+void screen_minimal(benchmark::State& state) {
+  const screener s;
+  intake in;
+  in.patient.birth_date = bench::day("1980-01-01");
+  const procedure_plan plan = bench::typical_plan();
+  measure(state, [&] { benchmark::DoNotOptimize(s.screen(in, plan)); });
+}
+BENCHMARK(screen_minimal)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// --- the steps of screener::screen, in its order ---------------------------------------------
+
+void step_validate(benchmark::State& state) {
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  measure(state, [&] {
+    benchmark::DoNotOptimize(validate(plan));
+    benchmark::DoNotOptimize(validate(in));
+  });
+}
+BENCHMARK(step_validate);
+
+void step_rules(benchmark::State& state) {
+  const policy pol;
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  measure(state, [&] {
+    const detail::facts f(in, plan, pol);
+    std::size_t fired = 0;
+    for (const auto& rule : detail::rule_table()) {
+      detail::finding out;
+      rule.check(f, out);
+      if (out.fired()) ++fired;
+    }
+    benchmark::DoNotOptimize(fired);
+  });
+}
+BENCHMARK(step_rules);
+
+void step_rules_to_flags(benchmark::State& state) {
+  const policy pol;
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  measure(state, [&] {
+    const detail::facts f(in, plan, pol);
+    std::vector<flag> flags;
+    for (const auto& rule : detail::rule_table()) {
+      detail::finding out;
+      rule.check(f, out);
+      if (out.fired()) flags.push_back(std::move(out).to_flag(rule.info));
+    }
+    benchmark::DoNotOptimize(flags);
+  });
+}
+BENCHMARK(step_rules_to_flags);
+
+void step_questions(benchmark::State& state) {
+  const policy pol;
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  measure(state, [&] {
+    const detail::facts f(in, plan, pol);
+    benchmark::DoNotOptimize(detail::unknown_factors(f));
+    benchmark::DoNotOptimize(detail::contradictions(f));
+  });
+}
+BENCHMARK(step_questions);
+
+void step_risk_features(benchmark::State& state) {
+  const policy pol;
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  measure(state, [&] { benchmark::DoNotOptimize(risk_feature_vector(in, plan, pol)); });
+}
+BENCHMARK(step_risk_features);
+
+void step_risk_score(benchmark::State& state) {
+  const policy pol;
+  const risk_model model = risk_model::prior();
+  const auto x = risk_feature_vector(bench::typical_intake(), bench::typical_plan(), pol);
+  measure(state, [&] { benchmark::DoNotOptimize(model.score(x, pol)); });
+}
+BENCHMARK(step_risk_score);
+
+void step_advice(benchmark::State& state) {
+  const screener s;
+  const intake in = bench::typical_intake();
+  const procedure_plan plan = bench::typical_plan();
+  const std::vector<flag> flags = s.screen(in, plan).flags;
+  const policy pol;
+  measure(state, [&] {
+    const detail::facts f(in, plan, pol);
+    std::vector<std::string> prep;
+    std::vector<std::string> aftercare;
+    detail::advise(f, flags, prep, aftercare);
+    benchmark::DoNotOptimize(prep);
+    benchmark::DoNotOptimize(aftercare);
+  });
+}
+BENCHMARK(step_advice);
+
+// Building a screener: where the policy is validated and the override list made, once.
+void screener_construction(benchmark::State& state) {
+  const policy pol;
+  measure(state, [&] { benchmark::DoNotOptimize(screener{pol}); });
+}
+BENCHMARK(screener_construction);
+
+}  // namespace
+
+BENCHMARK_MAIN();

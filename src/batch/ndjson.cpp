@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+// NDJSON batch source: one `{"id", "intake", "plan"}` record a line. Lines are read in large
+// blocks and cut at newlines without growing past the size limit; each line is screened with
+// the io readers and the screener, and becomes one output or one errors line.
+#include "mnscreen/batch.hpp"
+
+#include <cstring>
+#include <istream>
+#include <utility>
+
+#include "batch/envelope.hpp"
+#include "batch/pipeline.hpp"
+
+namespace mnscreen {
+namespace detail {
+namespace {
+
+// Bytes of an over-long line kept to find its id.
+constexpr std::size_t kept_prefix = 4096;
+constexpr std::size_t read_block = std::size_t{1} << 16;
+
+std::string_view trim(std::string_view s) noexcept {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Moves a reader's diagnostics of an embedded document under `$.<member>`. The document's
+// `schema` may be left out in a batch line: the line says what it is.
+void add_embedded(std::vector<diagnostic>& out, std::vector<diagnostic>&& found,
+                  std::string_view member) {
+  for (auto& d : found) {
+    if (d.code == "missing_field" && d.path == "$.schema") continue;
+    std::string path = "$.";
+    path += member;
+    if (d.path.size() > 1) path.append(d.path, 1);
+    d.path = std::move(path);
+    out.push_back(std::move(d));
+  }
+}
+
+// The screener's diagnostics name paths of the intake or of the plan: put each under its
+// member of the line.
+std::string screener_path(std::string_view path) {
+  static constexpr std::string_view intake_members[] = {
+      "$.patient", "$.conditions", "$.medications", "$.allergies",
+      "$.devices", "$.procedures", "$.labs",        "$.negatives"};
+  std::string out = "$.plan";
+  for (std::string_view m : intake_members)
+    if (path.starts_with(m)) out = "$.intake";
+  if (path.size() > 1) out.append(path.substr(1));
+  return out;
+}
+
+class ndjson_job final : public batch_job {
+ public:
+  ndjson_job(std::istream& in, const screener& s, const read_limits& limits)
+      : in_(in), screener_(s), limits_(limits), buffer_(read_block) {}
+
+  bool read(work_chunk& chunk, std::size_t max_records, std::size_t max_bytes) override {
+    while (chunk.items.size() < max_records && chunk.data.size() < max_bytes)
+      if (!read_line(chunk)) return false;
+    return true;
+  }
+
+  [[nodiscard]] bool input_failed() const noexcept override { return failed_; }
+
+  void process(const work_chunk& chunk, chunk_output& out,
+               const std::atomic<bool>* cancel) const override {
+    for (const work_item& item : chunk.items) {
+      if (is_cancelled(cancel)) return;
+      ++out.counts.records;
+      try {
+        screen_line(chunk.text(item), item, out);
+      } catch (const std::exception& e) {
+        // Not bad data (that never throws): a resource or contract problem. The record is
+        // reported, the run goes on.
+        ++out.counts.failed;
+        append_error_record(out.err, "line", item.number, {},
+                            {{severity::fatal, "internal_error", "$",
+                              std::string("the record could not be screened: ") + e.what()}});
+      }
+    }
+  }
+
+ private:
+  bool refill() {
+    if (eof_) return false;
+    in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    const auto n = static_cast<std::size_t>(in_.gcount());
+    if (n == 0) {
+      eof_ = true;
+      failed_ = in_.bad();
+      return false;
+    }
+    pos_ = 0;
+    end_ = n;
+    return true;
+  }
+
+  // Appends the next line to the chunk; false at the end of the input.
+  bool read_line(work_chunk& chunk) {
+    const std::size_t start = chunk.data.size();
+    std::size_t full = 0;
+    bool any = false;
+    bool over = false;
+    for (;;) {
+      if (pos_ == end_ && !refill()) {
+        if (!any) return false;
+        break;
+      }
+      any = true;
+      const char* p = buffer_.data() + pos_;
+      const std::size_t avail = end_ - pos_;
+      const void* nl = std::memchr(p, '\n', avail);
+      const std::size_t seg =
+          nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - p) : avail;
+      if (!over) {
+        if (full + seg <= limits_.max_bytes) {
+          chunk.data.append(p, seg);
+        } else {
+          // Over the limit: keep only the start (for the id) and count the rest.
+          over = true;
+          const std::size_t kept = std::min(kept_prefix, full);
+          chunk.data.resize(start + kept);
+          if (kept < kept_prefix) chunk.data.append(p, std::min(seg, kept_prefix - kept));
+        }
+      }
+      full += seg;
+      pos_ += seg + (nl != nullptr ? 1 : 0);
+      if (nl != nullptr) break;
+    }
+    ++line_;
+    if (!over && chunk.data.size() > start && chunk.data.back() == '\r') chunk.data.pop_back();
+    chunk.items.push_back({line_, start, chunk.data.size() - start, full});
+    return true;
+  }
+
+  void screen_line(std::string_view text, const work_item& item, chunk_output& out) const {
+    if (item.full_size > limits_.max_bytes) {
+      ++out.counts.failed;
+      append_error_record(out.err, "line", item.number, scan_id_prefix(text),
+                          {{severity::fatal, "line_too_large", "$",
+                            "the line is " + std::to_string(item.full_size) +
+                                " bytes, over the limit of " + std::to_string(limits_.max_bytes) +
+                                " bytes; it was not read"}});
+      return;
+    }
+    text = trim(text);
+    if (text.empty()) {
+      ++out.counts.blank;
+      return;
+    }
+    envelope env = scan_envelope(text, limits_.max_depth);
+    std::vector<diagnostic> ds = std::move(env.diagnostics);
+    intake in;
+    procedure_plan plan;
+    if (!env.intake.empty()) {
+      auto r = parse_intake(env.intake, limits_);
+      add_embedded(ds, std::move(r.diagnostics), "intake");
+      in = std::move(r.value);
+    }
+    if (!env.plan.empty()) {
+      auto r = parse_plan(env.plan, limits_);
+      add_embedded(ds, std::move(r.diagnostics), "plan");
+      plan = std::move(r.value);
+    }
+    if (env.malformed || has_errors(ds)) {
+      ++out.counts.failed;
+      append_error_record(out.err, "line", item.number, env.id, ds);
+      return;
+    }
+    report rep = screener_.screen(in, plan);
+    if (rep.decision == decision::cannot_screen) {
+      // A check only the screener makes (a birth date after the plan date...).
+      for (auto& d : rep.warnings) {
+        d.path = screener_path(d.path);
+        ds.push_back(std::move(d));
+      }
+      ++out.counts.failed;
+      append_error_record(out.err, "line", item.number, env.id, ds);
+      return;
+    }
+    for (auto& d : ds) rep.warnings.push_back(std::move(d));
+    ++out.counts.screened;
+    ++out.counts.decisions[static_cast<std::size_t>(rep.decision)];
+    out.out += "{\"id\":";
+    out.out += env.id;
+    out.out += ",\"line\":";
+    out.out += std::to_string(item.number);
+    out.out += ",\"report\":";
+    out.out += to_json(rep);
+    out.out += "}\n";
+  }
+
+  std::istream& in_;
+  const screener& screener_;
+  read_limits limits_;
+  std::vector<char> buffer_;
+  std::size_t pos_ = 0;
+  std::size_t end_ = 0;
+  std::size_t line_ = 0;
+  bool eof_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace
+}  // namespace detail
+
+batch_summary batch_screen(std::istream& input, std::ostream& output, std::ostream& errors,
+                           const screener& s, const batch_options& options) {
+  detail::ndjson_job job(input, s, options.limits);
+  return detail::run_batch(job, output, errors, options);
+}
+
+}  // namespace mnscreen

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// The mapping core shared by the Bundle reader and the Bulk Data reader: a list of parsed FHIR
+// resources in, one patient's fhir_intake out.
+#ifndef MNSCREEN_SRC_FHIR_READER_CORE_HPP
+#define MNSCREEN_SRC_FHIR_READER_CORE_HPP
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "fhir/terminology.hpp"
+#include "mnscreen/fhir.hpp"
+
+namespace mnscreen::fhir_detail {
+
+/// One resource to map, with where it sits in its document.
+struct source_resource {
+  const boost::json::object* object = nullptr;
+  /// JSONPath of the resource object (`$.entry[3].resource`, or `Condition.ndjson:57:$`).
+  std::string path;
+  /// The Bundle entry's fullUrl (empty outside Bundles).
+  std::string full_url;
+};
+
+/// Maps `resources` to one patient's intake. `diagnostics` already holds the problems found
+/// while collecting them (they are kept, first).
+[[nodiscard]] parse_result<fhir_intake> map_resources(const terminology& terms,
+                                                      const fhir_options& options,
+                                                      const std::vector<source_resource>& resources,
+                                                      std::vector<diagnostic> diagnostics);
+
+/// The reference target key of a reference string: `Type/id` for relative or absolute URLs
+/// (a `_history` suffix removed), the string itself for `urn:` references, empty for `#id`.
+[[nodiscard]] std::string reference_key(std::string_view reference);
+
+/// The patient reference of a resource (`subject`, else `patient`), as written.
+[[nodiscard]] std::optional<std::string> patient_reference(const boost::json::object& resource);
+
+/// Parses a whole document with the reader's limits. On failure returns nothing and appends a
+/// fatal diagnostic (`fhir.malformed_json` or `fhir.too_large`) with line and column.
+[[nodiscard]] std::optional<boost::json::value> parse_json(std::string_view text,
+                                                           const fhir_options& options,
+                                                           std::vector<diagnostic>& diagnostics,
+                                                           std::string_view where = {});
+
+/// Reads a Bundle or a single resource (fhir_reader::read).
+[[nodiscard]] parse_result<fhir_intake> read_document(const terminology& terms,
+                                                      std::string_view text,
+                                                      const fhir_options& options);
+
+}  // namespace mnscreen::fhir_detail
+
+namespace mnscreen {
+
+/// The reader's tables (shared, immutable).
+struct fhir_reader::impl {
+  fhir_detail::terminology terms;
+};
+
+}  // namespace mnscreen
+
+#endif  // MNSCREEN_SRC_FHIR_READER_CORE_HPP

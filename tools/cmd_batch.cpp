@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: Apache-2.0
+// `mnscreen batch`: screens every record of an NDJSON file (one intake + plan per line) with
+// one policy and model, streaming, on several threads, output in input order. Outputs are
+// written atomically (temporary file, fsync, rename) and an interrupt leaves none behind.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "batch_output.hpp"
+#include "cli_io.hpp"
+#include "commands.hpp"
+#include "mnscreen/batch.hpp"
+#include "mnscreen/fit.hpp"
+#include "mnscreen/json.hpp"
+#include "mnscreen/screener.hpp"
+
+namespace mnscreen::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr command_usage batch_usage{
+    "mnscreen batch --input FILE.ndjson [--policy FILE] [--model FILE] [--threads N]\n"
+    "                      [--output FILE.ndjson] [--errors FILE.ndjson] [--summary FILE.json]",
+    "Screens many patients in one run. Each line of the input is one record:\n"
+    "  {\"id\": \"a-17\", \"intake\": {...mnscreen.intake/1...}, \"plan\": {...mnscreen.plan/1...}}\n"
+    "(the embedded documents may leave out their \"schema\"). Each screened record is one output\n"
+    "line, in input order: {\"id\": \"a-17\", \"line\": 3, \"report\": {...mnscreen.report/1...}}.\n"
+    "A record that cannot be screened is one line of the errors file, with its line number,\n"
+    "its id when readable and every diagnostic; every other record is still screened. Blank\n"
+    "lines are skipped. A line longer than 8 MiB is reported and skipped.\n"
+    "\n"
+    "The input is read as a stream and screened on --threads worker threads (default: the\n"
+    "number of cores); memory stays flat however long the input, and the output is the same\n"
+    "byte for byte whatever the number of threads. --input - reads standard input.\n"
+    "\n"
+    "Output files appear under their name only when the run is complete: they are written to\n"
+    "a temporary file in the same directory, flushed to disk and renamed. On SIGINT or\n"
+    "SIGTERM the run stops, the temporary files are removed and the exit status is 128 +\n"
+    "the signal number. Without --output the reports go to standard output; without --errors\n"
+    "the error lines go to standard error. A summary (records, screened, failed, each\n"
+    "decision) is printed on standard error at the end, and written as JSON to --summary\n"
+    "FILE if given; a progress line is shown while running when standard error is a\n"
+    "terminal.\n"
+    "\n"
+    "Exit status: 0 every record screened, 2 some records failed (the outputs are complete\n"
+    "and the errors file lists them) or bad usage or inputs, 1 internal or I/O error,\n"
+    "130/143 interrupted."};
+
+po::options_description batch_options_description() {
+  po::options_description options("Options", 100);
+  options.add_options()("help,h", "show this help")(
+      "input", po::value<std::string>()->value_name("FILE"),
+      "NDJSON records, one {id, intake, plan} a line ('-': standard input)")(
+      "threads", po::value<unsigned>()->value_name("N"),
+      "worker threads (default: the number of cores)")(
+      "output", po::value<std::string>()->value_name("FILE"),
+      "reports, one line per screened record (default: standard output)")(
+      "errors", po::value<std::string>()->value_name("FILE"),
+      "records that could not be screened (default: standard error)")(
+      "summary", po::value<std::string>()->value_name("FILE"),
+      "the summary as a JSON document (mnscreen.batch-summary/1)");
+  add_screener_options(options);
+  if (options.find_nothrow("model", false) == nullptr)
+    options.add_options()("model", po::value<std::string>()->value_name("FILE"),
+                          "risk model fitted by 'mnscreen fit' (mnscreen.model/1); default: the "
+                          "priors");
+  return options;
+}
+
+// The screener of the run: `--policy` (through the shared loader) and `--model`.
+std::optional<screener> load_batch_screener(const po::variables_map& vm, std::istream& in,
+                                            input_diagnostics& diags) {
+  auto s = load_screener(vm, in, diags);
+  if (!s || vm.count("model") == 0) return s;
+  const std::string path = vm["model"].as<std::string>();
+  const std::string name = display_name(path);
+  const read_limits limits{};
+  const auto text = read_input(path, in, limits.max_bytes, diags);
+  if (!text) return std::nullopt;
+  auto file = parse_model_file(*text, limits);
+  diags.add(name, file.diagnostics);
+  if (!file.ok()) return std::nullopt;
+  try {
+    return screener{s->active_policy(), to_risk_model(file.value)};
+  } catch (const std::invalid_argument& e) {
+    diags.add(name, diagnostic{severity::error, "invalid_model", "$", e.what()});
+    return std::nullopt;
+  }
+}
+
+std::string decision_counts(const batch_summary& sum) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < decision_count; ++i) {  // cannot_screen is never counted
+    if (i > 0) out += ", ";
+    out += to_string(static_cast<decision>(i));
+    out += ' ';
+    out += std::to_string(sum.decisions[i]);
+  }
+  return out;
+}
+
+std::string summary_json(const batch_summary& sum, std::string_view input, double seconds) {
+  std::ostringstream os;
+  os << "{\"schema\":\"mnscreen.batch-summary/1\",\"input\":";
+  std::string name;
+  for (char c : input) {
+    if (c == '"' || c == '\\') name += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) name += c;
+  }
+  os << '"' << name << "\",\"records\":" << sum.records << ",\"blank\":" << sum.blank
+     << ",\"screened\":" << sum.screened << ",\"failed\":" << sum.failed << ",\"decisions\":{";
+  for (std::size_t i = 0; i + 1 < decision_count; ++i) {
+    if (i > 0) os << ',';
+    os << '"' << to_string(static_cast<decision>(i)) << "\":" << sum.decisions[i];
+  }
+  os << "},\"elapsed_seconds\":" << std::fixed << std::setprecision(3) << seconds << "}\n";
+  return os.str();
+}
+
+// The progress line: drawn at most four times a second, on a terminal only.
+class progress_line {
+ public:
+  progress_line(std::ostream& err, line_clearing_streambuf* clearer)
+      : err_(err), clearer_(clearer), start_(clock::now()), last_(start_) {}
+
+  void update(const batch_summary& sum) {
+    const auto now = clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - start_).count();
+    if (clearer_ != nullptr) clearer_->clear_line();
+    err_ << "\r\x1b[K" << sum.records << " lines done, " << std::fixed << std::setprecision(0)
+         << (secs > 0 ? static_cast<double>(sum.records) / secs : 0.0) << " lines/s, "
+         << std::setprecision(1) << secs << " s elapsed" << std::flush;
+    shown_ = true;
+    if (clearer_ != nullptr) clearer_->mark_dirty();
+  }
+  void erase() {
+    if (!shown_) return;
+    if (clearer_ != nullptr) {
+      clearer_->clear_line();
+    } else {
+      err_ << "\r\x1b[K" << std::flush;
+    }
+    shown_ = false;
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  std::ostream& err_;
+  line_clearing_streambuf* clearer_;
+  clock::time_point start_;
+  clock::time_point last_;
+  bool shown_ = false;
+};
+
+const char* signal_name(int sig) noexcept {
+  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+}  // namespace
+
+int run_batch(std::span<const std::string> args, const streams& io) {
+  const auto options = batch_options_description();
+  const auto parsed = parse_options(args, options, batch_usage, io);
+  if (!parsed) return exit_bad_input;
+  const po::variables_map& vm = *parsed;
+  if (vm.count("help") != 0) {
+    print_usage(io.out, batch_usage, options);
+    return exit_ok;
+  }
+  const auto usage = [&](const std::string& message) {
+    return usage_error(message, batch_usage, options, io);
+  };
+  if (vm.count("input") == 0) return usage("batch needs --input FILE");
+  const std::string input_path = vm["input"].as<std::string>();
+  unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  if (vm.count("threads") != 0) {
+    threads = vm["threads"].as<unsigned>();
+    if (threads < 1 || threads > 1024) return usage("--threads must be in 1..1024");
+  }
+  std::vector<std::string> outputs;
+  for (const char* key : {"output", "errors", "summary"}) {
+    if (vm.count(key) == 0) continue;
+    const std::string path = vm[key].as<std::string>();
+    if (path == "-") return usage(std::string("--") + key + " needs a file name ('-' is not one)");
+    for (const auto& other : outputs)
+      if (std::filesystem::weakly_canonical(other) == std::filesystem::weakly_canonical(path))
+        return usage("--output, --errors and --summary must be different files");
+    if (input_path != "-" &&
+        std::filesystem::weakly_canonical(input_path) == std::filesystem::weakly_canonical(path))
+      return usage(std::string("--") + key + " must not be the input file");
+    outputs.push_back(path);
+  }
+  auto stdin_users = screener_input_paths(vm);
+  if (vm.count("model") != 0) stdin_users.push_back(vm["model"].as<std::string>());
+  stdin_users.push_back(input_path);
+  if (std::count(stdin_users.begin(), stdin_users.end(), "-") > 1)
+    return usage("only one input can be read from standard input ('-')");
+
+  // The screener and the input, before anything is created.
+  input_diagnostics diags;
+  const auto screen = load_batch_screener(vm, io.in, diags);
+  std::ifstream file;
+  std::vector<char> file_buffer;
+  if (input_path != "-") {
+    const std::filesystem::path p(input_path);
+    std::error_code ec;
+    const auto st = std::filesystem::status(p, ec);
+    if (ec || !std::filesystem::exists(st)) {
+      diags.add(input_path, diagnostic{severity::fatal, "io_error", "$",
+                                       "cannot open file: no such file"});
+    } else if (std::filesystem::is_directory(st)) {
+      diags.add(input_path, diagnostic{severity::fatal, "io_error", "$",
+                                       "cannot read file: it is a directory"});
+    } else {
+      file_buffer.resize(std::size_t{1} << 20);
+      file.rdbuf()->pubsetbuf(file_buffer.data(), static_cast<std::streamsize>(file_buffer.size()));
+      file.open(p, std::ios::binary);
+      if (!file)
+        diags.add(input_path, diagnostic{severity::fatal, "io_error", "$",
+                                         "cannot open file (permission denied?)"});
+    }
+  }
+  if (diags.has_errors() || !screen) {
+    diags.print_errors(io.err);
+    return exit_bad_input;
+  }
+  std::istream& input = input_path == "-" ? io.in : file;
+
+  // Outputs: temporary files beside their final names.
+  std::unique_ptr<atomic_output> output_file;
+  std::unique_ptr<atomic_output> errors_file;
+  std::unique_ptr<atomic_output> summary_file;
+  for (auto [key, target] : {std::pair{"output", &output_file}, std::pair{"errors", &errors_file},
+                             std::pair{"summary", &summary_file}}) {
+    if (vm.count(key) == 0) continue;
+    std::string error;
+    *target = atomic_output::create(vm[key].as<std::string>(), error);
+    if (!*target) {
+      io.err << "mnscreen: " << error << '\n';
+      return exit_bad_input;
+    }
+  }
+
+  // Error lines written to a terminal must not run into the progress line.
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  std::unique_ptr<line_clearing_streambuf> clearer;
+  std::unique_ptr<std::ostream> errors_on_terminal;
+  if (!errors_file && terminal) {
+    clearer = std::make_unique<line_clearing_streambuf>(io.err.rdbuf());
+    errors_on_terminal = std::make_unique<std::ostream>(clearer.get());
+  }
+  std::ostream& output = output_file ? output_file->stream() : io.out;
+  std::ostream& errors = errors_file        ? errors_file->stream()
+                         : errors_on_terminal ? *errors_on_terminal
+                                              : io.err;
+  progress_line progress(io.err, clearer.get());
+
+  const interrupt_guard interrupt;
+  batch_options opt;
+  opt.threads = threads;
+  opt.cancel = &interrupt.flag();
+  if (terminal) opt.progress = [&](const batch_summary& s) { progress.update(s); };
+  const auto started = std::chrono::steady_clock::now();
+  const batch_summary sum = batch_screen(input, output, errors, *screen, opt);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  progress.erase();
+
+  const auto discard_all = [&] {
+    for (auto* f : {&output_file, &errors_file, &summary_file})
+      if (*f) (*f)->discard();
+  };
+  if (sum.cancelled || interrupt.flag().load()) {
+    discard_all();
+    const int sig = interrupt.signal_number();
+    io.err << "mnscreen batch: interrupted by " << signal_name(sig) << " after " << sum.records
+           << " records; no output file was written\n";
+    return 128 + (sig != 0 ? sig : SIGINT);
+  }
+  if (sum.input_error) {
+    discard_all();
+    io.err << display_name(input_path) << ": $: cannot read the input to its end (I/O error); "
+           << "no output file was written\n";
+    return exit_internal_error;
+  }
+  if (sum.output_error) {
+    discard_all();
+    io.err << "mnscreen batch: cannot write the output; no output file was written\n";
+    return exit_internal_error;
+  }
+  if (summary_file) summary_file->stream() << summary_json(sum, input_path, seconds);
+  for (auto* f : {&output_file, &errors_file, &summary_file}) {
+    if (!*f) continue;
+    std::string error;
+    if (!(*f)->commit(error)) {
+      discard_all();
+      io.err << "mnscreen: " << error << '\n';
+      return exit_internal_error;
+    }
+  }
+  io.out.flush();
+
+  std::ostringstream rate;
+  rate << std::fixed << std::setprecision(1) << seconds << " s, " << std::setprecision(0)
+       << (seconds > 0 ? static_cast<double>(sum.records) / seconds : 0.0) << " lines/s";
+  io.err << "mnscreen batch: " << sum.records << " lines: " << sum.screened << " screened, "
+         << sum.failed << " failed, " << sum.blank << " blank (" << rate.str() << ", "
+         << threads << (threads == 1 ? " thread" : " threads") << ")\n"
+         << "  decisions: " << decision_counts(sum) << '\n';
+  if (sum.failed > 0)
+    io.err << "  " << sum.failed << " failed records are listed in "
+           << (errors_file ? errors_file->path() : std::string("standard error above")) << '\n';
+  return sum.failed > 0 ? exit_bad_input : exit_ok;
+}
+
+}  // namespace mnscreen::cli
