@@ -42,6 +42,15 @@ std::string words(std::string_view code) {
   return s;
 }
 
+area_set hsv_scope_areas(const policy& p) noexcept {
+  switch (p.hsv_prophylaxis_scope) {
+    case hsv_scope::perioral: return {area::perioral};
+    case hsv_scope::face: return face_areas() | area_set{area::eyelids};
+    case hsv_scope::any: return all_areas();
+  }
+  return all_areas();
+}
+
 effect exclusion_effect(const facts& f, area_set excluded) noexcept {
   return excluded.covers(f.planned()) ? effect::do_not_treat : effect::modify_plan;
 }

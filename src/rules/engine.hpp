@@ -70,6 +70,9 @@ inline constexpr std::size_t rule_count = 56;
 /// `modify_plan`. `excluded` must be non-empty.
 [[nodiscard]] effect exclusion_effect(const facts& f, area_set excluded) noexcept;
 
+/// Areas within the policy's HSV-prophylaxis scope (face = the face areas plus the eyelids).
+[[nodiscard]] area_set hsv_scope_areas(const policy& p) noexcept;
+
 /// Fires a "wait after an event" deferral when fewer than `wait_days` have passed since
 /// `event` (on the plan date). @return true if it fired.
 bool defer_after(const facts& f, finding& out, date event, int wait_days, std::string what,

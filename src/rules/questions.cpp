@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "engine.hpp"
+
 namespace mnscreen::detail {
 namespace {
 
@@ -66,7 +68,9 @@ status factor_status(const facts& f, question q) {
                         (f.denied(condition_code::keloid) &&
                          f.denied(condition_code::hypertrophic_scarring))};
     case question::hsv_labialis:
-      return {f.face_planned(), has_condition(f, condition_code::hsv_labialis) || f.denied(q) ||
+      // Needed for any face plan (spec) and wherever the policy's prophylaxis scope reaches.
+      return {f.face_planned() || !(f.planned() & hsv_scope_areas(f.rules_policy())).empty(),
+              has_condition(f, condition_code::hsv_labialis) || f.denied(q) ||
                                     f.denied(condition_code::hsv_labialis)};
     case question::skin_infection:
       return {true, has_condition(f, condition_code::skin_infection) || f.denied(q) ||

@@ -52,12 +52,7 @@ void active_hsv_lesion(const facts& f, finding& out) {
 void hsv_history_prophylaxis(const facts& f, finding& out) {
   if (!f.hsv_history()) return;
   const policy& p = f.rules_policy();
-  area_set scope;
-  switch (p.hsv_prophylaxis_scope) {
-    case hsv_scope::perioral: scope = {area::perioral}; break;
-    case hsv_scope::face: scope = face_areas() | area_set{area::eyelids}; break;
-    case hsv_scope::any: scope = all_areas(); break;
-  }
+  const area_set scope = hsv_scope_areas(p);
   const area_set in_scope = f.planned() & scope;
   if (in_scope.empty()) return;
   const std::string days = "from " + std::to_string(p.hsv_prophylaxis_days_before) +

@@ -41,7 +41,9 @@ void keloid_history(const facts& f, finding& out) {
     action = ex == effect::do_not_treat ? "Do not needle over the keloid-bearing area."
                                         : "Leave out the " + area_list(excluded) + ". ";
   }
-  if (e == effect::modify_plan && excluded.empty())
+  if (e == effect::do_not_treat && excluded.empty())
+    action = "Do not needle under this clinic's policy for keloid formers.";
+  else if (e == effect::modify_plan && excluded.empty())
     action = "Use a shallower plan (1 mm or less) without RF, with a test spot first.";
   else if (e != effect::do_not_treat)
     action += "Test spot first, conservative depth, review at 4-6 weeks for raised scarring.";
@@ -230,7 +232,7 @@ void radiation_to_area(const facts& f, finding& out) {
       return;
     }
     if (defer_after(f, out, *c.onset, p.radiation_wait_days,
-                    "Radiotherapy to the " + area_list(areas), areas))
+                    "Radiotherapy to the " + area_list(areas) + " on " + day(*c.onset), areas))
       return;
   }
 }
