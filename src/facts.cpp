@@ -65,7 +65,9 @@ bool facts::is_current(const medication& m) const noexcept {
 }
 
 bool facts::applies_to_plan(const medication& m) const noexcept {
-  if (m.route != route::topical) return true;  // systemic or route unknown: everywhere
+  // Systemic routes act everywhere. A topical medicine, or one of unknown route whose sites are
+  // recorded, acts where its sites are (no sites = anywhere).
+  if (m.route && *m.route != route::topical) return true;
   return overlaps(m.sites);
 }
 

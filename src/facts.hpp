@@ -54,7 +54,8 @@ class facts {
   // --- medications --------------------------------------------------------------------------
   /// Taken on the plan date: started on/before it (or start unknown), no stop or stop on/after.
   [[nodiscard]] bool is_current(const medication& m) const noexcept;
-  /// Area-bound: topical route with sites; applies where its sites overlap the plan.
+  /// Oral/injection/other routes apply everywhere; a topical medicine, or one of unknown route,
+  /// applies where its sites overlap the plan (no sites = anywhere).
   [[nodiscard]] bool applies_to_plan(const medication& m) const noexcept;
   /// First current medication of this class.
   [[nodiscard]] const medication* current(medication_class c) const noexcept;

@@ -2,6 +2,8 @@
 #include "mnscreen/screener.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <stdexcept>
 
 #include "facts.hpp"
@@ -12,9 +14,12 @@
 namespace mnscreen {
 
 struct screener::impl {
+  impl(policy p, risk_model m)
+      : pol(std::move(p)), model(std::move(m)), overrides(mnscreen::overrides(pol)), advice(pol) {}
   policy pol;
   risk_model model;
   std::vector<std::pair<std::string, setting_value>> overrides;
+  detail::advice_texts advice;
 };
 
 namespace {
@@ -62,9 +67,7 @@ screener::screener(policy pol, risk_model model) {
     for (const auto& d : problems) msg += "; " + format(d);
     throw std::invalid_argument(msg);
   }
-  auto i = std::make_shared<impl>(impl{std::move(pol), std::move(model), {}});
-  i->overrides = overrides(i->pol);
-  impl_ = std::move(i);
+  impl_ = std::make_shared<const impl>(std::move(pol), std::move(model));
 }
 
 screener::screener(const screener&) = default;
@@ -98,15 +101,30 @@ report screener::screen(const intake& in, const procedure_plan& plan) const {
   }
 
   const detail::facts f(in, plan, self.pol);
-  for (const auto& rule : detail::rule_table()) {
-    detail::finding out;
-    rule.check(f, out);
-    if (out.fired()) r.flags.push_back(std::move(out).to_flag(rule.info));
+  const auto table = detail::rule_table();
+  // Each rule writes its finding into its own slot; only the fired ones are then ordered (by
+  // effect, most serious first, then id) and turned into flags, so no flag is moved twice.
+  std::array<detail::finding, detail::rule_count> findings;
+  std::array<std::uint8_t, detail::rule_count> order{};
+  std::size_t fired_count = 0;
+  detail::fired_rules fired;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    table[i].check(f, findings[i]);
+    if (findings[i].fired()) {
+      order[fired_count++] = static_cast<std::uint8_t>(i);
+      fired.set(i);
+    }
   }
-  std::stable_sort(r.flags.begin(), r.flags.end(), [](const flag& a, const flag& b) {
-    if (a.effect != b.effect) return a.effect > b.effect;
-    return a.rule_id < b.rule_id;
-  });
+  detail::escalate_combined_exclusions(f, findings);
+  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(fired_count),
+            [&](std::uint8_t a, std::uint8_t b) {
+              const effect ea = findings[a].severity(), eb = findings[b].severity();
+              if (ea != eb) return ea > eb;
+              return table[a].info.id < table[b].info.id;
+            });
+  r.flags.reserve(fired_count);
+  for (std::size_t k = 0; k < fired_count; ++k)
+    r.flags.push_back(std::move(findings[order[k]]).to_flag(table[order[k]].info));
 
   r.questions = detail::unknown_factors(f);
   r.complete = r.questions.empty();
@@ -116,7 +134,7 @@ report screener::screen(const intake& in, const procedure_plan& plan) const {
   if (r.decision == decision::defer) r.defer_until = defer_until(r.flags);
 
   r.risks = self.model.score(risk_feature_vector(in, plan, self.pol), self.pol);
-  detail::advise(f, r.flags, r.prep, r.aftercare);
+  self.advice.advise(f, fired, r.prep, r.aftercare);
 
   auto contradictions = detail::contradictions(f);
   r.warnings.insert(r.warnings.end(), std::make_move_iterator(contradictions.begin()),

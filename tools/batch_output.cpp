@@ -100,8 +100,10 @@ std::unique_ptr<atomic_output> atomic_output::create(const std::string& path,
     return nullptr;
   }
   const std::filesystem::path dir = final_path.parent_path();
-  std::string temp =
-      (dir / ("." + final_path.filename().string() + ".tmp.XXXXXX")).string();
+  std::string temp_name = ".";
+  temp_name += final_path.filename().string();
+  temp_name += ".tmp.XXXXXX";
+  std::string temp = (dir / temp_name).string();
   std::vector<char> name(temp.begin(), temp.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());

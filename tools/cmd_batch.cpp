@@ -19,10 +19,13 @@
 #include <thread>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "batch_output.hpp"
 #include "cli_io.hpp"
 #include "commands.hpp"
 #include "mnscreen/batch.hpp"
+#include "mnscreen/fhir.hpp"
 #include "mnscreen/fit.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/screener.hpp"
@@ -34,11 +37,12 @@ namespace {
 
 constexpr command_usage batch_usage{
     "mnscreen batch --input FILE.ndjson [--policy FILE] [--model FILE] [--threads N]\n"
-    "                      [--output FILE.ndjson] [--errors FILE.ndjson] [--summary FILE.json]",
+    "                      [--output FILE.ndjson] [--errors FILE.ndjson] [--summary FILE.json]\n"
+    "       mnscreen batch --fhir-ndjson DIR --plan FILE [same options]",
     "Screens many patients in one run. Each line of the input is one record:\n"
-    "  {\"id\": \"a-17\", \"intake\": {...mnscreen.intake/1...}, \"plan\": {...mnscreen.plan/1...}}\n"
+    "  {\"id\": \"a-17\", \"intake\": {...intake/1...}, \"plan\": {...plan/1...}}\n"
     "(the embedded documents may leave out their \"schema\"). Each screened record is one output\n"
-    "line, in input order: {\"id\": \"a-17\", \"line\": 3, \"report\": {...mnscreen.report/1...}}.\n"
+    "line, in input order: {\"id\": \"a-17\", \"line\": 3, \"report\": {...report/1...}}.\n"
     "A record that cannot be screened is one line of the errors file, with its line number,\n"
     "its id when readable and every diagnostic; every other record is still screened. Blank\n"
     "lines are skipped. A line longer than 8 MiB is reported and skipped.\n"
@@ -56,6 +60,13 @@ constexpr command_usage batch_usage{
     "FILE if given; a progress line is shown while running when standard error is a\n"
     "terminal.\n"
     "\n"
+    "--fhir-ndjson DIR reads a FHIR R4 Bulk Data export instead (one NDJSON file per resource\n"
+    "type, linked to patients by subject/patient references): every patient is read, mapped\n"
+    "and screened for the one --plan, through the same pipeline. Output lines are then\n"
+    "{\"id\": \"<Patient.id>\", \"patient\": n, \"report\": {...}}, with the reader's warnings\n"
+    "and questions in the report; the export's own problems (unreadable lines...) are the\n"
+    "first line of the errors file.\n"
+    "\n"
     "Exit status: 0 every record screened, 2 some records failed (the outputs are complete\n"
     "and the errors file lists them) or bad usage or inputs, 1 internal or I/O error,\n"
     "130/143 interrupted."};
@@ -65,6 +76,10 @@ po::options_description batch_options_description() {
   options.add_options()("help,h", "show this help")(
       "input", po::value<std::string>()->value_name("FILE"),
       "NDJSON records, one {id, intake, plan} a line ('-': standard input)")(
+      "fhir-ndjson", po::value<std::string>()->value_name("DIR"),
+      "a FHIR R4 Bulk Data export (*.ndjson files): every patient, screened for --plan")(
+      "plan", po::value<std::string>()->value_name("FILE"),
+      "with --fhir-ndjson: the planned procedure (mnscreen.plan/1) for every patient")(
       "threads", po::value<unsigned>()->value_name("N"),
       "worker threads (default: the number of cores)")(
       "output", po::value<std::string>()->value_name("FILE"),
@@ -113,7 +128,8 @@ std::string decision_counts(const batch_summary& sum) {
   return out;
 }
 
-std::string summary_json(const batch_summary& sum, std::string_view input, double seconds) {
+std::string summary_json(const batch_summary& sum, std::string_view input, std::string_view unit,
+                         double seconds) {
   std::ostringstream os;
   os << "{\"schema\":\"mnscreen.batch-summary/1\",\"input\":";
   std::string name;
@@ -121,7 +137,8 @@ std::string summary_json(const batch_summary& sum, std::string_view input, doubl
     if (c == '"' || c == '\\') name += '\\';
     if (static_cast<unsigned char>(c) >= 0x20) name += c;
   }
-  os << '"' << name << "\",\"records\":" << sum.records << ",\"blank\":" << sum.blank
+  os << '"' << name << "\",\"unit\":\"" << unit << "\",\"records\":" << sum.records
+     << ",\"blank\":" << sum.blank
      << ",\"screened\":" << sum.screened << ",\"failed\":" << sum.failed << ",\"decisions\":{";
   for (std::size_t i = 0; i + 1 < decision_count; ++i) {
     if (i > 0) os << ',';
@@ -134,17 +151,17 @@ std::string summary_json(const batch_summary& sum, std::string_view input, doubl
 // The progress line: drawn at most four times a second, on a terminal only.
 class progress_line {
  public:
-  progress_line(std::ostream& err, line_clearing_streambuf* clearer)
-      : err_(err), clearer_(clearer), start_(clock::now()), last_(start_) {}
+  progress_line(std::ostream& err, line_clearing_streambuf* clearer, const char* unit)
+      : err_(err), clearer_(clearer), unit_(unit), start_(clock::now()), last_(start_) {}
 
   void update(const batch_summary& sum) {
     const auto now = clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
-    if (clearer_ != nullptr) clearer_->clear_line();
-    err_ << "\r\x1b[K" << sum.records << " lines done, " << std::fixed << std::setprecision(0)
-         << (secs > 0 ? static_cast<double>(sum.records) / secs : 0.0) << " lines/s, "
+    err_ << "\r\x1b[K" << sum.records << ' ' << unit_ << " done, " << std::fixed
+         << std::setprecision(0) << (secs > 0 ? static_cast<double>(sum.records) / secs : 0.0)
+         << ' ' << unit_ << "/s, "
          << std::setprecision(1) << secs << " s elapsed" << std::flush;
     shown_ = true;
     if (clearer_ != nullptr) clearer_->mark_dirty();
@@ -163,10 +180,28 @@ class progress_line {
   using clock = std::chrono::steady_clock;
   std::ostream& err_;
   line_clearing_streambuf* clearer_;
+  const char* unit_;
   clock::time_point start_;
   clock::time_point last_;
   bool shown_ = false;
 };
+
+// The export's own problems as one errors line: {"export": DIR, "reason": ..., "diagnostics"}.
+std::string export_record(std::string_view dir, const std::vector<diagnostic>& ds) {
+  namespace json = boost::json;
+  json::array list;
+  std::string reason;
+  for (const auto& d : ds) {
+    list.push_back(json::object{{"severity", to_string(d.severity)},
+                                {"code", d.code},
+                                {"path", d.path},
+                                {"message", d.message}});
+    if (reason.empty() && d.severity != severity::warning) reason = d.path + ": " + d.message;
+  }
+  if (reason.empty()) reason = "warnings only: " + ds.front().path + ": " + ds.front().message;
+  const json::object record{{"export", dir}, {"reason", reason}, {"diagnostics", list}};
+  return json::serialize(record) + "\n";
+}
 
 const char* signal_name(int sig) noexcept {
   return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
@@ -186,8 +221,14 @@ int run_batch(std::span<const std::string> args, const streams& io) {
   const auto usage = [&](const std::string& message) {
     return usage_error(message, batch_usage, options, io);
   };
-  if (vm.count("input") == 0) return usage("batch needs --input FILE");
-  const std::string input_path = vm["input"].as<std::string>();
+  const bool fhir = vm.count("fhir-ndjson") != 0;
+  if (fhir == (vm.count("input") != 0))
+    return usage("batch needs either --input FILE or --fhir-ndjson DIR (one of them)");
+  if (fhir && vm.count("plan") == 0) return usage("--fhir-ndjson DIR needs --plan FILE");
+  if (!fhir && vm.count("plan") != 0)
+    return usage("--plan is for --fhir-ndjson; each --input line carries its own plan");
+  const std::string input_path = vm[fhir ? "fhir-ndjson" : "input"].as<std::string>();
+  if (fhir && input_path == "-") return usage("--fhir-ndjson needs a directory");
   unsigned threads = std::max(1U, std::thread::hardware_concurrency());
   if (vm.count("threads") != 0) {
     threads = vm["threads"].as<unsigned>();
@@ -208,6 +249,7 @@ int run_batch(std::span<const std::string> args, const streams& io) {
   }
   auto stdin_users = screener_input_paths(vm);
   if (vm.count("model") != 0) stdin_users.push_back(vm["model"].as<std::string>());
+  if (vm.count("plan") != 0) stdin_users.push_back(vm["plan"].as<std::string>());
   stdin_users.push_back(input_path);
   if (std::count(stdin_users.begin(), stdin_users.end(), "-") > 1)
     return usage("only one input can be read from standard input ('-')");
@@ -215,9 +257,11 @@ int run_batch(std::span<const std::string> args, const streams& io) {
   // The screener and the input, before anything is created.
   input_diagnostics diags;
   const auto screen = load_batch_screener(vm, io.in, diags);
+  std::optional<procedure_plan> plan;
+  if (fhir) plan = load_plan(vm["plan"].as<std::string>(), io.in, diags);
   std::ifstream file;
   std::vector<char> file_buffer;
-  if (input_path != "-") {
+  if (!fhir && input_path != "-") {
     const std::filesystem::path p(input_path);
     std::error_code ec;
     const auto st = std::filesystem::status(p, ec);
@@ -229,14 +273,22 @@ int run_batch(std::span<const std::string> args, const streams& io) {
                                        "cannot read file: it is a directory"});
     } else {
       file_buffer.resize(std::size_t{1} << 20);
-      file.rdbuf()->pubsetbuf(file_buffer.data(), static_cast<std::streamsize>(file_buffer.size()));
+      file.rdbuf()->pubsetbuf(file_buffer.data(),
+                              static_cast<std::streamsize>(file_buffer.size()));
       file.open(p, std::ios::binary);
       if (!file)
         diags.add(input_path, diagnostic{severity::fatal, "io_error", "$",
                                          "cannot open file (permission denied?)"});
     }
   }
-  if (diags.has_errors() || !screen) {
+  // A FHIR export is indexed once (every line read, no resource kept) before screening.
+  std::optional<parse_result<fhir_bulk_export>> bulk;
+  if (fhir && !diags.has_errors()) {
+    bulk = fhir_bulk_export::open(input_path);
+    for (const auto& d : bulk->diagnostics)
+      if (d.severity == severity::fatal) diags.add(input_path, d);
+  }
+  if (diags.has_errors() || !screen || (fhir && (!plan || !bulk))) {
     diags.print_errors(io.err);
     return exit_bad_input;
   }
@@ -269,7 +321,15 @@ int run_batch(std::span<const std::string> args, const streams& io) {
   std::ostream& errors = errors_file        ? errors_file->stream()
                          : errors_on_terminal ? *errors_on_terminal
                                               : io.err;
-  progress_line progress(io.err, clearer.get());
+  progress_line progress(io.err, clearer.get(), fhir ? "patients" : "lines");
+
+  // Problems of the export as a whole (unreadable lines, resources linked to no patient) come
+  // first in the errors file.
+  bool export_errors = false;
+  if (bulk && !bulk->diagnostics.empty()) {
+    errors << export_record(input_path, bulk->diagnostics);
+    export_errors = has_errors(bulk->diagnostics);
+  }
 
   const interrupt_guard interrupt;
   batch_options opt;
@@ -277,7 +337,9 @@ int run_batch(std::span<const std::string> args, const streams& io) {
   opt.cancel = &interrupt.flag();
   if (terminal) opt.progress = [&](const batch_summary& s) { progress.update(s); };
   const auto started = std::chrono::steady_clock::now();
-  const batch_summary sum = batch_screen(input, output, errors, *screen, opt);
+  const batch_summary sum = fhir ? batch_screen_fhir(bulk->value, *plan, output, errors, *screen,
+                                                     opt)
+                                 : batch_screen(input, output, errors, *screen, opt);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   progress.erase();
@@ -286,11 +348,12 @@ int run_batch(std::span<const std::string> args, const streams& io) {
     for (auto* f : {&output_file, &errors_file, &summary_file})
       if (*f) (*f)->discard();
   };
+  const char* unit = fhir ? "patients" : "lines";
   if (sum.cancelled || interrupt.flag().load()) {
     discard_all();
     const int sig = interrupt.signal_number();
     io.err << "mnscreen batch: interrupted by " << signal_name(sig) << " after " << sum.records
-           << " records; no output file was written\n";
+           << ' ' << unit << "; no output file was written\n";
     return 128 + (sig != 0 ? sig : SIGINT);
   }
   if (sum.input_error) {
@@ -299,12 +362,12 @@ int run_batch(std::span<const std::string> args, const streams& io) {
            << "no output file was written\n";
     return exit_internal_error;
   }
-  if (sum.output_error) {
+  if (sum.output_error || !errors) {
     discard_all();
     io.err << "mnscreen batch: cannot write the output; no output file was written\n";
     return exit_internal_error;
   }
-  if (summary_file) summary_file->stream() << summary_json(sum, input_path, seconds);
+  if (summary_file) summary_file->stream() << summary_json(sum, input_path, unit, seconds);
   for (auto* f : {&output_file, &errors_file, &summary_file}) {
     if (!*f) continue;
     std::string error;
@@ -318,15 +381,20 @@ int run_batch(std::span<const std::string> args, const streams& io) {
 
   std::ostringstream rate;
   rate << std::fixed << std::setprecision(1) << seconds << " s, " << std::setprecision(0)
-       << (seconds > 0 ? static_cast<double>(sum.records) / seconds : 0.0) << " lines/s";
-  io.err << "mnscreen batch: " << sum.records << " lines: " << sum.screened << " screened, "
-         << sum.failed << " failed, " << sum.blank << " blank (" << rate.str() << ", "
-         << threads << (threads == 1 ? " thread" : " threads") << ")\n"
+       << (seconds > 0 ? static_cast<double>(sum.records) / seconds : 0.0) << ' ' << unit
+       << "/s";
+  io.err << "mnscreen batch: " << sum.records << ' ' << unit << ": " << sum.screened
+         << " screened, " << sum.failed << " failed";
+  if (!fhir) io.err << ", " << sum.blank << " blank";
+  io.err << " (" << rate.str() << ", " << threads << (threads == 1 ? " thread" : " threads")
+         << ")\n"
          << "  decisions: " << decision_counts(sum) << '\n';
-  if (sum.failed > 0)
-    io.err << "  " << sum.failed << " failed records are listed in "
-           << (errors_file ? errors_file->path() : std::string("standard error above")) << '\n';
-  return sum.failed > 0 ? exit_bad_input : exit_ok;
+  const std::string where =
+      errors_file ? errors_file->path() : std::string("standard error above");
+  if (sum.failed > 0) io.err << "  " << sum.failed << " failed records are listed in " << where
+                             << '\n';
+  if (export_errors) io.err << "  the export has unreadable lines: see " << where << '\n';
+  return sum.failed > 0 || export_errors ? exit_bad_input : exit_ok;
 }
 
 }  // namespace mnscreen::cli

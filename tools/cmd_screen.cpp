@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli_io.hpp"
+#include "cmd_fhir.hpp"
 #include "commands.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/report.hpp"
@@ -17,7 +18,8 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr command_usage screen_usage{
-    "mnscreen screen --intake FILE --plan FILE [--policy FILE] [--format json|text]",
+    "mnscreen screen --intake FILE --plan FILE [--policy FILE] [--format json|text]\n"
+    "       mnscreen screen --fhir FILE --plan FILE [--intake OVERLAY] [--policy FILE] [...]",
     "Screens one patient (intake, mnscreen.intake/1) for one procedure (plan, mnscreen.plan/1)\n"
     "and prints the report: a mnscreen.report/1 JSON document (default) or a summary for\n"
     "clinic staff (--format text). FILE may be '-' for standard input (at most one input).\n"
@@ -27,12 +29,17 @@ constexpr command_usage screen_usage{
     "that file. Any error in any input is printed on stderr as 'file: $.path: message' (all of\n"
     "them, for every file) and nothing is screened.\n"
     "\n"
+    "--fhir reads the patient from a FHIR R4 Bundle or resource instead (stale records checked\n"
+    "as of the plan's date); --intake beside it is an overlay that adds to or overrides what the\n"
+    "record gave (docs/fhir.md). The record's warnings and questions go to the report.\n"
+    "\n"
     "Exit status: 0 screened (whatever the decision), 2 bad input or usage, 1 internal error."};
 
 po::options_description screen_options() {
   po::options_description options("Options", 100);
   options.add_options()("help,h", "show this help")(
       "intake", po::value<std::string>()->value_name("FILE"), "the patient's intake")(
+      "fhir", po::value<std::string>()->value_name("FILE"), "the patient's FHIR R4 record")(
       "plan", po::value<std::string>()->value_name("FILE"), "the planned procedure")(
       "format", po::value<std::string>()->value_name("json|text")->default_value("json"),
       "output format");
@@ -51,17 +58,21 @@ int run_screen(std::span<const std::string> args, const streams& io) {
     print_usage(io.out, screen_usage, options);
     return exit_ok;
   }
-  if (vm.count("intake") == 0 || vm.count("plan") == 0)
-    return usage_error("screen needs --intake FILE and --plan FILE", screen_usage, options, io);
+  const bool from_fhir = vm.count("fhir") != 0;
+  if ((vm.count("intake") == 0 && !from_fhir) || vm.count("plan") == 0)
+    return usage_error("screen needs --intake FILE (or --fhir FILE) and --plan FILE",
+                       screen_usage, options, io);
   const auto output_format = vm["format"].as<std::string>();
   if (output_format != "json" && output_format != "text")
     return usage_error("--format must be 'json' or 'text', not '" + output_format + "'",
                        screen_usage, options, io);
 
-  const auto intake_path = vm["intake"].as<std::string>();
+  const auto intake_path =
+      vm.count("intake") != 0 ? vm["intake"].as<std::string>() : std::string();
   const auto plan_path = vm["plan"].as<std::string>();
   auto paths = screener_input_paths(vm);
-  paths.push_back(intake_path);
+  if (!intake_path.empty()) paths.push_back(intake_path);
+  if (from_fhir) paths.push_back(vm["fhir"].as<std::string>());
   paths.push_back(plan_path);
   if (std::count(paths.begin(), paths.end(), "-") > 1)
     return usage_error("only one input can be read from standard input ('-')", screen_usage,
@@ -69,9 +80,18 @@ int run_screen(std::span<const std::string> args, const streams& io) {
 
   // Every input is read before anything is reported, so that one run lists every problem.
   input_diagnostics diags;
-  const auto in = load_intake(intake_path, io.in, diags);
+  std::optional<intake> in;
+  std::optional<fhir_screen_input> fhir;
+  if (!from_fhir) in = load_intake(intake_path, io.in, diags);
   const auto plan = load_plan(plan_path, io.in, diags);
   const auto screen = load_screener(vm, io.in, diags);
+  if (from_fhir) {
+    // The record is read as of the plan's date, with the policy's stale-record windows.
+    fhir = load_fhir_input(vm["fhir"].as<std::string>(),
+                           intake_path.empty() ? std::nullopt : std::optional(intake_path),
+                           screen, plan, io.in, diags);
+    in = fhir->record;
+  }
   if (diags.has_errors() || !in || !plan || !screen) {
     diags.print_errors(io.err);
     return exit_bad_input;
@@ -91,6 +111,7 @@ int run_screen(std::span<const std::string> args, const streams& io) {
     return exit_bad_input;
   }
   for (auto& w : diags.warnings()) rep.warnings.push_back(std::move(w));
+  if (fhir) add_fhir_findings(rep, fhir->findings);
 
   if (output_format == "text") {
     io.out << to_text(rep);

@@ -36,6 +36,9 @@ using command_fn = int (*)(std::span<const std::string> args, const streams& io)
 /// `mnscreen batch`: NDJSON records in, one report line each, streaming (cmd_batch.cpp).
 [[nodiscard]] int run_batch(std::span<const std::string> args, const streams& io);
 
+/// `mnscreen fhir-to-intake`: what the FHIR reader understood of a record (cmd_fhir.cpp).
+[[nodiscard]] int run_fhir_to_intake(std::span<const std::string> args, const streams& io);
+
 }  // namespace mnscreen::cli
 
 #endif  // MNSCREEN_TOOLS_COMMANDS_HPP

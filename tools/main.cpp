@@ -33,6 +33,8 @@ constexpr command command_table[] = {
      mnscreen::cli::run_policy},
     {"batch", "screen many patients from an NDJSON file, streaming, on several threads",
      mnscreen::cli::run_batch},
+    {"fhir-to-intake", "print what the FHIR reader understood of a FHIR R4 record",
+     mnscreen::cli::run_fhir_to_intake},
 };
 
 const command* find_command(std::string_view name) noexcept {

@@ -118,6 +118,21 @@ struct batch_options {
                                                          const screener& s,
                                                          const batch_options& options = {});
 
+/// Screens every patient of a FHIR Bulk Data export (`fhir_bulk_export::open`, fhir.hpp)
+/// against one plan, through the same pipeline: patients in export order, each read back,
+/// mapped (`make_fhir_options(s.active_policy(), plan.date)`), screened and given the reader's
+/// findings (`add_fhir_findings`). Output lines: `{"id": "<Patient.id>", "patient": n,
+/// "report": {...}}` (`n` 1-based, in export order). A patient whose record cannot be read at
+/// all (a fatal reader diagnostic) or whose intake fails validation is one errors line
+/// (`{"patient": n, "id": ..., "reason": ..., "diagnostics": [...]}`); reader errors that
+/// only leave a resource out are warnings in the report. `records` counts patients.
+[[nodiscard]] MNSCREEN_EXPORT batch_summary batch_screen_fhir(const fhir_bulk_export& bulk,
+                                                              const procedure_plan& plan,
+                                                              std::ostream& output,
+                                                              std::ostream& errors,
+                                                              const screener& s,
+                                                              const batch_options& options = {});
+
 }  // namespace mnscreen
 
 #endif  // MNSCREEN_BATCH_HPP

@@ -6,4 +6,5 @@ target_link_libraries(mnscreen PRIVATE $<BUILD_INTERFACE:Threads::Threads>)
 list(APPEND MNSCREEN_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/envelope.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/ndjson.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/ndjson.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/fhir_bulk.cpp)

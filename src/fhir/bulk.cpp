@@ -199,6 +199,8 @@ parse_result<fhir_intake> fhir_bulk_export::read_patient(std::size_t index,
                                                          const fhir_options& options) const {
   const patient_entry& patient = impl_->patients.at(index);
   std::vector<diagnostic> diags;
+  // This patient's resources, in one arena freed when the patient has been mapped.
+  json::monotonic_resource arena;
   std::vector<std::ifstream> streams(impl_->files.size());
   std::vector<json::value> values;
   std::vector<std::string> paths;
@@ -219,7 +221,8 @@ parse_result<fhir_intake> fhir_bulk_export::read_patient(std::size_t index,
       return;
     }
     std::vector<diagnostic> parse_diags;
-    auto doc = fhir_detail::parse_json(text, options, parse_diags, where);
+    auto doc = fhir_detail::parse_json(text, options, parse_diags, where,
+                                       json::storage_ptr(&arena));
     for (auto& d : parse_diags) {
       d.severity = severity::error;
       diags.push_back(std::move(d));

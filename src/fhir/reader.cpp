@@ -1075,9 +1075,10 @@ void mapper::map_medication(const resource_info& r, bool request) {
     warn("fhir.r5_field", r.path + ".medication",
          type + ".medication is an R5 element (R4 has medication[x]); read as a "
                 "CodeableReference");
-    if (auto c = get_concept(*cr, "med_concept", r.path + ".medication")) med_concept = std::move(c);
-    else if (const json::object* ref = get_object(*cr, "reference", r.path + ".medication"))
-      take_reference(*ref, r.path + ".medication.reference");
+    if (auto r5 = get_concept(*cr, "concept", r.path + ".medication"))
+      med_concept = std::move(r5);
+    else if (const json::object* cref = get_object(*cr, "reference", r.path + ".medication"))
+      take_reference(*cref, r.path + ".medication.reference");
   }
   if (medication && !med_concept) med_concept = get_concept(*medication, "code", medication_path);
   if (!med_concept && !reference_display.empty()) {
@@ -1920,7 +1921,8 @@ std::optional<std::string> patient_reference(const boost::json::object& resource
 
 std::optional<boost::json::value> parse_json(std::string_view text, const fhir_options& options,
                                              std::vector<diagnostic>& diagnostics,
-                                             std::string_view where) {
+                                             std::string_view where,
+                                             boost::json::storage_ptr storage) {
   const std::string path = where.empty() ? std::string("$") : std::string(where) + ":$";
   if (text.size() > options.max_bytes) {
     diagnostics.push_back({severity::fatal, "fhir.too_large", path,
@@ -1931,6 +1933,7 @@ std::optional<boost::json::value> parse_json(std::string_view text, const fhir_o
   json::parse_options po;
   po.max_depth = options.max_depth;
   json::stream_parser parser({}, po);
+  parser.reset(std::move(storage));
   boost::system::error_code ec;
   const std::size_t used = parser.write_some(text.data(), text.size(), ec);
   if (!ec) parser.finish(ec);
@@ -1968,7 +1971,9 @@ parse_result<fhir_intake> map_resources(const terminology& terms, const fhir_opt
 parse_result<fhir_intake> read_document(const terminology& terms, std::string_view text,
                                         const fhir_options& options) {
   std::vector<diagnostic> diags;
-  auto doc = parse_json(text, options, diags);
+  // The tree lives only while it is mapped: one arena, freed at once.
+  json::monotonic_resource arena;
+  auto doc = parse_json(text, options, diags, {}, json::storage_ptr(&arena));
   if (!doc) return {{}, std::move(diags)};
   if (!doc->is_object()) {
     diags.push_back({severity::fatal, "fhir.not_a_resource", "$",

@@ -39,12 +39,15 @@ struct source_resource {
 /// The patient reference of a resource (`subject`, else `patient`), as written.
 [[nodiscard]] std::optional<std::string> patient_reference(const boost::json::object& resource);
 
-/// Parses a whole document with the reader's limits. On failure returns nothing and appends a
-/// fatal diagnostic (`fhir.malformed_json` or `fhir.too_large`) with line and column.
+/// Parses a whole document with the reader's limits, into `storage` (default: the heap; the
+/// readers pass a monotonic resource, since the tree is dropped as a whole after mapping). On
+/// failure returns nothing and appends a fatal diagnostic (`fhir.malformed_json` or
+/// `fhir.too_large`) with line and column.
 [[nodiscard]] std::optional<boost::json::value> parse_json(std::string_view text,
                                                            const fhir_options& options,
                                                            std::vector<diagnostic>& diagnostics,
-                                                           std::string_view where = {});
+                                                           std::string_view where = {},
+                                                           boost::json::storage_ptr storage = {});
 
 /// Reads a Bundle or a single resource (fhir_reader::read).
 [[nodiscard]] parse_result<fhir_intake> read_document(const terminology& terms,

@@ -5,6 +5,7 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/SparseCore>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -37,25 +38,38 @@ constexpr double min_events_per_variable = 10.0;
 // has no finite maximum: the outcomes are separated.
 constexpr double separation_bound = 25.0;
 
-// Design matrix (rows x (1 + features), column 0 = 1) and outcomes of the selected rows.
-struct design {
-  matrix x;
-  vector y;
-};
+// Design matrix (rows x (1 + features), column 0 = 1) and outcomes of the selected rows. Most
+// features are rare binary factors, so the matrix is stored sparse (row-major): an information
+// matrix then costs sum over rows of (non-zeros per row)^2 instead of rows x columns^2.
+using sparse_rows = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
-design make_design(const training_set& t, std::span<const std::size_t> rows, std::size_t k) {
-  design d;
-  const auto n = static_cast<Index>(rows.size());
-  d.x.resize(n, n_columns);
-  d.y.resize(n);
-  d.x.col(0).setOnes();
-  for (Index r = 0; r < n; ++r) {
-    const std::size_t src = rows[static_cast<std::size_t>(r)];
+sparse_rows make_rows(const training_set& t, std::span<const std::size_t> rows) {
+  sparse_rows x(static_cast<Index>(rows.size()), n_columns);
+  std::size_t nonzeros = rows.size();
+  for (std::size_t src : rows) {
     const double* row = t.features.data() + src * detail::feature_count;
-    for (Index j = 1; j < n_columns; ++j) d.x(r, j) = row[j - 1];
-    d.y(r) = t.outcomes[src * complication_count + k] == outcome_event ? 1.0 : 0.0;
+    for (std::size_t j = 0; j < detail::feature_count; ++j) nonzeros += row[j] != 0.0 ? 1 : 0;
   }
-  return d;
+  x.reserve(static_cast<Index>(nonzeros));
+  for (Index r = 0; r < x.rows(); ++r) {
+    const double* row = t.features.data() + rows[static_cast<std::size_t>(r)] * detail::feature_count;
+    x.startVec(r);
+    x.insertBack(r, 0) = 1.0;
+    for (Index j = 1; j < n_columns; ++j) {
+      if (row[j - 1] != 0.0) x.insertBack(r, j) = row[j - 1];
+    }
+  }
+  x.finalize();
+  return x;
+}
+
+vector make_outcomes(const training_set& t, std::span<const std::size_t> rows, std::size_t k) {
+  vector y(static_cast<Index>(rows.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    y(static_cast<Index>(r)) =
+        t.outcomes[rows[r] * complication_count + k] == outcome_event ? 1.0 : 0.0;
+  }
+  return y;
 }
 
 // log(1 + e^eta) without overflow.
@@ -98,36 +112,49 @@ std::string largest_coefficients(const vector& beta, const vector& centre) {
   return s;
 }
 
-// X' diag(w) X, lower triangle, as a rank update of (sqrt(w) X)'.
-void information(const matrix& x, const vector& w, matrix& h, matrix& scratch) {
-  scratch = x.array().colwise() * w.array().sqrt();
+// X' diag(w) X (lower triangle): the weighted outer products of the rows' non-zeros.
+void information(const sparse_rows& x, const vector& w, matrix& h) {
   h.setZero();
-  h.selfadjointView<Eigen::Lower>().rankUpdate(scratch.transpose());
+  const auto* outer = x.outerIndexPtr();
+  const auto* inner = x.innerIndexPtr();
+  const double* value = x.valuePtr();
+  for (Index r = 0; r < x.outerSize(); ++r) {
+    const double wr = w(r);
+    const Index begin = outer[r];
+    const Index end = outer[r + 1];
+    for (Index a = begin; a < end; ++a) {
+      const double wa = wr * value[a];
+      double* column = h.data() + inner[a];  // h(inner[a], .) in a column-major matrix
+      for (Index b = begin; b <= a; ++b) column[inner[b] * h.rows()] += wa * value[b];
+    }
+  }
 }
 
-irls_outcome irls(const design& d, const vector& centre, double lambda, const fit_options& o) {
+irls_outcome irls(const sparse_rows& x, const vector& y, const vector& centre, double lambda,
+                  const fit_options& o) {
   irls_outcome out;
-  const Index p = d.x.cols();
+  const Index p = x.cols();
   // Without a penalty, a feature absent from the data has no information: it stays at the
   // centre and has an infinite standard error.
   std::vector<bool> fixed(static_cast<std::size_t>(p), false);
   if (lambda == 0.0) {
     for (Index j = 1; j < p; ++j)
-      fixed[static_cast<std::size_t>(j)] = d.x.col(j).cwiseAbs().maxCoeff() == 0.0;
+      fixed[static_cast<std::size_t>(j)] = true;
+    for (Index a = 0; a < x.nonZeros(); ++a)
+      fixed[static_cast<std::size_t>(x.innerIndexPtr()[a])] = false;
   }
   vector beta = centre;
-  vector eta = d.x * beta;
-  double objective = penalised_log_likelihood(eta, d.y, beta, centre, lambda);
+  vector eta = x * beta;
+  double objective = penalised_log_likelihood(eta, y, beta, centre, lambda);
   matrix h(p, p);
-  matrix scratch;
-  vector prob(d.y.size());
-  vector w(d.y.size());
+  vector prob(y.size());
+  vector w(y.size());
   bool converged = false;
   // Probabilities, weights and the penalised information matrix at the current eta.
   const auto prepare = [&]() {
     prob = eta.array().logistic().matrix();
     w = (prob.array() * (1.0 - prob.array())).matrix();
-    information(d.x, w, h, scratch);
+    information(x, w, h);
     for (Index j = 0; j < p; ++j) {
       h(j, j) += lambda;
       if (fixed[static_cast<std::size_t>(j)]) h(j, j) = 1.0;
@@ -136,7 +163,7 @@ irls_outcome irls(const design& d, const vector& centre, double lambda, const fi
   for (int it = 1; it <= o.max_iterations; ++it) {
     out.iterations = it;
     prepare();
-    vector g = d.x.transpose() * (d.y - prob) - lambda * (beta - centre);
+    vector g = x.transpose() * (y - prob) - lambda * (beta - centre);
     for (Index j = 0; j < p; ++j)
       if (fixed[static_cast<std::size_t>(j)]) g(j) = 0.0;
     const Eigen::LDLT<matrix, Eigen::Lower> ldlt(h);
@@ -151,14 +178,14 @@ irls_outcome irls(const design& d, const vector& centre, double lambda, const fi
     // Step halving keeps every iteration an ascent of the penalised likelihood.
     double t = 1.0;
     vector candidate = beta + step;
-    vector eta_c = d.x * candidate;
-    double obj_c = penalised_log_likelihood(eta_c, d.y, candidate, centre, lambda);
+    vector eta_c = x * candidate;
+    double obj_c = penalised_log_likelihood(eta_c, y, candidate, centre, lambda);
     for (int halving = 0; halving < 40 && !(obj_c >= objective - 1e-12 * std::abs(objective));
          ++halving) {
       t /= 2.0;
       candidate = beta + t * step;
-      eta_c = d.x * candidate;
-      obj_c = penalised_log_likelihood(eta_c, d.y, candidate, centre, lambda);
+      eta_c = x * candidate;
+      obj_c = penalised_log_likelihood(eta_c, y, candidate, centre, lambda);
     }
     const double moved = (t * step).cwiseAbs().maxCoeff();
     beta = std::move(candidate);
@@ -194,7 +221,7 @@ irls_outcome irls(const design& d, const vector& centre, double lambda, const fi
     double min_event = infinity;
     double max_none = -infinity;
     for (Index i = 0; i < eta.size(); ++i) {
-      if (d.y(i) > 0.5) {
+      if (y(i) > 0.5) {
         min_event = std::min(min_event, eta(i));
       } else {
         max_none = std::max(max_none, eta(i));
@@ -262,8 +289,8 @@ std::optional<evaluation> cross_validate(const training_set& t,
     std::vector<std::size_t> train;
     std::vector<std::size_t> test;
     for (std::size_t r : rows) (fold_of[r] == f ? test : train).push_back(r);
-    const design d = make_design(t, train, k);
-    const irls_outcome fit = irls(d, centre, lambda, o);
+    const irls_outcome fit =
+        irls(make_rows(t, train), make_outcomes(t, train, k), centre, lambda, o);
     const vector& beta = fit.status == fit_status::converged ? fit.beta : centre;
     if (fit.status != fit_status::converged) ++failed;
     for (std::size_t r : test) {
@@ -320,6 +347,11 @@ fit_result fit_risk_model(const training_set& data, const fit_options& options) 
   fit_result result{options.centre, options.name, options.fitted_on, data.rows, lambda,
                     options.folds, {}};
 
+  // The design matrix of all rows, shared by every complication whose outcome is always recorded.
+  std::vector<std::size_t> every_row(data.rows);
+  for (std::size_t r = 0; r < data.rows; ++r) every_row[r] = r;
+  const sparse_rows all = make_rows(data, every_row);
+
   for (std::size_t k = 0; k < complication_count; ++k) {
     complication_fit cf;
     cf.complication = static_cast<complication>(k);
@@ -341,7 +373,9 @@ fit_result fit_risk_model(const training_set& data, const fit_options& options) 
                     " non-events (at least " + std::to_string(min_events_to_fit) +
                     " of each are needed): the prior coefficients were kept";
     } else {
-      fit = irls(make_design(data, rows, k), centre, lambda, options);
+      const sparse_rows subset = rows.size() == data.rows ? sparse_rows() : make_rows(data, rows);
+      fit = irls(rows.size() == data.rows ? all : subset, make_outcomes(data, rows, k), centre,
+                 lambda, options);
       if (fit.status != fit_status::converged) fit.message += ": the prior coefficients were kept";
     }
     cf.status = fit.status;

@@ -14,6 +14,7 @@
 
 #include "mnscreen/fit.hpp"
 #include "mnscreen/version.hpp"
+#include "model/exact_json.hpp"
 #include "model/features.hpp"
 
 namespace mnscreen {
@@ -225,13 +226,11 @@ parse_result<model_file> parse_model_file(std::string_view text, const read_limi
                                       std::to_string(limits.max_bytes)});
     return result;
   }
-  json::parse_options opt;
-  opt.max_depth = limits.max_depth;
-  std::error_code ec;
-  const json::value doc = json::parse(text, ec, {}, opt);
-  if (ec) {
+  std::string parse_error;
+  const json::value doc = detail::parse_json_exact(text, limits.max_depth, parse_error);
+  if (!parse_error.empty()) {
     result.diagnostics.push_back(
-        {severity::fatal, "malformed_json", "$", "not valid JSON (" + ec.message() + ")"});
+        {severity::fatal, "malformed_json", "$", "not valid JSON (" + parse_error + ")"});
     return result;
   }
   if (!doc.is_object()) {

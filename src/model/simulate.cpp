@@ -59,6 +59,9 @@ procedure_plan draw_plan(random_source& rng, date when) {
       const area a = face_list[static_cast<std::size_t>(rng.below(face_list.size()))];
       if (std::find(p.areas.begin(), p.areas.end(), a) == p.areas.end()) p.areas.push_back(a);
     }
+    // Face and neck together, a common combination (and it keeps the area-class features from
+    // adding up to the intercept).
+    if (rng.bernoulli(0.2)) p.areas.push_back(area::neck);
   } else if (region == 1) {
     p.areas.push_back(area::scalp);
   } else {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Preparation and aftercare advice: the general advice every patient gets, plus what the plan
 // and the flags call for. Wording follows the patient-preparation literature cited in
-// clinical-spec.md (seed article) and the rules' own actions.
+// clinical-spec.md (seed article) and the rules' own actions. The texts depend only on the
+// policy, so they are built once per screener (advice_texts) and a screen only selects them.
 #include <algorithm>
 
 #include "engine.hpp"
@@ -10,107 +11,155 @@
 namespace mnscreen::detail {
 namespace {
 
-bool fired(const std::vector<flag>& flags, std::string_view id) {
-  return std::any_of(flags.begin(), flags.end(), [&](const flag& x) { return x.rule_id == id; });
+std::size_t index_of(std::string_view id) {
+  const auto table = rule_table();
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (table[i].info.id == id) return i;
+  return table.size();  // never fired: an id the table lacks would be a programming error
 }
+
+// Indices of the rules the advice depends on (resolved once, at static initialisation of the
+// immutable table).
+struct rule_indices {
+  std::size_t hsv_prophylaxis = index_of("hsv_history_prophylaxis");
+  std::size_t active_hsv = index_of("active_hsv_lesion");
+  std::size_t supplements = index_of("bleeding_supplements");
+  std::size_t exfoliant = index_of("topical_exfoliant_recent");
+  std::size_t acne_meds = index_of("acne_medication_current");
+  std::size_t pigment = index_of("pigmentation_risk");
+  std::size_t keloid = index_of("keloid_history");
+  std::size_t metal = index_of("metal_allergy_needles");
+  std::size_t anesthetic_allergy = index_of("anesthetic_allergy");
+  std::size_t anticoagulant = index_of("anticoagulant_therapy");
+  std::size_t antiplatelet = index_of("antiplatelet_therapy");
+  std::size_t nsaid = index_of("aspirin_or_nsaid");
+  std::size_t diabetes = index_of("diabetes_control");
+  std::size_t immuno = index_of("immunosuppressed");
+  std::size_t steroids = index_of("systemic_steroids");
+  std::size_t photosensitiser = index_of("photosensitiser_current");
+  std::size_t smoker = index_of("smoker_healing");
+};
+
+const rule_indices& ids() {
+  static const rule_indices r;
+  return r;
+}
+
+bool on(const fired_rules& fired, std::size_t i) { return i < fired.size() && fired.test(i); }
+
+std::string days(int n) { return std::to_string(n); }
 
 }  // namespace
 
-void advise(const facts& f, const std::vector<flag>& flags, std::vector<std::string>& prep,
-            std::vector<std::string>& aftercare) {
-  const policy& p = f.rules_policy();
-  const std::string areas = area_list(f.planned());
-  const bool home = f.is_home();
+advice_texts::advice_texts(const policy& p) {
+  prep_always_ = {
+      "Do not wax, thread or exfoliate the treated area for " + days(p.hair_removal_wait_days) +
+          " days before the session (exfoliation " + days(p.exfoliation_wait_days) +
+          " days); do not shave it on the day.",
+      "Stop topical retinoids (tretinoin, adapalene, retinol) on the treated area " +
+          days(p.topical_retinoid_hold_days_before) + " days before.",
+      "Stop over-the-counter pain medication (aspirin, ibuprofen, naproxen) " +
+          days(p.pause_nsaid_days) +
+          " days before unless it was prescribed; paracetamol is fine. Never stop a prescribed "
+          "blood thinner.",
+      "Avoid sun exposure and tanning for 2 weeks before; arrive with clean skin, no make-up.",
+  };
+  for (anesthetic a : all_codes<anesthetic>())
+    anesthetic_prep_.push_back(
+        a == anesthetic::none
+            ? std::string()
+            : "Numbing cream (" + words(to_string(a)) +
+                  ") is applied at the clinic about 30-45 minutes before needling.");
+  prophylaxis_start_ = "Start antiviral prophylaxis (e.g. valaciclovir, as prescribed) " +
+                       days(p.hsv_prophylaxis_days_before) +
+                       " day(s) before the session and continue " +
+                       days(p.hsv_prophylaxis_days_after) + " days after.";
+  prophylaxis_consider_ = "Consider antiviral prophylaxis (e.g. valaciclovir) " +
+                          days(p.hsv_prophylaxis_days_before) +
+                          " day(s) before the session and " + days(p.hsv_prophylaxis_days_after) +
+                          " days after; ask the prescriber.";
+  prophylaxis_continue_ = "Continue your antiviral medicine through the session and for " +
+                          days(p.hsv_prophylaxis_days_after) + " days after.";
+  supplements_ = "Pause fish oil, vitamin E, ginkgo, garlic, ginseng and turmeric supplements " +
+                 days(p.pause_supplement_days) + " days before.";
+  exfoliant_ = "Pause exfoliating acids and benzoyl peroxide on the treated skin " +
+               days(p.exfoliation_wait_days) + " days before.";
+  acne_meds_ = "Ask the prescriber whether to pause acne medication or skin antibiotics before "
+               "the session.";
+  pigment_prep_ = "A test spot is done first; use SPF 30+ daily from now on.";
+  keloid_prep_ = "A test spot is done first and checked at 4-6 weeks before a full session.";
+  metal_prep_ = "Needles of another material (gold-plated, titanium or nickel-free) will be used.";
+  home_prep_ = {
+      "Before each home use: wash your hands, cleanse the skin, and sanitise the device (70% "
+      "isopropyl alcohol, air-dried); never share it.",
+      "Use minimal pressure; do not go over the same spot repeatedly; stop if the skin bleeds "
+      "more than pinpoint spots.",
+  };
 
-  // --- preparation ---
-  prep.push_back("Do not wax, shave, thread or exfoliate the " + areas +
-                 " in the days before the session (waxing and threading " +
-                 std::to_string(p.hair_removal_wait_days) + " days, exfoliation " +
-                 std::to_string(p.exfoliation_wait_days) + " days).");
-  prep.push_back("Stop topical retinoids (tretinoin, adapalene, retinol) on the " + areas + " " +
-                 std::to_string(p.topical_retinoid_hold_days_before) + " days before.");
-  prep.push_back("Stop over-the-counter pain medication (aspirin, ibuprofen, naproxen) " +
-                 std::to_string(p.pause_nsaid_days) +
-                 " days before unless it was prescribed; paracetamol is fine. Never stop a "
-                 "prescribed blood thinner.");
-  prep.push_back("Avoid sun exposure and tanning for 2 weeks before; arrive with clean skin, "
-                 "no make-up.");
-  if (fired(flags, "hsv_history_prophylaxis")) {
-    const flag& h = *std::find_if(flags.begin(), flags.end(),
-                                  [](const flag& x) { return x.rule_id == "hsv_history_prophylaxis"; });
-    if (h.effect != effect::info || !f.current(medication_class::antiviral_prophylaxis))
-      prep.push_back("Start antiviral prophylaxis (e.g. valaciclovir, as prescribed) " +
-                     std::to_string(p.hsv_prophylaxis_days_before) +
-                     " day(s) before the session and continue " +
-                     std::to_string(p.hsv_prophylaxis_days_after) + " days after.");
-    else
-      prep.push_back("Continue your antiviral medicine through the session and for " +
-                     std::to_string(p.hsv_prophylaxis_days_after) + " days after.");
-  }
-  if (fired(flags, "bleeding_supplements"))
-    prep.push_back("Pause fish oil, vitamin E, ginkgo, garlic, ginseng and turmeric supplements " +
-                   std::to_string(p.pause_supplement_days) + " days before.");
-  if (fired(flags, "topical_exfoliant_recent"))
-    prep.push_back("Pause exfoliating acids and benzoyl peroxide on the treated skin " +
-                   std::to_string(p.exfoliation_wait_days) + " days before.");
-  if (fired(flags, "acne_medication_current"))
-    prep.push_back("Ask the prescriber whether to pause acne medication or skin antibiotics "
-                   "before the session.");
-  if (fired(flags, "pigmentation_risk"))
-    prep.push_back("A test spot is done first; use SPF 30+ daily from now on.");
-  if (fired(flags, "keloid_history"))
-    prep.push_back("A test spot is done first and checked at 4-6 weeks before a full session.");
-  if (fired(flags, "metal_allergy_needles"))
-    prep.push_back("Needles of another material (gold-plated, titanium or nickel-free) will be "
-                   "used.");
-  if (f.plan().anesthetic != anesthetic::none && !fired(flags, "anesthetic_allergy"))
-    prep.push_back("Numbing cream (" + words(to_string(f.plan().anesthetic)) +
-                   ") is applied at the clinic about 30-45 minutes before needling.");
-  if (home) {
-    prep.push_back("Before each home use: wash your hands, cleanse the skin, and sanitise the "
-                   "device (70% isopropyl alcohol, air-dried); never share it.");
-    prep.push_back("Use minimal pressure; do not go over the same spot repeatedly; stop if the "
-                   "skin bleeds more than pinpoint spots.");
-  }
+  aftercare_always_ = {
+      "Keep the skin clean: gentle fragrance-free cleanser and fragrance-free moisturiser; no "
+      "make-up for 24 hours.",
+      "Use a broad-spectrum sunscreen SPF 30+ every day and avoid direct sun for at least a week.",
+      "Avoid strenuous exercise, saunas and sweating for 24-48 hours.",
+      "Restart topical retinoids no sooner than " + days(p.topical_retinoid_hold_days_after) +
+          " days after the session, and exfoliants once the skin has settled.",
+      "No waxing, peels or exfoliation on the treated area until redness has settled (about a "
+      "week).",
+      "Redness like mild sunburn for 1-3 days is expected; contact the clinic for increasing "
+      "pain, swelling, pus, fever or blisters.",
+  };
+  hsv_after_ = "Report any tingling or cold-sore blisters at once; keep taking the antiviral as "
+               "prescribed.";
+  bleeding_after_ = "Expect more pinpoint bleeding and bruising; apply gentle pressure with "
+                    "sterile gauze. Keep taking prescribed blood thinners.";
+  keloid_after_ = "Check the treated skin for raised or thickened scars over the next 6 weeks and "
+                  "report them.";
+  healing_after_ = "Healing may be slower: watch for signs of infection and report them early.";
+  sun_after_ = "Strict sun avoidance for 2 weeks: pigment change is more likely.";
+  smoker_after_ = "Avoid smoking for at least 48 hours after the session.";
+  home_after_ = "After home use: rinse the device, disinfect it, let it air-dry and store it "
+                "capped; replace heads as the maker says.";
+  scalp_after_ = "Scalp: do not wash your hair or apply minoxidil for 24 hours.";
+}
 
-  // --- aftercare ---
-  aftercare.push_back("Keep the skin clean: gentle fragrance-free cleanser and fragrance-free "
-                      "moisturiser; no make-up for 24 hours.");
-  aftercare.push_back("Use a broad-spectrum sunscreen SPF 30+ every day and avoid direct sun "
-                      "for at least a week.");
-  aftercare.push_back("Avoid strenuous exercise, saunas and sweating for 24-48 hours.");
-  aftercare.push_back("Restart topical retinoids no sooner than " +
-                      std::to_string(p.topical_retinoid_hold_days_after) +
-                      " days after the session, and exfoliants once the skin has settled.");
-  aftercare.push_back("No waxing, peels or exfoliation on the " + areas +
-                      " until redness has settled (about a week).");
-  aftercare.push_back("Redness like mild sunburn for 1-3 days is expected; contact the clinic "
-                      "for increasing pain, swelling, pus, fever or blisters.");
-  if (fired(flags, "hsv_history_prophylaxis") || fired(flags, "active_hsv_lesion"))
-    aftercare.push_back("Report any tingling or cold-sore blisters at once; keep taking the "
-                        "antiviral as prescribed.");
-  if (fired(flags, "anticoagulant_therapy") || fired(flags, "antiplatelet_therapy") ||
-      fired(flags, "aspirin_or_nsaid"))
-    aftercare.push_back("Expect more pinpoint bleeding and bruising; apply gentle pressure with "
-                        "sterile gauze. Keep taking prescribed blood thinners.");
-  if (fired(flags, "keloid_history"))
-    aftercare.push_back("Check the treated skin for raised or thickened scars over the next 6 "
-                        "weeks and report them.");
-  if (fired(flags, "diabetes_control") || fired(flags, "immunosuppressed") ||
-      fired(flags, "systemic_steroids"))
-    aftercare.push_back("Healing may be slower: watch for signs of infection and report them "
-                        "early.");
-  if (fired(flags, "photosensitiser_current") || fired(flags, "pigmentation_risk"))
-    aftercare.push_back("Strict sun avoidance for 2 weeks: pigment change is more likely.");
-  if (fired(flags, "smoker_healing"))
-    aftercare.push_back("Avoid smoking for at least 48 hours after the session.");
-  if (home)
-    aftercare.push_back("After home use: rinse the device, disinfect it, let it air-dry and "
-                        "store it capped; replace heads as the maker says.");
+void advice_texts::advise(const facts& f, const fired_rules& fired,
+                          std::vector<std::string>& prep,
+                          std::vector<std::string>& aftercare) const {
+  const rule_indices& id = ids();
+  prep.reserve(prep_always_.size() + 8);
+  aftercare.reserve(aftercare_always_.size() + 8);
+
+  prep.insert(prep.end(), prep_always_.begin(), prep_always_.end());
+  if (on(fired, id.hsv_prophylaxis))
+    prep.push_back(f.current(medication_class::antiviral_prophylaxis) ? prophylaxis_continue_
+                   : f.rules_policy().require_hsv_prophylaxis ? prophylaxis_start_
+                                                              : prophylaxis_consider_);
+  if (on(fired, id.supplements)) prep.push_back(supplements_);
+  if (on(fired, id.exfoliant)) prep.push_back(exfoliant_);
+  if (on(fired, id.acne_meds)) prep.push_back(acne_meds_);
+  if (on(fired, id.pigment)) prep.push_back(pigment_prep_);
+  if (on(fired, id.keloid)) prep.push_back(keloid_prep_);
+  if (on(fired, id.metal)) prep.push_back(metal_prep_);
+  const auto a = static_cast<std::size_t>(f.plan().anesthetic);
+  if (f.plan().anesthetic != anesthetic::none && !on(fired, id.anesthetic_allergy) &&
+      a < anesthetic_prep_.size())
+    prep.push_back(anesthetic_prep_[a]);
+  if (f.is_home()) prep.insert(prep.end(), home_prep_.begin(), home_prep_.end());
+
+  aftercare.insert(aftercare.end(), aftercare_always_.begin(), aftercare_always_.end());
+  if (on(fired, id.hsv_prophylaxis) || on(fired, id.active_hsv)) aftercare.push_back(hsv_after_);
+  if (on(fired, id.anticoagulant) || on(fired, id.antiplatelet) || on(fired, id.nsaid))
+    aftercare.push_back(bleeding_after_);
+  if (on(fired, id.keloid)) aftercare.push_back(keloid_after_);
+  if (on(fired, id.diabetes) || on(fired, id.immuno) || on(fired, id.steroids))
+    aftercare.push_back(healing_after_);
+  if (on(fired, id.photosensitiser) || on(fired, id.pigment)) aftercare.push_back(sun_after_);
+  if (on(fired, id.smoker)) aftercare.push_back(smoker_after_);
+  if (f.is_home()) aftercare.push_back(home_after_);
   const auto& adj = f.plan().adjuncts;
   if (std::find(adj.begin(), adj.end(), adjunct::minoxidil) != adj.end() ||
       f.planned().contains(area::scalp))
-    aftercare.push_back("Scalp: do not wash your hair or apply minoxidil for 24 hours.");
+    aftercare.push_back(scalp_after_);
 }
 
 }  // namespace mnscreen::detail

@@ -10,7 +10,7 @@ flag finding::to_flag(const rule_info& info) && {
   f.rule_id = std::string(info.id);
   f.effect = effect_;
   f.complications.assign(info.complications.begin(), info.complications.end());
-  f.areas = areas_.to_vector();
+  if (!areas_.empty()) f.areas = areas_.to_vector();
   f.reason = std::move(reason_);
   f.action = std::move(action_);
   f.earliest_safe_date = safe_date_;
@@ -49,6 +49,32 @@ area_set hsv_scope_areas(const policy& p) noexcept {
     case hsv_scope::any: return all_areas();
   }
   return all_areas();
+}
+
+bool is_area_exclusion(std::string_view rule_id) noexcept {
+  return rule_id == "skin_cancer_in_area" || rule_id == "keloid_history" ||
+         rule_id == "rf_over_metal" || rule_id == "within_orbital_rim";
+}
+
+void escalate_combined_exclusions(const facts& f, std::span<finding> findings) {
+  const auto table = rule_table();
+  area_set excluded;
+  int count = 0;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (!findings[i].fired() || !is_area_exclusion(table[i].info.id)) continue;
+    if (findings[i].areas().empty()) continue;  // e.g. a keloid history with no site in the plan
+    excluded.insert(findings[i].areas());
+    ++count;
+  }
+  if (count < 2 || !excluded.covers(f.planned())) return;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (!findings[i].fired() || !is_area_exclusion(table[i].info.id) ||
+        findings[i].areas().empty())
+      continue;
+    findings[i].escalate(effect::do_not_treat,
+                         "Together with the other area exclusions, no planned area remains.",
+                         "Do not treat this plan; every planned area is excluded.");
+  }
 }
 
 effect exclusion_effect(const facts& f, area_set excluded) noexcept {

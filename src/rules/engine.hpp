@@ -22,7 +22,7 @@ class finding {
  public:
   /// Records the flag. `areas` are the planned areas it concerns (for area exclusions: the
   /// excluded areas).
-  void fire(effect e, std::string reason, std::string action, area_set areas = {},
+  void fire(enum effect e, std::string reason, std::string action, area_set areas = {},
             std::optional<date> safe_date = std::nullopt) {
     fired_ = true;
     effect_ = e;
@@ -32,11 +32,22 @@ class finding {
     safe_date_ = safe_date;
   }
   [[nodiscard]] bool fired() const noexcept { return fired_; }
+  [[nodiscard]] enum effect severity() const noexcept { return effect_; }
+  [[nodiscard]] area_set areas() const noexcept { return areas_; }
+  /// Raises the effect (never lowers it), adding a sentence to the reason and replacing the
+  /// action.
+  void escalate(enum effect e, std::string_view because, std::string action) {
+    if (e <= effect_) return;
+    effect_ = e;
+    reason_ += ' ';
+    reason_ += because;
+    action_ = std::move(action);
+  }
   [[nodiscard]] flag to_flag(const rule_info& info) &&;
 
  private:
   bool fired_ = false;
-  effect effect_ = effect::info;
+  enum effect effect_ = effect::info;
   std::string reason_, action_;
   area_set areas_;
   std::optional<date> safe_date_;
@@ -65,6 +76,14 @@ inline constexpr std::size_t rule_count = 56;
 [[nodiscard]] inline std::string day(date d) { return to_string(d); }
 /// "warfarin", "isotretinoin"… with underscores as spaces.
 [[nodiscard]] std::string words(std::string_view code);
+
+/// True for rules that exclude areas (clinical-spec "area exclusion"): their flag's areas are
+/// the excluded areas.
+[[nodiscard]] bool is_area_exclusion(std::string_view rule_id) noexcept;
+
+/// When the area exclusions of one screen together leave no planned area, each of them becomes
+/// `do_not_treat` (one exclusion covering every area already is).
+void escalate_combined_exclusions(const facts& f, std::span<finding> findings);
 
 /// Outcome of an area exclusion: `do_not_treat` if it covers every planned area, else
 /// `modify_plan`. `excluded` must be non-empty.

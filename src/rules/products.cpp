@@ -80,16 +80,16 @@ void anesthetic_allergy(const facts& f, finding& out) {
   const allergy_class_set plan_classes = classes_of(planned);
   const allergy* severe = nullptr;
   const allergy* match = nullptr;
-  const allergy* ester_only = nullptr;
+  const allergy* other_class = nullptr;
   for (const auto& a : f.record().allergies) {
     if (!is_local_anesthetic(a.substance)) continue;
     if (a.severity == allergy_severity::severe || a.severity == allergy_severity::anaphylaxis)
       severe = severe ? severe : &a;
-    const allergy_class_set cls = classes_of(a.substance);
     // The spec: an allergy to the planned anaesthetic or to any substance of its class.
-    const bool same = cls.overlaps(plan_classes);
-    if (same) match = match ? match : &a;
-    else if (cls.contains(allergy_class::ester_anesthetic)) ester_only = ester_only ? ester_only : &a;
+    if (classes_of(a.substance).overlaps(plan_classes))
+      match = match ? match : &a;
+    else
+      other_class = other_class ? other_class : &a;
   }
   const std::string plan_word = words(to_string(planned));
   if (severe) {
@@ -109,11 +109,17 @@ void anesthetic_allergy(const facts& f, finding& out) {
              "Choose an anaesthetic of another class only after allergist advice, or none.");
     return;
   }
-  if (ester_only) {
+  if (other_class) {
+    // Spec: ester allergy with an amide-only plan is a caution, because patch-test data show
+    // cross-reactions in both directions; the same figure applies to an amide allergy with an
+    // ester-only plan, so that is a caution too (conservative reading, docs/architecture.md).
+    const bool ester = classes_of(other_class->substance).contains(allergy_class::ester_anesthetic);
     out.fire(effect::proceed_with_caution,
-             "Allergy to the ester anaesthetic " + substance(*ester_only) + "; the plan uses " +
-                 plan_word + " (amide). Classes are taught not to cross-react, but patch-test "
-                 "data show many patients react to both.",
+             "Allergy to the " + std::string(ester ? "ester" : "amide") + " anaesthetic " +
+                 substance(*other_class) + "; the plan uses " + plan_word + " (" +
+                 (ester ? "amide" : "ester") +
+                 "). Classes are taught not to cross-react, but patch-test data show many "
+                 "patients react to both.",
              "Consider patch testing or no anaesthetic; watch for a reaction.");
   }
 }

@@ -3,6 +3,7 @@
 #ifndef MNSCREEN_SRC_RULES_QUESTIONS_HPP
 #define MNSCREEN_SRC_RULES_QUESTIONS_HPP
 
+#include <bitset>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,27 @@ namespace mnscreen::detail {
 /// Warnings for factors that are both present and denied (present wins).
 [[nodiscard]] std::vector<diagnostic> contradictions(const facts& f);
 
-/// Preparation and aftercare advice tailored to the plan and the flags.
-void advise(const facts& f, const std::vector<flag>& flags, std::vector<std::string>& prep,
-            std::vector<std::string>& aftercare);
+/// Which rules fired in one screen, by their index in the rule table.
+using fired_rules = std::bitset<64>;
+
+/// Every advice text a policy can produce, built once per screener (the texts depend on the
+/// policy's days, not on the patient), so that a screen only picks and copies them.
+class advice_texts {
+ public:
+  explicit advice_texts(const policy& p);
+  /// Preparation and aftercare for this plan and these fired rules.
+  void advise(const facts& f, const fired_rules& fired, std::vector<std::string>& prep,
+              std::vector<std::string>& aftercare) const;
+
+ private:
+  std::vector<std::string> prep_always_, aftercare_always_;
+  std::vector<std::string> anesthetic_prep_;  // by anesthetic value
+  std::string prophylaxis_start_, prophylaxis_consider_, prophylaxis_continue_, supplements_, exfoliant_, acne_meds_,
+      pigment_prep_, keloid_prep_, metal_prep_;
+  std::vector<std::string> home_prep_;
+  std::string hsv_after_, bleeding_after_, keloid_after_, healing_after_, sun_after_,
+      smoker_after_, home_after_, scalp_after_;
+};
 
 }  // namespace mnscreen::detail
 

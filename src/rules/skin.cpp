@@ -35,9 +35,11 @@ void active_hsv_lesion(const facts& f, finding& out) {
   for (auto code : {condition_code::hsv_labialis, condition_code::herpes_zoster}) {
     const condition* c = f.active(code);
     if (!c) continue;
-    // Cold sores reactivate across the face: any face area counts, not only the lesion's site.
+    // Cold sores reactivate across the face, so any face plan counts. Shingles counts where it
+    // is, and on any face plan when it is on the face (trigeminal zoster).
+    const bool on_face = c->sites.empty() || make_area_set(c->sites).overlaps(face_areas());
     const bool concerns = f.overlaps(c->sites) ||
-                          (code == condition_code::hsv_labialis && f.face_planned());
+                          (f.face_planned() && (code == condition_code::hsv_labialis || on_face));
     if (!concerns) continue;
     const char* name = code == condition_code::hsv_labialis ? "cold sore (herpes labialis)"
                                                              : "shingles (herpes zoster)";

@@ -38,15 +38,21 @@ void keloid_history(const facts& f, finding& out) {
     const effect ex = exclusion_effect(f, excluded);
     if (ex > e) e = ex;
     reason += " A keloid lies in the planned " + area_list(excluded) + ".";
-    action = ex == effect::do_not_treat ? "Do not needle over the keloid-bearing area."
-                                        : "Leave out the " + area_list(excluded) + ". ";
+    if (ex == effect::do_not_treat) action = "Do not needle over the keloid-bearing area.";
+    else action = "Leave out the " + area_list(excluded) + ". ";
   }
-  if (e == effect::do_not_treat && excluded.empty())
+  if (e == effect::do_not_treat && excluded.empty()) {
     action = "Do not needle under this clinic's policy for keloid formers.";
-  else if (e == effect::modify_plan && excluded.empty())
-    action = "Use a shallower plan (1 mm or less) without RF, with a test spot first.";
-  else if (e != effect::do_not_treat)
+  } else if (e == effect::defer) {
+    action = "Defer under this clinic's policy for keloid formers; re-screen with the "
+             "dermatologist's agreement.";
+  } else if (e == effect::modify_plan && excluded.empty()) {
+    action = deep ? "Use a shallower plan (1 mm or less) without RF, with a test spot first."
+                  : "Change the plan under this clinic's policy: test spot first, the most "
+                    "conservative depth, no RF.";
+  } else if (e != effect::do_not_treat) {
     action += "Test spot first, conservative depth, review at 4-6 weeks for raised scarring.";
+  }
   out.fire(e, reason, action, excluded);
 }
 

@@ -173,7 +173,7 @@ TEST_CASE("batch cli: good and bad lines: complete outputs, every bad line repor
   CHECK_FALSE(has_temp_file(dir));
 }
 
-TEST_CASE("batch cli: all good lines exit 0; threads 1 and 2 write identical files",
+TEST_CASE("batch cli: all good lines exit 0, threads 1 and 2 write identical files",
           "[batch][cli]") {
   const temp_dir dir;
   std::string input;
@@ -251,7 +251,7 @@ TEST_CASE("batch cli: usage and input errors create no file", "[batch][cli]") {
     std::string message;
   };
   const std::vector<bad_case> cases = {
-      {{"batch", "--output", out}, "batch needs --input FILE"},
+      {{"batch", "--output", out}, "batch needs either --input FILE or --fhir-ndjson DIR"},
       {{"batch", "--input", in, "--threads", "0", "--output", out}, "--threads must be in"},
       {{"batch", "--input", in, "--output", out, "--errors", out}, "must be different files"},
       {{"batch", "--input", in, "--output", in}, "must not be the input file"},
@@ -279,4 +279,61 @@ TEST_CASE("batch cli: --help describes the formats and exit codes", "[batch][cli
   CHECK_THAT(r.out, Catch::Contains("usage: mnscreen batch --input FILE.ndjson"));
   CHECK_THAT(r.out, Catch::Contains("--threads"));
   CHECK_THAT(r.out, Catch::Contains("Exit status"));
+}
+
+TEST_CASE("batch cli: --fhir-ndjson screens every patient of a Bulk Data export",
+          "[batch][cli][fhir]") {
+  const temp_dir dir;
+  const std::string bulk = std::string(MNSCREEN_SHARED_DIR) + "/fhir/bulk-10-patients";
+  const std::string plan = std::string(MNSCREEN_TEST_DATA_DIR) + "/plan-cheeks-pen.json";
+  const auto one = run(dir, {"batch", "--fhir-ndjson", bulk, "--plan", plan, "--output",
+                             dir / "one.ndjson", "--errors", dir / "err.ndjson", "--threads", "1"});
+  const auto two = run(dir, {"batch", "--fhir-ndjson", bulk, "--plan", plan, "--output",
+                             dir / "two.ndjson", "--threads", "2"});
+  CHECK(one.status == 0);
+  CHECK(two.status == 0);
+  CHECK_THAT(one.err, Catch::Contains("mnscreen batch: 13 patients: 13 screened, 0 failed"));
+  const std::string text = slurp(dir / "one.ndjson");
+  CHECK(text == slurp(dir / "two.ndjson"));
+  const auto out = objects_of(text);
+  REQUIRE(out.size() == 13);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    CHECK(out[i].at("patient").as_int64() == static_cast<std::int64_t>(i) + 1);
+    CHECK(str(out[i].at("report").at("schema")) == "mnscreen.report/1");
+  }
+  CHECK(slurp(dir / "err.ndjson").empty());
+}
+
+TEST_CASE("batch cli: an export's unreadable lines come first, the rest is screened",
+          "[batch][cli][fhir]") {
+  const temp_dir dir;
+  fs::create_directory(dir / "export");
+  const std::string bulk = std::string(MNSCREEN_SHARED_DIR) + "/fhir/bulk-10-patients";
+  write_file(dir / "export/Patient.000.ndjson",
+             slurp(bulk + "/Patient.000.ndjson") + "{\"resourceType\": \"Patient\", \"id\n");
+  const auto r = run(dir, {"batch", "--fhir-ndjson", dir / "export", "--plan",
+                           std::string(MNSCREEN_TEST_DATA_DIR) + "/plan-cheeks-pen.json",
+                           "--output", dir / "out.ndjson", "--errors", dir / "err.ndjson"});
+  CHECK(r.status == 2);
+  CHECK(lines_of(slurp(dir / "out.ndjson")).size() == 13);
+  const auto err = objects_of(slurp(dir / "err.ndjson"));
+  REQUIRE_FALSE(err.empty());
+  CHECK(str(err[0].at("export")) == dir / "export");
+  CHECK_THAT(str(err[0].at("reason")), Catch::Contains("Patient.000.ndjson"));
+}
+
+TEST_CASE("batch cli: --fhir-ndjson usage", "[batch][cli][fhir]") {
+  const temp_dir dir;
+  const std::string plan = std::string(MNSCREEN_TEST_DATA_DIR) + "/plan-cheeks-pen.json";
+  write_file(dir / "in.ndjson", "\n");
+  CHECK_THAT(run(dir, {"batch", "--fhir-ndjson", dir / "x"}).err,
+             Catch::Contains("--fhir-ndjson DIR needs --plan FILE"));
+  CHECK_THAT(run(dir, {"batch", "--input", dir / "in.ndjson", "--plan", plan}).err,
+             Catch::Contains("--plan is for --fhir-ndjson"));
+  CHECK_THAT(run(dir, {"batch", "--input", dir / "in.ndjson", "--fhir-ndjson", dir / "x",
+                       "--plan", plan}).err,
+             Catch::Contains("either --input FILE or --fhir-ndjson DIR"));
+  const auto missing = run(dir, {"batch", "--fhir-ndjson", dir / "x", "--plan", plan});
+  CHECK(missing.status == 2);
+  CHECK_THAT(missing.err, Catch::Contains("not a directory"));
 }

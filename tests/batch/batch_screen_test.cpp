@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "batch_test_support.hpp"
+#include "mnscreen/fhir.hpp"
 
 using namespace mnscreen;
 using test::lines_of;
@@ -208,7 +209,7 @@ TEST_CASE("batch: the line limit is exact and the rest of the file is still read
   CHECK(str(err[2].at("diagnostics").at(0).at("code")) != "line_too_large");
 }
 
-TEST_CASE("batch: embedded documents may leave out their schema; a wrong one is an error",
+TEST_CASE("batch: embedded documents may leave out their schema, a wrong one is an error",
           "[batch]") {
   const std::string plan = test::sample_plan();
   std::string no_schema = test::sample_intake("intake-healthy.json");
@@ -365,4 +366,36 @@ TEST_CASE("batch: an empty input screens nothing and finishes", "[batch]") {
   CHECK(r.summary == batch_summary{});
   CHECK(r.out.empty());
   CHECK(r.err.empty());
+}
+
+TEST_CASE("batch: the patients of a FHIR Bulk Data export, screened for one plan",
+          "[batch][fhir]") {
+  const auto bulk =
+      fhir_bulk_export::open(std::string(MNSCREEN_SHARED_DIR) + "/fhir/bulk-10-patients");
+  REQUIRE_FALSE(has_errors(bulk.diagnostics));
+  REQUIRE(bulk.value.size() == 13);
+  const auto plan = parse_plan(test::slurp(std::string(MNSCREEN_TEST_DATA_DIR) +
+                                           "/plan-cheeks-pen.json"));
+  REQUIRE(plan.ok());
+  const screener s;
+  std::string reference;
+  for (unsigned threads : {1U, 3U}) {
+    std::ostringstream out;
+    std::ostringstream err;
+    batch_options opt;
+    opt.threads = threads;
+    opt.chunk_records = 2;
+    const auto sum = batch_screen_fhir(bulk.value, plan.value, out, err, s, opt);
+    CHECK(sum.records == 13);
+    CHECK(sum.screened + sum.failed == 13);
+    const auto lines = objects_of(out.str());
+    REQUIRE(lines.size() == sum.screened);
+    for (const auto& o : lines) {
+      const auto n = static_cast<std::size_t>(o.at("patient").as_int64());
+      CHECK(str(o.at("id")) == bulk.value.patient_id(n - 1));
+      CHECK(str(o.at("report").at("screened_on")) == "2026-12-01");
+    }
+    if (threads == 1) reference = out.str();
+    CHECK(out.str() == reference);
+  }
 }

@@ -11,7 +11,7 @@ using namespace mnscreen::test;
 
 namespace {
 
-std::string condition(std::string_view code_json, std::string_view extra = {}) {
+std::string condition_json(std::string_view code_json, std::string_view extra = {}) {
   return R"({"resourceType":"Condition","id":"c1","subject":{"reference":"urn:uuid:p1"},)"
          R"("code":)" +
          std::string(code_json) + (extra.empty() ? "" : ",") + std::string(extra) + "}";
@@ -63,14 +63,14 @@ const fhir_reader& reader() {
 
 TEST_CASE("fhir Condition: statuses", "[fhir][condition]") {
   SECTION("active") {
-    const auto r = reader().read(bundle({condition(snomed("24079001"), clinical("active"))}),
+    const auto r = reader().read(bundle({condition_json(snomed("24079001"), clinical("active"))}),
                                  as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].status == condition_status::active);
   }
   SECTION("resolved and inactive are history (a past keloid still matters)") {
     for (std::string s : {"resolved", "inactive", "remission"}) {
-      const auto r = reader().read(bundle({condition(snomed("33659008"), clinical(s))}),
+      const auto r = reader().read(bundle({condition_json(snomed("33659008"), clinical(s))}),
                                    as_of("2026-12-01"));
       REQUIRE(r.value.record.conditions.size() == 1);
       CHECK(r.value.record.conditions[0].code == condition_code::keloid);
@@ -78,21 +78,21 @@ TEST_CASE("fhir Condition: statuses", "[fhir][condition]") {
     }
   }
   SECTION("no clinicalStatus and no abatement: active, with a warning") {
-    const auto r = reader().read(bundle({condition(snomed("24079001"))}), as_of("2026-12-01"));
+    const auto r = reader().read(bundle({condition_json(snomed("24079001"))}), as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].status == condition_status::active);
     CHECK(has_diagnostic(r.diagnostics, "fhir.no_clinical_status"));
   }
   SECTION("no clinicalStatus but an abatement: history") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"), R"("abatementDateTime":"2020-01-01")")}),
+        bundle({condition_json(snomed("24079001"), R"("abatementDateTime":"2020-01-01")")}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].status == condition_status::history);
   }
   SECTION("entered-in-error is not a fact and not warned about") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"), verification("entered-in-error"))}),
+        bundle({condition_json(snomed("24079001"), verification("entered-in-error"))}),
         as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
     CHECK(r.value.record.negatives.empty());
@@ -100,14 +100,14 @@ TEST_CASE("fhir Condition: statuses", "[fhir][condition]") {
   }
   SECTION("refuted is an explicit denial") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"), verification("refuted"))}), as_of("2026-12-01"));
+        bundle({condition_json(snomed("24079001"), verification("refuted"))}), as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
     REQUIRE(r.value.record.negatives.size() == 1);
     CHECK(r.value.record.negatives[0] == negative{condition_code::eczema});
   }
   SECTION("unconfirmed is kept as a fact to confirm") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"), clinical("active") + "," +
+        bundle({condition_json(snomed("24079001"), clinical("active") + "," +
                                                    verification("provisional"))}),
         as_of("2026-12-01"));
     CHECK(r.value.record.conditions.size() == 1);
@@ -121,7 +121,7 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
         R"({"coding":[{"system":"http://clinic.example/codes","code":"ECZ-1"},)"
         R"({"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"L20.9","display":"Atopic )"
         R"(dermatitis, unspecified"}]})";
-    const auto r = reader().read(bundle({condition(code, clinical("active"))}),
+    const auto r = reader().read(bundle({condition_json(code, clinical("active"))}),
                                  as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].code == condition_code::eczema);
@@ -129,7 +129,7 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
   }
   SECTION("a text-only concept matches by name: a probable fact with a warning") {
     const auto r = reader().read(
-        bundle({condition(R"({"text":"Atopic eczema"})", clinical("active"))}),
+        bundle({condition_json(R"({"text":"Atopic eczema"})", clinical("active"))}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].code == condition_code::eczema);
@@ -140,7 +140,7 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
   }
   SECTION("a display-only coding with an unknown code matches by name") {
     const auto r = reader().read(
-        bundle({condition(R"({"coding":[{"system":"http://snomed.info/sct","code":"999999",)"
+        bundle({condition_json(R"({"coding":[{"system":"http://snomed.info/sct","code":"999999",)"
                           R"("display":"Psoriasis"}]})",
                           clinical("active"))}),
         as_of("2026-12-01"));
@@ -150,7 +150,7 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
   }
   SECTION("an unmapped code is a warning with system, code and display") {
     const auto r = reader().read(
-        bundle({condition(snomed("444814009", "Viral sinusitis (disorder)"), clinical("active"))}),
+        bundle({condition_json(snomed("444814009", "Viral sinusitis (disorder)"), clinical("active"))}),
         as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
     const auto* w = find_diagnostic(r.diagnostics, "fhir.unmapped_code");
@@ -163,14 +163,14 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
   }
   SECTION("repeated unmapped codes are one warning with a count") {
     const auto r = reader().read(
-        bundle({condition(snomed("444814009", "Viral sinusitis")),
-                condition(snomed("444814009", "Viral sinusitis"))}),
+        bundle({condition_json(snomed("444814009", "Viral sinusitis")),
+                condition_json(snomed("444814009", "Viral sinusitis"))}),
         as_of("2026-12-01"));
     CHECK(count_diagnostics(r.diagnostics, "fhir.unmapped_code") == 1);
     CHECK(has_diagnostic(r.diagnostics, "fhir.unmapped_code", "2 resources"));
   }
   SECTION("prediabetes is deliberately not diabetes, and says so") {
-    const auto r = reader().read(bundle({condition(snomed("15777000", "Prediabetes"),
+    const auto r = reader().read(bundle({condition_json(snomed("15777000", "Prediabetes"),
                                                    clinical("active"))}),
                                  as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
@@ -178,7 +178,7 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
   }
   SECTION("a code with an unknown system is not matched by code") {
     const auto r = reader().read(
-        bundle({condition(R"({"coding":[{"system":"http://other.example","code":"24079001"}]})",
+        bundle({condition_json(R"({"coding":[{"system":"http://other.example","code":"24079001"}]})",
                           clinical("active"))}),
         as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
@@ -189,11 +189,11 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
 TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
   SECTION("bodySite maps to areas; the code's implied site is used without one") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"),
+        bundle({condition_json(snomed("24079001"),
                           clinical("active") + R"(,"onsetDateTime":"2020-05-06T10:00:00+02:00",)"
                                                R"("bodySite":[{"coding":[{"system":)"
                                                R"("http://snomed.info/sct","code":"45048000"}]}])"),
-                condition(snomed("370247008", "Facial laceration"), clinical("active"))}),
+                condition_json(snomed("370247008", "Facial laceration"), clinical("active"))}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 2);
     CHECK(r.value.record.conditions[0].onset == d("2020-05-06"));
@@ -203,7 +203,7 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
   }
   SECTION("an unmapped body site leaves the site unknown (every area) with a warning") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"),
+        bundle({condition_json(snomed("24079001"),
                           clinical("active") + R"(,"bodySite":[{"text":"left elbow crease"}])")}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
@@ -212,14 +212,14 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
   }
   SECTION("a partial onset date is the latest day it can mean") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"), clinical("active") + R"(,"onsetDateTime":"2019-02")")}),
+        bundle({condition_json(snomed("24079001"), clinical("active") + R"(,"onsetDateTime":"2019-02")")}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].onset == d("2019-02-28"));
   }
   SECTION("severity") {
     const auto r = reader().read(
-        bundle({condition(snomed("88616000", "Acne vulgaris"),
+        bundle({condition_json(snomed("88616000", "Acne vulgaris"),
                           clinical("active") + R"(,"severity":{"coding":[{"system":)"
                                                R"("http://snomed.info/sct","code":"6736007"}]})")}),
         as_of("2026-12-01"));
@@ -228,7 +228,7 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
   }
   SECTION("a malformed onset is an error; the condition is kept without it") {
     const auto r = reader().read(
-        bundle({condition(snomed("24079001"), clinical("active") + R"(,"onsetDateTime":"yesterday")")}),
+        bundle({condition_json(snomed("24079001"), clinical("active") + R"(,"onsetDateTime":"yesterday")")}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK_FALSE(r.value.record.conditions[0].onset.has_value());
@@ -241,7 +241,7 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
 // --- pregnancy -----------------------------------------------------------------------------
 
 TEST_CASE("fhir pregnancy: conditions and observations, with the stale window", "[fhir]") {
-  const std::string pregnancy = condition(snomed("72892002", "Normal pregnancy"),
+  const std::string pregnancy = condition_json(snomed("72892002", "Normal pregnancy"),
                                           clinical("active") + R"(,"onsetDateTime":"2026-09-01")");
   SECTION("a recent active pregnancy is a fact") {
     const auto r = reader().read(bundle({pregnancy}), as_of("2026-12-01"));

@@ -290,7 +290,7 @@ namespace {
 
 using namespace mnscreen;
 
-TEST_CASE("json: numbers are read correctly rounded, so every double round-trips",
+TEST_CASE("json: numbers are read correctly rounded so every double round-trips",
           "[json][round_trip]") {
   // Boost.JSON 1.81's own conversion is off by one unit in the last place for some numbers
   // (1.6094379124341003 among them); the readers convert the text themselves.

@@ -229,7 +229,7 @@ TEST_CASE("json: a document that is not an object is fatal", "[json][errors]") {
   CHECK(r.diagnostics[0].path == "$");
 }
 
-TEST_CASE("json: schema is required and checked, reading goes on", "[json][errors]") {
+TEST_CASE("json: schema is required and checked and reading goes on", "[json][errors]") {
   SECTION("missing") {
     const auto r = parse_intake(R"({"patient": {"id": "p-9"}})");
     CHECK(find_diag(r.diagnostics, "missing_field", "$.schema"));
@@ -273,7 +273,7 @@ TEST_CASE("json: an unknown code word drops its item and names field and value",
   CHECK(r.diagnostics.size() == 1);
 }
 
-TEST_CASE("json: unknown attribute words leave the attribute unknown, the item kept",
+TEST_CASE("json: unknown attribute words leave the attribute unknown and keep the item",
           "[json][errors]") {
   const auto r = parse_intake(R"({"schema": "mnscreen.intake/1",
     "conditions": [{"code": "hsv_labialis", "status": "chronic", "severity": "awful",
@@ -331,7 +331,7 @@ TEST_CASE("json: an impossible date is an error naming path and value", "[json][
   }
 }
 
-TEST_CASE("json: needle depth outside (0, 4] mm is refused but kept", "[json][errors]") {
+TEST_CASE("json: a needle depth outside 0 to 4 mm is refused but kept", "[json][errors]") {
   SECTION("negative") {
     const auto r = parse_plan(plan_with("needle_depth_mm", "-1"));
     const auto* diag = find_diag(r.diagnostics, "out_of_range", "$.needle_depth_mm");
@@ -352,7 +352,7 @@ TEST_CASE("json: needle depth outside (0, 4] mm is refused but kept", "[json][er
   }
 }
 
-TEST_CASE("json: Fitzpatrick 7, HbA1c 25 and a stop before the start are refused",
+TEST_CASE("json: Fitzpatrick 7 and HbA1c 25 and a stop before the start are refused",
           "[json][errors]") {
   const auto r = parse_intake(R"({"schema": "mnscreen.intake/1",
     "patient": {"fitzpatrick": 7, "sex": "male"},

@@ -169,8 +169,8 @@ TEST_CASE("risk model: batch scoring equals one-at-a-time scoring to 1e-12",
   std::vector<double> x(n * nf);
   for (auto& v : x) v = static_cast<double>(rng() % 4 == 0);
   // Continuous features and large coefficients, to exercise the whole sigmoid range.
-  std::vector<double> c(risk_model::prior().coefficients().begin(),
-                        risk_model::prior().coefficients().end());
+  const risk_model prior = risk_model::prior();
+  std::vector<double> c(prior.coefficients().begin(), prior.coefficients().end());
   for (std::size_t i = 0; i < c.size(); ++i) c[i] += static_cast<double>(i % 7) - 3.0;
   const risk_model m("test", c);
   for (std::size_t i = 0; i < n; ++i)

@@ -25,6 +25,7 @@ namespace mnscreen {
 
 // How RapidCheck prints counterexamples: the formats.md documents (found by ADL).
 inline void showValue(const intake& in, std::ostream& os) { os << to_json(in); }
+inline void showValue(known k, std::ostream& os) { os << to_string(k); }
 inline void showValue(const procedure_plan& p, std::ostream& os) { os << to_json(p); }
 inline void showValue(const policy& p, std::ostream& os) {
   os << "policy overrides:";
@@ -228,14 +229,19 @@ inline rc::Gen<lab_result> gen_lab(date on) {
   });
 }
 
-/// Every word `negatives` accepts.
+/// Every denial `negatives` can hold. A word that is both a question word and a condition word
+/// (`keloid`) is read as the question word (vocabulary.hpp), so the condition reading of such a
+/// word has no JSON form and is left out: it is the same denial.
 inline std::vector<negative> all_negatives() {
+  std::vector<negative> words;
+  for (auto q : all_codes<question>()) words.emplace_back(q);
+  for (auto c : all_codes<condition_code>()) words.emplace_back(c);
+  for (auto c : all_codes<medication_class>()) words.emplace_back(c);
+  for (auto c : all_codes<allergy_class>()) words.emplace_back(c);
+  for (auto c : all_codes<device_code>()) words.emplace_back(c);
   std::vector<negative> out;
-  for (auto q : all_codes<question>()) out.emplace_back(q);
-  for (auto c : all_codes<condition_code>()) out.emplace_back(c);
-  for (auto c : all_codes<medication_class>()) out.emplace_back(c);
-  for (auto c : all_codes<allergy_class>()) out.emplace_back(c);
-  for (auto c : all_codes<device_code>()) out.emplace_back(c);
+  for (const negative& n : words)
+    if (parse_negative(to_string(n)) == n) out.push_back(n);
   return out;
 }
 

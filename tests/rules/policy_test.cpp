@@ -107,6 +107,53 @@ TEST_CASE("policy: effect overrides change outcomes and are listed", "[policy][r
   CHECK(after.policy_overrides.size() == 1);
 }
 
+TEST_CASE("policy: every allowed value of an effect setting gives a complete flag",
+          "[policy][rules]") {
+  const procedure_plan plan = basic_plan();
+  struct setting_case {
+    const char* rule;
+    effect policy::*member;
+    intake in;
+  };
+  intake anticoagulated = healthy_intake();
+  add_medication(anticoagulated, medication_code::apixaban, route::oral);
+  intake on_isotretinoin = healthy_intake();
+  add_medication(on_isotretinoin, medication_code::isotretinoin, route::oral);
+  intake breastfeeding = mt::healthy_woman();
+  breastfeeding.patient.breastfeeding = known::yes;
+  intake lupus = healthy_intake();
+  add_condition(lupus, condition_code::autoimmune_connective_tissue);
+  const setting_case cases[] = {
+      {"anticoagulant_therapy", &policy::anticoagulant_effect, anticoagulated},
+      {"isotretinoin_recent", &policy::isotretinoin_current_effect, on_isotretinoin},
+      {"pregnancy", &policy::breastfeeding_effect, breastfeeding},
+      {"connective_tissue_disease", &policy::connective_tissue_effect, lupus}};
+  const effect values[] = {effect::info, effect::proceed_with_caution, effect::modify_plan,
+                           effect::defer, effect::do_not_treat};
+  for (const setting_case& c : cases) {
+    for (effect e : values) {
+      policy p;
+      p.*c.member = e;
+      CAPTURE(c.rule, to_string(e));
+      if (has_errors(validate(p))) continue;  // a value the policy does not allow
+      const report r = run(c.in, plan, p);
+      mt::require_flag(r, c.rule, e);
+      const decision expected = e == effect::info ? decision::proceed : to_decision(e);
+      mt::check_decision(r, expected);
+    }
+  }
+  intake keloid = healthy_intake();
+  add_condition(keloid, condition_code::keloid, condition_status::history, {area::back});
+  for (effect e : values) {
+    policy p;
+    p.keloid_history_effect = e;
+    CAPTURE("keloid_history", to_string(e));
+    if (has_errors(validate(p))) continue;
+    const report r = run(keloid, plan, p);
+    mt::require_flag(r, "keloid_history", e);
+  }
+}
+
 TEST_CASE("policy: several overrides are all listed", "[policy][rules]") {
   policy p;
   p.name = "clinic-a";
