@@ -63,7 +63,9 @@ void boost_parse_only(benchmark::State& state) {
     for (const auto& b : bundles()) benchmark::DoNotOptimize(boost::json::parse(b));
   count(state);
 }
-BENCHMARK(boost_parse_only)->Unit(benchmark::kMillisecond)->Repetitions(5)
+BENCHMARK(boost_parse_only)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
     ->ReportAggregatesOnly(true);
 
 // Boost.JSON at its fastest: one parser reused, a monotonic arena per document (what the FHIR
@@ -79,7 +81,9 @@ void boost_parse_monotonic(benchmark::State& state) {
     }
   count(state);
 }
-BENCHMARK(boost_parse_monotonic)->Unit(benchmark::kMillisecond)->Repetitions(5)
+BENCHMARK(boost_parse_monotonic)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
     ->ReportAggregatesOnly(true);
 
 // What `mnscreen screen --fhir` does for each bundle: read as of the plan's date, screen.
@@ -95,7 +99,9 @@ void fhir_read_and_screen(benchmark::State& state) {
     }
   count(state);
 }
-BENCHMARK(fhir_read_and_screen)->Unit(benchmark::kMillisecond)->Repetitions(5)
+BENCHMARK(fhir_read_and_screen)
+    ->Unit(benchmark::kMillisecond)
+    ->Repetitions(5)
     ->ReportAggregatesOnly(true);
 
 // The reader alone.
@@ -145,9 +151,10 @@ int main(int argc, char** argv) {
   for (const char* name : {"boost_parse_only", "boost_parse_monotonic"}) {
     const auto limit = r.find(name);
     if (e2e != r.end() && limit != r.end() && limit->second > 0)
-      std::printf("ratio fhir_read_and_screen / %s = %.3f (median MB/s %.1f / %.1f; target >= "
-                  "0.5 against boost_parse_only)\n",
-                  name, e2e->second / limit->second, e2e->second / 1e6, limit->second / 1e6);
+      std::printf(
+          "ratio fhir_read_and_screen / %s = %.3f (median MB/s %.1f / %.1f; target >= "
+          "0.5 against boost_parse_only)\n",
+          name, e2e->second / limit->second, e2e->second / 1e6, limit->second / 1e6);
   }
   return 0;
 }

@@ -134,23 +134,6 @@ void step_risk_score(benchmark::State& state) {
 }
 BENCHMARK(step_risk_score);
 
-void step_advice(benchmark::State& state) {
-  const screener s;
-  const intake in = bench::typical_intake();
-  const procedure_plan plan = bench::typical_plan();
-  const std::vector<flag> flags = s.screen(in, plan).flags;
-  const policy pol;
-  measure(state, [&] {
-    const detail::facts f(in, plan, pol);
-    std::vector<std::string> prep;
-    std::vector<std::string> aftercare;
-    detail::advise(f, flags, prep, aftercare);
-    benchmark::DoNotOptimize(prep);
-    benchmark::DoNotOptimize(aftercare);
-  });
-}
-BENCHMARK(step_advice);
-
 // Building a screener: where the policy is validated and the override list made, once.
 void screener_construction(benchmark::State& state) {
   const policy pol;

@@ -27,11 +27,16 @@ struct where {
 
   [[nodiscard]] where at(std::string_view f) const { return {list, index, f, indexed}; }
   [[nodiscard]] std::string str() const {
-    std::string out = "$.";
+    const std::string number = indexed ? std::to_string(index) : std::string();
+    std::string out;
+    out.reserve(4 + list.size() + number.size() + field.size());
+    out.append("$.");
     if (indexed) {
       out.append(list);
-      out += "[" + std::to_string(index) + "]";
-      if (!field.empty()) out += ".";
+      out.push_back('[');
+      out.append(number);
+      out.push_back(']');
+      if (!field.empty()) out.push_back('.');
     }
     out.append(field);
     return out;

@@ -8,6 +8,8 @@
 #include <system_error>
 #include <utility>
 
+#include "mnscreen/fit.hpp"
+
 namespace mnscreen::cli {
 namespace po = boost::program_options;
 
@@ -190,12 +192,15 @@ std::optional<policy> load_policy(std::string_view path, std::istream& in,
 void add_screener_options(po::options_description& options) {
   options.add_options()(
       "policy", po::value<std::string>()->value_name("FILE"),
-      "clinic policy (mnscreen.policy/1); absent settings keep the cited defaults");
+      "clinic policy (mnscreen.policy/1); absent settings keep the cited defaults")(
+      "model", po::value<std::string>()->value_name("FILE"),
+      "risk model fitted by 'mnscreen fit' (mnscreen.model/1); default: the priors");
 }
 
 std::vector<std::string> screener_input_paths(const po::variables_map& vm) {
   std::vector<std::string> paths;
   if (vm.count("policy") != 0) paths.push_back(vm["policy"].as<std::string>());
+  if (vm.count("model") != 0) paths.push_back(vm["model"].as<std::string>());
   return paths;
 }
 
@@ -207,8 +212,17 @@ std::optional<screener> load_screener(const po::variables_map& vm, std::istream&
     if (!loaded) return std::nullopt;
     pol = std::move(*loaded);
   }
-  // The risk model: the priors of the knowledge version until `--model FILE` (a model fitted on
-  // the clinic's outcomes) is read here and passed as `screener{pol, model}`.
+  // The risk model: the priors of the knowledge version, or `--model FILE` (a model fitted on
+  // the clinic's outcomes; a file for other features is rejected with the reason).
+  if (vm.count("model") != 0) {
+    const std::string path = vm["model"].as<std::string>();
+    const auto text = read_input(path, in, read_limits{}.max_bytes, diags);
+    if (!text) return std::nullopt;
+    const auto file = parse_model_file(*text);
+    diags.add(display_name(path), file.diagnostics);
+    if (!file.ok()) return std::nullopt;
+    return screener{std::move(pol), to_risk_model(file.value)};
+  }
   return screener{std::move(pol)};
 }
 

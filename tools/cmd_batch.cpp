@@ -26,7 +26,6 @@
 #include "commands.hpp"
 #include "mnscreen/batch.hpp"
 #include "mnscreen/fhir.hpp"
-#include "mnscreen/fit.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/screener.hpp"
 
@@ -88,33 +87,8 @@ po::options_description batch_options_description() {
       "records that could not be screened (default: standard error)")(
       "summary", po::value<std::string>()->value_name("FILE"),
       "the summary as a JSON document (mnscreen.batch-summary/1)");
-  add_screener_options(options);
-  if (options.find_nothrow("model", false) == nullptr)
-    options.add_options()("model", po::value<std::string>()->value_name("FILE"),
-                          "risk model fitted by 'mnscreen fit' (mnscreen.model/1); default: the "
-                          "priors");
+  add_screener_options(options);  // --policy FILE, --model FILE
   return options;
-}
-
-// The screener of the run: `--policy` (through the shared loader) and `--model`.
-std::optional<screener> load_batch_screener(const po::variables_map& vm, std::istream& in,
-                                            input_diagnostics& diags) {
-  auto s = load_screener(vm, in, diags);
-  if (!s || vm.count("model") == 0) return s;
-  const std::string path = vm["model"].as<std::string>();
-  const std::string name = display_name(path);
-  const read_limits limits{};
-  const auto text = read_input(path, in, limits.max_bytes, diags);
-  if (!text) return std::nullopt;
-  auto file = parse_model_file(*text, limits);
-  diags.add(name, file.diagnostics);
-  if (!file.ok()) return std::nullopt;
-  try {
-    return screener{s->active_policy(), to_risk_model(file.value)};
-  } catch (const std::invalid_argument& e) {
-    diags.add(name, diagnostic{severity::error, "invalid_model", "$", e.what()});
-    return std::nullopt;
-  }
 }
 
 std::string decision_counts(const batch_summary& sum) {
@@ -248,7 +222,6 @@ int run_batch(std::span<const std::string> args, const streams& io) {
     outputs.push_back(path);
   }
   auto stdin_users = screener_input_paths(vm);
-  if (vm.count("model") != 0) stdin_users.push_back(vm["model"].as<std::string>());
   if (vm.count("plan") != 0) stdin_users.push_back(vm["plan"].as<std::string>());
   stdin_users.push_back(input_path);
   if (std::count(stdin_users.begin(), stdin_users.end(), "-") > 1)
@@ -256,7 +229,7 @@ int run_batch(std::span<const std::string> args, const streams& io) {
 
   // The screener and the input, before anything is created.
   input_diagnostics diags;
-  const auto screen = load_batch_screener(vm, io.in, diags);
+  const auto screen = load_screener(vm, io.in, diags);
   std::optional<procedure_plan> plan;
   if (fhir) plan = load_plan(vm["plan"].as<std::string>(), io.in, diags);
   std::ifstream file;

@@ -65,8 +65,7 @@ int run_fhir_to_intake(std::span<const std::string> args, const streams& io) {
   for (const auto& a : args) {
     if (!a.empty() && (a[0] != '-' || a == "-") &&
         (rewritten.empty() || rewritten.back().rfind("--", 0) != 0 ||
-         rewritten.back() == "--help" ||
-         rewritten.back().find('=') != std::string::npos)) {
+         rewritten.back() == "--help" || rewritten.back().find('=') != std::string::npos)) {
       rewritten.emplace_back("--input");
     }
     rewritten.push_back(a);
@@ -88,17 +87,17 @@ int run_fhir_to_intake(std::span<const std::string> args, const streams& io) {
   if (vm.count("as-of") != 0) {
     const auto d = parse_date(vm["as-of"].as<std::string>());
     if (!d)
-      return usage_error("--as-of must be a date YYYY-MM-DD, not '" +
-                             vm["as-of"].as<std::string>() + "'",
-                         fhir_usage, options, io);
+      return usage_error(
+          "--as-of must be a date YYYY-MM-DD, not '" + vm["as-of"].as<std::string>() + "'",
+          fhir_usage, options, io);
     as_of = *d;
   }
   const std::string path = vm["input"].as<std::string>();
   auto paths = screener_input_paths(vm);
   paths.push_back(path);
   if (std::count(paths.begin(), paths.end(), "-") > 1)
-    return usage_error("only one input can be read from standard input ('-')", fhir_usage,
-                       options, io);
+    return usage_error("only one input can be read from standard input ('-')", fhir_usage, options,
+                       io);
 
   input_diagnostics diags;
   const auto screen = load_screener(vm, io.in, diags);
@@ -139,8 +138,8 @@ fhir_screen_input load_fhir_input(std::string_view fhir_path,
   const bool ok = out.findings.ok() && (!overlay_path || overlay.has_value());
   out.findings.diagnostics.clear();
   if (!ok) return out;
-  out.record = overlay ? merge_intake(out.findings.value.record, *overlay)
-                       : out.findings.value.record;
+  out.record =
+      overlay ? merge_intake(out.findings.value.record, *overlay) : out.findings.value.record;
   return out;
 }
 

@@ -39,6 +39,12 @@ using command_fn = int (*)(std::span<const std::string> args, const streams& io)
 /// `mnscreen fhir-to-intake`: what the FHIR reader understood of a record (cmd_fhir.cpp).
 [[nodiscard]] int run_fhir_to_intake(std::span<const std::string> args, const streams& io);
 
+/// `mnscreen fit`: outcome records in, a fitted model file (and HTML report) out (cmd_fit.cpp).
+[[nodiscard]] int run_fit(std::span<const std::string> args, const streams& io);
+
+/// `mnscreen simulate`: synthetic outcome records from a known model (cmd_simulate.cpp).
+[[nodiscard]] int run_simulate(std::span<const std::string> args, const streams& io);
+
 }  // namespace mnscreen::cli
 
 #endif  // MNSCREEN_TOOLS_COMMANDS_HPP

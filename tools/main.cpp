@@ -35,6 +35,10 @@ constexpr command command_table[] = {
      mnscreen::cli::run_batch},
     {"fhir-to-intake", "print what the FHIR reader understood of a FHIR R4 record",
      mnscreen::cli::run_fhir_to_intake},
+    {"fit", "fit the risk model to recorded outcomes and write a model file",
+     mnscreen::cli::run_fit},
+    {"simulate", "write synthetic outcome records drawn from a known model",
+     mnscreen::cli::run_simulate},
 };
 
 const command* find_command(std::string_view name) noexcept {

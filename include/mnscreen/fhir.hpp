@@ -178,8 +178,8 @@ class MNSCREEN_EXPORT fhir_reader {
 
 /// One-shot convenience: `fhir_reader{}.read(json, options)` (builds the tables each call;
 /// keep a `fhir_reader` to read many records).
-[[nodiscard]] MNSCREEN_EXPORT parse_result<fhir_intake> read_fhir(
-    std::string_view json, const fhir_options& options = {});
+[[nodiscard]] MNSCREEN_EXPORT parse_result<fhir_intake> read_fhir(std::string_view json,
+                                                                  const fhir_options& options = {});
 
 /// A FHIR Bulk Data export directory (NDJSON files, one resource per line, resources linked to
 /// patients by `subject` / `patient` references), read one patient at a time.
@@ -221,18 +221,18 @@ class MNSCREEN_EXPORT fhir_bulk_export {
   /// Number of patients.
   [[nodiscard]] std::size_t size() const noexcept;
   /// The `Patient.id` of patient `index` (`index < size()`).
-  /// @throws std::out_of_range if `index >= size()`.
+  /// @throws std::invalid_argument if `index >= size()`.
   [[nodiscard]] const std::string& patient_id(std::size_t index) const;
   /// Number of resources linked to patient `index` (its Patient resource included).
-  /// @throws std::out_of_range if `index >= size()`.
+  /// @throws std::invalid_argument if `index >= size()`.
   [[nodiscard]] std::size_t resource_count(std::size_t index) const;
   /// Number of resources linked to patient `index`, by resource type, in type-name order.
-  /// @throws std::out_of_range if `index >= size()`.
+  /// @throws std::invalid_argument if `index >= size()`.
   [[nodiscard]] std::vector<std::pair<std::string, std::size_t>> resource_counts(
       std::size_t index) const;
   /// Reads patient `index`: their resources, mapped as `fhir_reader::read` maps a Bundle.
   /// Diagnostic paths are `<file>:<line>:<JSONPath>`.
-  /// @throws std::out_of_range if `index >= size()`.
+  /// @throws std::invalid_argument if `index >= size()`.
   [[nodiscard]] parse_result<fhir_intake> read_patient(std::size_t index,
                                                        const fhir_options& options = {}) const;
 

@@ -101,8 +101,8 @@ struct training_set {
 };
 
 /// The feature vector of every record (`risk_feature_vector`) and its outcomes.
-[[nodiscard]] MNSCREEN_EXPORT training_set make_training_set(
-    std::span<const outcome_record> records, const policy& pol);
+[[nodiscard]] MNSCREEN_EXPORT training_set
+make_training_set(std::span<const outcome_record> records, const policy& pol);
 
 // --- fitting -------------------------------------------------------------------------------
 
@@ -191,13 +191,13 @@ struct evaluation {
 /// Evaluates predictions against outcomes; rows with `outcome_not_recorded` are left out.
 /// `variables` is the number of candidate features (for events per variable).
 /// @throws std::invalid_argument if the sizes differ or a prediction is outside [0, 1].
-[[nodiscard]] MNSCREEN_EXPORT evaluation evaluate_predictions(
-    std::span<const double> predicted, std::span<const std::int8_t> observed,
-    std::size_t variables);
+[[nodiscard]] MNSCREEN_EXPORT evaluation evaluate_predictions(std::span<const double> predicted,
+                                                              std::span<const std::int8_t> observed,
+                                                              std::size_t variables);
 
 /// The fit of one complication.
 struct complication_fit {
-  enum complication complication{};
+  enum complication complication {};
   fit_status status = fit_status::converged;
   /// Why the fit ended, in words (`converged in 6 iterations`, the separating features...).
   std::string message;
@@ -284,8 +284,10 @@ struct model_file {
 /// Draws `n` realistic sessions (patients, plans) and their outcomes from the probabilities of
 /// `truth` (every outcome recorded). Deterministic for a given seed. Plan dates start at
 /// 2026-01-05 and advance one day per 50 records.
-[[nodiscard]] MNSCREEN_EXPORT std::vector<outcome_record> simulate_outcomes(
-    const risk_model& truth, std::size_t n, std::uint64_t seed, const policy& pol = {});
+[[nodiscard]] MNSCREEN_EXPORT std::vector<outcome_record> simulate_outcomes(const risk_model& truth,
+                                                                            std::size_t n,
+                                                                            std::uint64_t seed,
+                                                                            const policy& pol = {});
 
 }  // namespace mnscreen
 

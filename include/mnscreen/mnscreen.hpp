@@ -7,6 +7,7 @@
 
 #include "mnscreen/dates.hpp"
 #include "mnscreen/diagnostic.hpp"
+#include "mnscreen/fit.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/patient.hpp"
 #include "mnscreen/policy.hpp"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sources of src/batch (owned by that area): the streaming batch pipeline (include/mnscreen/
 # batch.hpp). Worker threads need the platform's thread library when building; consumers of an
 # installed static library on glibc >= 2.34 need nothing more, like Eigen (build-only).

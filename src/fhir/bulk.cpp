@@ -37,6 +37,15 @@ struct patient_entry {
   std::uint64_t order = 0;
 };
 
+/// The patient at `index`. @throws std::invalid_argument when `index` is out of range.
+const patient_entry& at(const std::vector<patient_entry>& patients, std::size_t index) {
+  if (index >= patients.size())
+    throw std::invalid_argument("mnscreen: patient index " + std::to_string(index) +
+                                " is out of range (the export has " +
+                                std::to_string(patients.size()) + " patients)");
+  return patients[index];
+}
+
 std::string line_path(const std::string& file, std::uint32_t line) {
   return file + ":" + std::to_string(line) + ":$";
 }
@@ -65,8 +74,8 @@ parse_result<fhir_bulk_export> fhir_bulk_export::open(const std::filesystem::pat
   p->reader = reader.impl_;
   std::error_code ec;
   if (!std::filesystem::is_directory(directory, ec)) {
-    out.diagnostics.push_back({severity::fatal, "fhir.bulk_not_found", directory.string(),
-                               "not a directory"});
+    out.diagnostics.push_back(
+        {severity::fatal, "fhir.bulk_not_found", directory.string(), "not a directory"});
     out.value.impl_ = std::move(p);
     return out;
   }
@@ -96,8 +105,8 @@ parse_result<fhir_bulk_export> fhir_bulk_export::open(const std::filesystem::pat
     p->file_names.push_back(name);
     std::ifstream in(p->files[f], std::ios::binary);
     if (!in) {
-      out.diagnostics.push_back({severity::error, "fhir.bulk_unreadable", name,
-                                 "the file cannot be opened; skipped"});
+      out.diagnostics.push_back(
+          {severity::error, "fhir.bulk_unreadable", name, "the file cannot be opened; skipped"});
       continue;
     }
     std::string text;
@@ -168,13 +177,14 @@ parse_result<fhir_bulk_export> fhir_bulk_export::open(const std::filesystem::pat
            std::to_string(orphans) + " resource(s) of " + name +
                " are linked to no patient (no subject/patient reference) and are not read"});
   }
-  std::stable_sort(p->patients.begin(), p->patients.end(),
-                   [](const patient_entry& a, const patient_entry& b) { return a.order < b.order; });
+  std::stable_sort(
+      p->patients.begin(), p->patients.end(),
+      [](const patient_entry& a, const patient_entry& b) { return a.order < b.order; });
   for (const auto& e : p->patients)
     if (!e.has_patient_resource)
-      out.diagnostics.push_back({severity::warning, "fhir.bulk_no_patient", "Patient/" + e.id,
-                                 "resources refer to Patient/" + e.id +
-                                     ", which has no Patient resource in the export"});
+      out.diagnostics.push_back(
+          {severity::warning, "fhir.bulk_no_patient", "Patient/" + e.id,
+           "resources refer to Patient/" + e.id + ", which has no Patient resource in the export"});
   out.value.impl_ = std::move(p);
   return out;
 }
@@ -182,22 +192,22 @@ parse_result<fhir_bulk_export> fhir_bulk_export::open(const std::filesystem::pat
 std::size_t fhir_bulk_export::size() const noexcept { return impl_->patients.size(); }
 
 const std::string& fhir_bulk_export::patient_id(std::size_t index) const {
-  return impl_->patients.at(index).id;
+  return at(impl_->patients, index).id;
 }
 
 std::size_t fhir_bulk_export::resource_count(std::size_t index) const {
-  return impl_->patients.at(index).lines.size();
+  return at(impl_->patients, index).lines.size();
 }
 
 std::vector<std::pair<std::string, std::size_t>> fhir_bulk_export::resource_counts(
     std::size_t index) const {
-  const auto& counts = impl_->patients.at(index).counts;
+  const auto& counts = at(impl_->patients, index).counts;
   return {counts.begin(), counts.end()};
 }
 
 parse_result<fhir_intake> fhir_bulk_export::read_patient(std::size_t index,
                                                          const fhir_options& options) const {
-  const patient_entry& patient = impl_->patients.at(index);
+  const patient_entry& patient = at(impl_->patients, index);
   std::vector<diagnostic> diags;
   // This patient's resources, in one arena freed when the patient has been mapped.
   json::monotonic_resource arena;
@@ -221,8 +231,8 @@ parse_result<fhir_intake> fhir_bulk_export::read_patient(std::size_t index,
       return;
     }
     std::vector<diagnostic> parse_diags;
-    auto doc = fhir_detail::parse_json(text, options, parse_diags, where,
-                                       json::storage_ptr(&arena));
+    auto doc =
+        fhir_detail::parse_json(text, options, parse_diags, where, json::storage_ptr(&arena));
     for (auto& d : parse_diags) {
       d.severity = severity::error;
       diags.push_back(std::move(d));

@@ -18,8 +18,8 @@ std::vector<T> replace_by_key(const std::vector<T>& base, const std::vector<T>& 
   std::vector<T> out;
   out.reserve(base.size() + overlay.size());
   for (const T& b : base) {
-    const bool replaced = std::any_of(overlay.begin(), overlay.end(),
-                                      [&](const T& o) { return key(o) == key(b); });
+    const bool replaced =
+        std::any_of(overlay.begin(), overlay.end(), [&](const T& o) { return key(o) == key(b); });
     if (!replaced) out.push_back(b);
   }
   out.insert(out.end(), overlay.begin(), overlay.end());

@@ -31,10 +31,14 @@ namespace json = boost::json;
 
 std::string_view canonical_unit(lab_code lab) noexcept {
   switch (lab) {
-    case lab_code::hba1c: return "%";
-    case lab_code::inr: return "";
-    case lab_code::platelets: return "10*9/L";
-    case lab_code::cd4: return "/uL";
+    case lab_code::hba1c:
+      return "%";
+    case lab_code::inr:
+      return "";
+    case lab_code::platelets:
+      return "10*9/L";
+    case lab_code::cd4:
+      return "/uL";
   }
   return "";
 }
@@ -60,9 +64,7 @@ const json::value* member(const json::object& o, std::string_view key) noexcept 
 
 long days_from(date from, date to) noexcept { return days_between(from, to); }
 
-bool before(date a, date b) noexcept {
-  return std::chrono::sys_days{a} < std::chrono::sys_days{b};
-}
+bool before(date a, date b) noexcept { return std::chrono::sys_days{a} < std::chrono::sys_days{b}; }
 
 /// A FHIR date or dateTime. A partial date (`1990`, `1990-04`) is read as the latest day it
 /// can mean (a later date is the cautious one for recency windows) and flagged as imprecise.
@@ -260,8 +262,8 @@ class mapper {
   std::optional<fhir_date> choice_date(const json::object& o, std::string_view prefix,
                                        const std::string& path, bool use_end);
 
-  match_result match(const concept_view& c, std::initializer_list<row_kind> kinds,
-                     name_mode mode, const resource_info& r, std::string_view element);
+  match_result match(const concept_view& c, std::initializer_list<row_kind> kinds, name_mode mode,
+                     const resource_info& r, std::string_view element);
   void record_unmapped(const resource_info& r, std::string_view element, const coding_view* c,
                        std::string_view text, const std::string& path, const table_row* ignore);
   std::vector<area> read_body_sites(const json::object& o, const std::string& path,
@@ -333,9 +335,10 @@ std::optional<std::string_view> mapper::get_string(const json::object& o, std::s
   if (!v || v->is_null()) return std::nullopt;
   if (!v->is_string()) {
     error(path + "." + str(key), "expected a string, found " +
-                                     str(v->is_object() ? "an object" : v->is_array() ? "an array"
-                                                                                       : "a "
-                                                                                         "scalar") +
+                                     str(v->is_object()  ? "an object"
+                                         : v->is_array() ? "an array"
+                                                         : "a "
+                                                           "scalar") +
                                      "; ignored");
     return std::nullopt;
   }
@@ -431,8 +434,8 @@ std::optional<fhir_date> mapper::choice_date(const json::object& o, std::string_
   return std::nullopt;
 }
 
-void mapper::record_unmapped(const resource_info& r, std::string_view element,
-                             const coding_view* c, std::string_view text, const std::string& path,
+void mapper::record_unmapped(const resource_info& r, std::string_view element, const coding_view* c,
+                             std::string_view text, const std::string& path,
                              const table_row* ignore) {
   std::string key = str(element);
   key += '\x1f';
@@ -551,8 +554,7 @@ match_result mapper::match(const concept_view& c, std::initializer_list<row_kind
       for (const table_row* f : found) words += (words.empty() ? "" : ", ") + f->word;
       warn("fhir.ambiguous_name", c.path,
            str(element) + " " + quote(matched_text) + " of " + r.source +
-               " matches several vocabulary words by name (" + words +
-               "); not used for screening");
+               " matches several vocabulary words by name (" + words + "); not used for screening");
       return out;
     }
   }
@@ -563,8 +565,9 @@ match_result mapper::match(const concept_view& c, std::initializer_list<row_kind
   }
   if (!any && !c.text.empty()) record_unmapped(r, element, nullptr, c.text, c.path, nullptr);
   if (!any && c.text.empty())
-    warn("fhir.no_code", c.path, str(element) + " of " + r.source +
-                                     " has neither a coding nor a text; not used for screening");
+    warn("fhir.no_code", c.path,
+         str(element) + " of " + r.source +
+             " has neither a coding nor a text; not used for screening");
   return out;
 }
 
@@ -584,8 +587,8 @@ std::vector<area> mapper::read_body_sites(const json::object& o, const std::stri
       continue;
     }
     const concept_view c = read_concept((*sites)[i].get_object(), sp);
-    const match_result m = match(c, {row_kind::body_site}, name_mode::exact, r,
-                                 r.type + ".bodySite");
+    const match_result m =
+        match(c, {row_kind::body_site}, name_mode::exact, r, r.type + ".bodySite");
     if (!m.matched()) {
       unknown = true;
       continue;
@@ -600,8 +603,9 @@ std::vector<area> mapper::read_body_sites(const json::object& o, const std::stri
   if (unknown) {
     // A site we cannot place may be anywhere: no sites = overlaps every area (cautious).
     warn("fhir.unmapped_body_site", path + ".bodySite",
-         r.source + " has a body site that is not in the tables: its site is taken as unknown "
-                    "(it overlaps every area)");
+         r.source +
+             " has a body site that is not in the tables: its site is taken as unknown "
+             "(it overlaps every area)");
     out.clear();
     any = true;
     return out;
@@ -688,8 +692,9 @@ void mapper::select_patient() {
   if (patients.size() > 1) {
     std::string ids;
     for (std::size_t i : patients) ids += (ids.empty() ? "" : ", ") + resources_[i].source;
-    error("$", "the document holds " + std::to_string(patients.size()) + " patients (" + ids +
-                   "); only the first is read — choose one with the patient id option",
+    error("$",
+          "the document holds " + std::to_string(patients.size()) + " patients (" + ids +
+              "); only the first is read — choose one with the patient id option",
           "fhir.several_patients");
   }
 }
@@ -899,8 +904,9 @@ void mapper::map_condition(const resource_info& r) {
     if (c.code == condition_code::pregnancy && status == condition_status::active) {
       pregnancy_evidence e;
       e.value = known::yes;
-      e.when = onset_fd ? std::optional<date>(onset_fd->day)
-                        : recorded ? std::optional<date>(recorded->day) : std::nullopt;
+      e.when = onset_fd   ? std::optional<date>(onset_fd->day)
+               : recorded ? std::optional<date>(recorded->day)
+                          : std::nullopt;
       e.from_condition = true;
       e.item = std::move(c);
       e.source = r.source;
@@ -971,8 +977,8 @@ void mapper::map_allergy(const resource_info& r) {
       if (const json::array* mans = get_array(ro, "manifestation", rp)) {
         for (std::size_t k = 0; k < mans->size(); ++k) {
           if (!(*mans)[k].is_object()) continue;
-          const concept_view mc =
-              read_concept((*mans)[k].get_object(), rp + ".manifestation[" + std::to_string(k) + "]");
+          const concept_view mc = read_concept((*mans)[k].get_object(),
+                                               rp + ".manifestation[" + std::to_string(k) + "]");
           std::string text = str(mc.text);
           for (const auto& c : mc.codings) {
             if (text.empty()) text = str(c.display);
@@ -1062,9 +1068,9 @@ void mapper::map_medication(const resource_info& r, bool request) {
     } else {
       warn("fhir.unresolved_reference", ref_path + ".reference",
            quote(*target) + " of " + r.source + " is not a Medication in the document" +
-               (reference_display.empty() ? std::string()
-                                          : "; its display " + quote(reference_display) +
-                                                " is matched by name"));
+               (reference_display.empty()
+                    ? std::string()
+                    : "; its display " + quote(reference_display) + " is matched by name"));
     }
   };
   if (auto cc = get_concept(o, "medicationCodeableConcept", r.path)) {
@@ -1073,8 +1079,9 @@ void mapper::map_medication(const resource_info& r, bool request) {
     take_reference(*mref, r.path + ".medicationReference");
   } else if (const json::object* cr = get_object(o, "medication", r.path)) {
     warn("fhir.r5_field", r.path + ".medication",
-         type + ".medication is an R5 element (R4 has medication[x]); read as a "
-                "CodeableReference");
+         type +
+             ".medication is an R5 element (R4 has medication[x]); read as a "
+             "CodeableReference");
     if (auto r5 = get_concept(*cr, "concept", r.path + ".medication"))
       med_concept = std::move(r5);
     else if (const json::object* cref = get_object(*cr, "reference", r.path + ".medication"))
@@ -1121,18 +1128,18 @@ void mapper::map_medication(const resource_info& r, bool request) {
     base.state = med_state::uncertain;
   } else if (request) {
     const std::string_view s = *status;
-    base.state = s == "active"                         ? med_state::current
+    base.state = s == "active"                        ? med_state::current
                  : s == "completed" || s == "stopped" ? med_state::ended
-                 : s == "cancelled"                    ? med_state::not_taken
-                 : s == "entered-in-error"             ? med_state::error
-                                                       : med_state::uncertain;
+                 : s == "cancelled"                   ? med_state::not_taken
+                 : s == "entered-in-error"            ? med_state::error
+                                                      : med_state::uncertain;
   } else {
     const std::string_view s = *status;
-    base.state = s == "active"                         ? med_state::current
+    base.state = s == "active"                        ? med_state::current
                  : s == "completed" || s == "stopped" ? med_state::ended
-                 : s == "not-taken"                    ? med_state::not_taken
-                 : s == "entered-in-error"             ? med_state::error
-                                                       : med_state::uncertain;
+                 : s == "not-taken"                   ? med_state::not_taken
+                 : s == "entered-in-error"            ? med_state::error
+                                                      : med_state::uncertain;
   }
   if (request) {
     if (const auto intent = get_string(o, "intent", r.path);
@@ -1141,8 +1148,8 @@ void mapper::map_medication(const resource_info& r, bool request) {
       base.state = med_state::uncertain;
       base.status = "active " + str(*intent);
     }
-    if (const json::value* dnp = member(o, "doNotPerform"); dnp && dnp->is_bool() &&
-                                                             dnp->get_bool())
+    if (const json::value* dnp = member(o, "doNotPerform");
+        dnp && dnp->is_bool() && dnp->get_bool())
       base.state = med_state::not_taken;
     const auto authored = get_date(o, "authoredOn", r.path);
     std::optional<fhir_date> valid_start;
@@ -1153,14 +1160,16 @@ void mapper::map_medication(const resource_info& r, bool request) {
         valid_start = get_date(*vp, "start", vpp);
         valid_end = get_date(*vp, "end", vpp);
       }
-    if (valid_start) base.start = valid_start->day;
-    else if (authored) base.start = authored->day;
+    if (valid_start)
+      base.start = valid_start->day;
+    else if (authored)
+      base.start = authored->day;
     base.record_date = authored ? std::optional<date>(authored->day) : base.start;
     if (base.state == med_state::ended && valid_end) base.stop = valid_end->day;
-    base.evidence_date = later(base.record_date, valid_end ? std::optional<date>(valid_end->day)
-                                                           : std::nullopt);
-    base.route_value = read_route(get_array(o, "dosageInstruction", r.path),
-                                  r.path + ".dosageInstruction", r);
+    base.evidence_date =
+        later(base.record_date, valid_end ? std::optional<date>(valid_end->day) : std::nullopt);
+    base.route_value =
+        read_route(get_array(o, "dosageInstruction", r.path), r.path + ".dosageInstruction", r);
   } else {
     const auto effective_start = choice_date(o, "effective", r.path, false);
     const auto effective_end = choice_date(o, "effective", r.path, true);
@@ -1174,11 +1183,10 @@ void mapper::map_medication(const resource_info& r, bool request) {
       const json::object* period = get_object(o, "effectivePeriod", r.path);
       if (period && !member(*period, "end")) base.stop.reset();
     }
-    base.record_date = later(asserted ? std::optional<date>(asserted->day) : std::nullopt,
-                             base.start);
-    base.evidence_date = later(base.record_date, effective_end
-                                                     ? std::optional<date>(effective_end->day)
-                                                     : std::nullopt);
+    base.record_date =
+        later(asserted ? std::optional<date>(asserted->day) : std::nullopt, base.start);
+    base.evidence_date = later(
+        base.record_date, effective_end ? std::optional<date>(effective_end->day) : std::nullopt);
     base.route_value = read_route(get_array(o, "dosage", r.path), r.path + ".dosage", r);
   }
   if (base.start && base.stop && before(*base.stop, *base.start)) {
@@ -1189,9 +1197,12 @@ void mapper::map_medication(const resource_info& r, bool request) {
   }
   for (const table_row* row : m.rows) {
     std::string note;
-    if (row->form == "product") note = str(system_label(m.system)) + " product → ingredient";
-    else if (row->form == "class") note = str(system_label(m.system)) + " class";
-    else if (row->form == "brand") note = "brand name → ingredient";
+    if (row->form == "product")
+      note = str(system_label(m.system)) + " product → ingredient";
+    else if (row->form == "class")
+      note = str(system_label(m.system)) + " class";
+    else if (row->form == "brand")
+      note = "brand name → ingredient";
     if (m.how == fhir_match::name) note = "matched by name only";
     for (medication_code w : row->medications) {
       med_candidate c = base;
@@ -1279,7 +1290,8 @@ void mapper::map_observation(const resource_info& r) {
     if (member(o, "dataAbsentReason"))
       add_note(r, row.word, m, "no value (dataAbsentReason)");
     else
-      warn("fhir.no_value", r.path, r.source + " (" + row.word + ") has no valueQuantity: not used");
+      warn("fhir.no_value", r.path,
+           r.source + " (" + row.word + ") has no valueQuantity: not used");
     return;
   }
   const std::string qp = r.path + ".valueQuantity";
@@ -1346,9 +1358,9 @@ void mapper::map_procedure(const resource_info& r) {
     warn("fhir.no_code", r.path, r.source + " has no code; not used for screening");
     return;
   }
-  const match_result m = match(
-      *code, {row_kind::procedure, row_kind::condition, row_kind::device, row_kind::ignore},
-      name_mode::exact, r, "Procedure.code");
+  const match_result m =
+      match(*code, {row_kind::procedure, row_kind::condition, row_kind::device, row_kind::ignore},
+            name_mode::exact, r, "Procedure.code");
   if (!m.matched()) return;
   if (status && *status != "completed" && *status != "in-progress" && *status != "stopped") {
     add_note(r, m.rows.front()->word, m,
@@ -1357,8 +1369,9 @@ void mapper::map_procedure(const resource_info& r) {
   }
   std::optional<fhir_date> when = choice_date(o, "performed", r.path, true);
   if (!when && (member(o, "occurrenceDateTime") || member(o, "occurrencePeriod"))) {
-    warn("fhir.r5_field", r.path, "Procedure.occurrence[x] is an R5 element (R4 has "
-                                  "performed[x]); read as the date performed");
+    warn("fhir.r5_field", r.path,
+         "Procedure.occurrence[x] is an R5 element (R4 has "
+         "performed[x]); read as the date performed");
     when = choice_date(o, "occurrence", r.path, true);
   }
   bool has_sites = false;
@@ -1383,8 +1396,8 @@ void mapper::map_procedure(const resource_info& r) {
     } else if (row->kind == row_kind::condition && row->condition) {
       condition c;
       c.code = *row->condition;
-      c.status = status && *status == "in-progress" ? condition_status::active
-                                                     : condition_status::history;
+      c.status =
+          status && *status == "in-progress" ? condition_status::active : condition_status::history;
       if (when) c.onset = when->day;
       c.sites = where;
       c.source = r.source;
@@ -1416,8 +1429,8 @@ void mapper::map_procedure(const resource_info& r) {
       d.sites = where;
       d.source = r.source;
       out_.record.devices.push_back(std::move(d));
-      add_mapping(r, "$.devices[" + std::to_string(out_.record.devices.size() - 1) + "]",
-                  row->word, m, "implanted by a Procedure");
+      add_mapping(r, "$.devices[" + std::to_string(out_.record.devices.size() - 1) + "]", row->word,
+                  m, "implanted by a Procedure");
     }
   }
 }
@@ -1499,9 +1512,9 @@ void mapper::map_device_use(const resource_info& r) {
 void mapper::map_resource(const resource_info& r) {
   const std::string& t = r.type;
   const bool read = t == "Patient" || t == "Condition" || t == "AllergyIntolerance" ||
-                    t == "MedicationRequest" || t == "MedicationStatement" ||
-                    t == "Observation" || t == "Procedure" || t == "Device" ||
-                    t == "DeviceUseStatement" || t == "Medication";
+                    t == "MedicationRequest" || t == "MedicationStatement" || t == "Observation" ||
+                    t == "Procedure" || t == "Device" || t == "DeviceUseStatement" ||
+                    t == "Medication";
   if (!read) {
     ++ignored_counts_[t];
     return;
@@ -1511,14 +1524,22 @@ void mapper::map_resource(const resource_info& r) {
     if (other_patient_count_++ == 0) other_patient_first_ = r.path;
     return;
   }
-  if (t == "Patient") map_patient(r);
-  else if (t == "Condition") map_condition(r);
-  else if (t == "AllergyIntolerance") map_allergy(r);
-  else if (t == "MedicationRequest") map_medication(r, true);
-  else if (t == "MedicationStatement") map_medication(r, false);
-  else if (t == "Observation") map_observation(r);
-  else if (t == "Procedure") map_procedure(r);
-  else if (t == "DeviceUseStatement") map_device_use(r);
+  if (t == "Patient")
+    map_patient(r);
+  else if (t == "Condition")
+    map_condition(r);
+  else if (t == "AllergyIntolerance")
+    map_allergy(r);
+  else if (t == "MedicationRequest")
+    map_medication(r, true);
+  else if (t == "MedicationStatement")
+    map_medication(r, false);
+  else if (t == "Observation")
+    map_observation(r);
+  else if (t == "Procedure")
+    map_procedure(r);
+  else if (t == "DeviceUseStatement")
+    map_device_use(r);
   // Device: after the DeviceUseStatements (see run); Medication: read through references.
 }
 
@@ -1575,7 +1596,8 @@ void mapper::finish_medications() {
           continue;
         }
         const medication_class_set classes = classes_of(w);
-        if (classes.overlaps({medication_class::oral_retinoid, medication_class::topical_retinoid})) {
+        if (classes.overlaps(
+                {medication_class::oral_retinoid, medication_class::topical_retinoid})) {
           out_.questions.push_back(
               {c->source, question_for(w), str(word),
                capitalised(word) + " is recorded as " + c->status +
@@ -1634,10 +1656,10 @@ void mapper::finish_medications() {
     if (options_.as_of && last_evidence &&
         days_from(*last_evidence, *options_.as_of) > options_.stale_prescription_days) {
       const std::string since = first_start ? to_string(*first_start) : "an unknown date";
-      out_.questions.push_back(
-          {latest->source, question_for(w), str(word),
-           capitalised(word) + " is recorded as active since " + since + " (last recorded " +
-               to_string(*last_evidence) + ", " + latest->source + "): is it still taken?"});
+      out_.questions.push_back({latest->source, question_for(w), str(word),
+                                capitalised(word) + " is recorded as active since " + since +
+                                    " (last recorded " + to_string(*last_evidence) + ", " +
+                                    latest->source + "): is it still taken?"});
       warn("fhir.stale_record", latest->path,
            latest->source + ": " + str(word) + " reported active since " + since +
                ", last recorded " + to_string(*last_evidence) + ", more than " +
@@ -1705,15 +1727,15 @@ void mapper::finish_pregnancy() {
     out_.questions.push_back(
         {stale_latest->source, question::pregnancy, "pregnancy",
          "Pregnancy is recorded as active since " + to_string(*stale_latest->when) + " (" +
-             stale_latest->source + (stale_count > 1 ? " and " + std::to_string(stale_count - 1) +
-                                                           " older record(s)"
-                                                     : std::string()) +
+             stale_latest->source +
+             (stale_count > 1 ? " and " + std::to_string(stale_count - 1) + " older record(s)"
+                              : std::string()) +
              "): is the patient pregnant now?"});
     warn("fhir.stale_record", stale_latest->path,
          stale_latest->source + ": pregnancy reported active since " +
              to_string(*stale_latest->when) + ", more than " +
-             std::to_string(options_.stale_pregnancy_days) + " days before " +
-             to_string(*as_of) + ": not taken as a fact; confirm");
+             std::to_string(options_.stale_pregnancy_days) + " days before " + to_string(*as_of) +
+             ": not taken as a fact; confirm");
   }
   if (fresh.empty()) return;
   // The latest fresh record decides; a tie goes to "pregnant" (the cautious answer).
@@ -1724,8 +1746,7 @@ void mapper::finish_pregnancy() {
       if (e->value == known::yes) decider = e;
       continue;
     }
-    if (before(*decider->when, *e->when) ||
-        (*decider->when == *e->when && e->value == known::yes))
+    if (before(*decider->when, *e->when) || (*decider->when == *e->when && e->value == known::yes))
       decider = e;
   }
   auto& p = out_.record.patient;
@@ -1791,7 +1812,8 @@ void mapper::finish_unmapped() {
     } else {
       what = "text " + quote(e.text) + " (no coding)";
     }
-    const std::string count = std::to_string(e.count) + (e.count == 1 ? " resource" : " resources") +
+    const std::string count = std::to_string(e.count) +
+                              (e.count == 1 ? " resource" : " resources") +
                               (e.count == 1 ? ": " : ", first: ") + e.first_source;
     if (e.ignored)
       warn("fhir.not_mapped", e.first_path,
@@ -1982,9 +2004,9 @@ parse_result<fhir_intake> read_document(const terminology& terms, std::string_vi
   }
   std::vector<source_resource> resources;
   collect(doc->get_object(), "$", "", resources, diags, 0, true);
-  if (has_errors(diags) &&
-      std::any_of(diags.begin(), diags.end(),
-                  [](const diagnostic& d) { return d.severity == severity::fatal; }))
+  if (has_errors(diags) && std::any_of(diags.begin(), diags.end(), [](const diagnostic& d) {
+        return d.severity == severity::fatal;
+      }))
     return {{}, std::move(diags)};
   return map_resources(terms, options, resources, std::move(diags));
 }
@@ -1999,7 +2021,8 @@ std::shared_ptr<const fhir_reader::impl> fhir_reader::make_embedded() {
   for (const auto& f : fhir_detail::embedded_tables()) p->terms.add_file(f.name, f.text, diags);
   p->terms.finish();
   // The embedded tables are checked by the tests; a broken row here is a build defect.
-  if (has_errors(diags)) throw error("mnscreen: embedded terminology table: " + format(diags.front()));
+  if (has_errors(diags))
+    throw error("mnscreen: embedded terminology table: " + format(diags.front()));
   return p;
 }
 

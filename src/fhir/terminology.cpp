@@ -76,8 +76,8 @@ csv_records parse_csv(std::string_view text, std::vector<std::string>& problems)
     bool done = false;
     while (!done) {
       if (i >= text.size()) {
-        if (in_quotes) problems.push_back("line " + std::to_string(record_line) +
-                                          ": unterminated quoted field");
+        if (in_quotes)
+          problems.push_back("line " + std::to_string(record_line) + ": unterminated quoted field");
         fields.push_back(std::move(field));
         done = true;
         break;
@@ -142,12 +142,18 @@ std::string_view trim(std::string_view s) noexcept {
 
 std::optional<row_kind> parse_kind(std::string_view s) noexcept {
   static constexpr std::pair<std::string_view, row_kind> k_kinds[] = {
-      {"condition", row_kind::condition}, {"medication", row_kind::medication},
-      {"allergy", row_kind::allergy},     {"device", row_kind::device},
-      {"procedure", row_kind::procedure}, {"lab", row_kind::lab},
-      {"observation", row_kind::observation}, {"answer", row_kind::answer},
-      {"denial", row_kind::denial},       {"body_site", row_kind::body_site},
-      {"route", row_kind::route},         {"severity", row_kind::severity},
+      {"condition", row_kind::condition},
+      {"medication", row_kind::medication},
+      {"allergy", row_kind::allergy},
+      {"device", row_kind::device},
+      {"procedure", row_kind::procedure},
+      {"lab", row_kind::lab},
+      {"observation", row_kind::observation},
+      {"answer", row_kind::answer},
+      {"denial", row_kind::denial},
+      {"body_site", row_kind::body_site},
+      {"route", row_kind::route},
+      {"severity", row_kind::severity},
       {"ignore", row_kind::ignore}};
   for (const auto& [name, kind] : k_kinds)
     if (name == s) return kind;
@@ -265,7 +271,8 @@ std::optional<std::string> parse_detail(table_row& row, std::string_view detail)
     item = trim(item);
     if (item.empty()) continue;
     const std::size_t eq = item.find('=');
-    if (eq == std::string_view::npos) return "detail \"" + std::string(item) + "\" is not key=value";
+    if (eq == std::string_view::npos)
+      return "detail \"" + std::string(item) + "\" is not key=value";
     const std::string_view key = item.substr(0, eq);
     const std::string_view value = item.substr(eq + 1);
     if (key == "sites" || key == "areas") {
@@ -322,19 +329,32 @@ std::optional<double> parse_double(std::string_view s) noexcept {
 
 std::string_view to_string(row_kind k) noexcept {
   switch (k) {
-    case row_kind::condition: return "condition";
-    case row_kind::medication: return "medication";
-    case row_kind::allergy: return "allergy";
-    case row_kind::device: return "device";
-    case row_kind::procedure: return "procedure";
-    case row_kind::lab: return "lab";
-    case row_kind::observation: return "observation";
-    case row_kind::answer: return "answer";
-    case row_kind::denial: return "denial";
-    case row_kind::body_site: return "body_site";
-    case row_kind::route: return "route";
-    case row_kind::severity: return "severity";
-    case row_kind::ignore: return "ignore";
+    case row_kind::condition:
+      return "condition";
+    case row_kind::medication:
+      return "medication";
+    case row_kind::allergy:
+      return "allergy";
+    case row_kind::device:
+      return "device";
+    case row_kind::procedure:
+      return "procedure";
+    case row_kind::lab:
+      return "lab";
+    case row_kind::observation:
+      return "observation";
+    case row_kind::answer:
+      return "answer";
+    case row_kind::denial:
+      return "denial";
+    case row_kind::body_site:
+      return "body_site";
+    case row_kind::route:
+      return "route";
+    case row_kind::severity:
+      return "severity";
+    case row_kind::ignore:
+      return "ignore";
   }
   return "?";
 }
@@ -394,8 +414,8 @@ void terminology::add_file(std::string_view name, std::string_view text,
     for (std::size_t r = 1; r < csv.rows.size(); ++r) {
       const auto& f = csv.rows[r];
       if (f.size() != 5) {
-        table_error(diags, name, csv.lines[r], "expected 5 fields, found " +
-                                                   std::to_string(f.size()));
+        table_error(diags, name, csv.lines[r],
+                    "expected 5 fields, found " + std::to_string(f.size()));
         continue;
       }
       const auto lab = parse_code<lab_code>(trim(f[0]));
@@ -419,8 +439,8 @@ void terminology::add_file(std::string_view name, std::string_view text,
       const auto& f = csv.rows[r];
       const std::string origin = std::string(name) + ":" + std::to_string(csv.lines[r]);
       if (f.size() != 4) {
-        table_error(diags, name, csv.lines[r], "expected 4 fields, found " +
-                                                   std::to_string(f.size()));
+        table_error(diags, name, csv.lines[r],
+                    "expected 4 fields, found " + std::to_string(f.size()));
         continue;
       }
       table_row row;
@@ -465,8 +485,8 @@ void terminology::add_file(std::string_view name, std::string_view text,
   for (std::size_t r = 1; r < csv.rows.size(); ++r) {
     const auto& f = csv.rows[r];
     if (f.size() != 7) {
-      table_error(diags, name, csv.lines[r], "expected 7 fields, found " +
-                                                 std::to_string(f.size()));
+      table_error(diags, name, csv.lines[r],
+                  "expected 7 fields, found " + std::to_string(f.size()));
       continue;
     }
     table_row row;
@@ -501,8 +521,9 @@ void terminology::add_file(std::string_view name, std::string_view text,
       continue;
     }
     if (row.source.empty()) {
-      table_error(diags, name, csv.lines[r], "the source column is empty (say where the code "
-                                             "was verified, or \"unverified\")");
+      table_error(diags, name, csv.lines[r],
+                  "the source column is empty (say where the code "
+                  "was verified, or \"unverified\")");
       continue;
     }
     rows_.push_back(std::move(row));
@@ -527,7 +548,9 @@ void terminology::finish() {
     if (row.kind == row_kind::medication) {
       if (row.system.empty()) {
         std::vector<std::string> tokens;
-        for (std::string_view t : split(normalise_name(row.display), ' ')) tokens.emplace_back(t);
+        // The normalised name must outlive the views that split() returns into it.
+        const std::string name = normalise_name(row.display);
+        for (std::string_view t : split(name, ' ')) tokens.emplace_back(t);
         medication_names_.emplace_back(std::move(tokens), i);
       }
       continue;
@@ -593,8 +616,7 @@ const unit_row* terminology::find_unit(lab_code lab, std::string_view ucum_code,
   for (const auto& u : units_)
     if (u.lab == lab && u.unit == unit_text) return &u;
   const auto iequal = [](std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
              return std::tolower(static_cast<unsigned char>(x)) ==
                     std::tolower(static_cast<unsigned char>(y));
            });

@@ -141,9 +141,9 @@ std::pair<double, double> recalibrate(const std::vector<double>& z, const std::v
 evaluation evaluate_predictions(std::span<const double> predicted,
                                 std::span<const std::int8_t> observed, std::size_t variables) {
   if (predicted.size() != observed.size()) {
-    throw std::invalid_argument("mnscreen: evaluate_predictions: " +
-                                std::to_string(predicted.size()) + " predictions but " +
-                                std::to_string(observed.size()) + " outcomes");
+    throw std::invalid_argument(
+        "mnscreen: evaluate_predictions: " + std::to_string(predicted.size()) +
+        " predictions but " + std::to_string(observed.size()) + " outcomes");
   }
   std::vector<double> p;
   std::vector<double> y;

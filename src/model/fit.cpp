@@ -52,7 +52,8 @@ sparse_rows make_rows(const training_set& t, std::span<const std::size_t> rows) 
   }
   x.reserve(static_cast<Index>(nonzeros));
   for (Index r = 0; r < x.rows(); ++r) {
-    const double* row = t.features.data() + rows[static_cast<std::size_t>(r)] * detail::feature_count;
+    const double* row =
+        t.features.data() + rows[static_cast<std::size_t>(r)] * detail::feature_count;
     x.startVec(r);
     x.insertBack(r, 0) = 1.0;
     for (Index j = 1; j < n_columns; ++j) {
@@ -138,8 +139,7 @@ irls_outcome irls(const sparse_rows& x, const vector& y, const vector& centre, d
   // centre and has an infinite standard error.
   std::vector<bool> fixed(static_cast<std::size_t>(p), false);
   if (lambda == 0.0) {
-    for (Index j = 1; j < p; ++j)
-      fixed[static_cast<std::size_t>(j)] = true;
+    for (Index j = 1; j < p; ++j) fixed[static_cast<std::size_t>(j)] = true;
     for (Index a = 0; a < x.nonZeros(); ++a)
       fixed[static_cast<std::size_t>(x.innerIndexPtr()[a])] = false;
   }
@@ -171,8 +171,9 @@ irls_outcome irls(const sparse_rows& x, const vector& y, const vector& centre, d
     if (ldlt.info() != Eigen::Success || !step.allFinite() ||
         (lambda == 0.0 && ldlt.rcond() < 1e-14)) {
       out.status = fit_status::not_converged;
-      out.message = "the information matrix is singular (features collinear in these data; "
-                    "use a penalty > 0)";
+      out.message =
+          "the information matrix is singular (features collinear in these data; "
+          "use a penalty > 0)";
       return out;
     }
     // Step halving keeps every iteration an ascent of the penalised likelihood.
@@ -193,9 +194,10 @@ irls_outcome irls(const sparse_rows& x, const vector& y, const vector& centre, d
     objective = obj_c;
     if (lambda == 0.0 && beta.cwiseAbs().maxCoeff() > separation_bound) {
       out.status = fit_status::separation;
-      out.message = "the outcomes are separated: the likelihood has no finite maximum "
-                    "(coefficients diverging: " +
-                    largest_coefficients(beta, centre) + "); use a penalty > 0";
+      out.message =
+          "the outcomes are separated: the likelihood has no finite maximum "
+          "(coefficients diverging: " +
+          largest_coefficients(beta, centre) + "); use a penalty > 0";
       return out;
     }
     if (moved < o.tolerance) {
@@ -228,8 +230,9 @@ irls_outcome irls(const sparse_rows& x, const vector& y, const vector& centre, d
       }
     }
     if (min_event > max_none) {
-      out.message += "; the outcomes are perfectly separated by the features, so the "
-                     "estimates rest on the penalty";
+      out.message +=
+          "; the outcomes are perfectly separated by the features, so the "
+          "estimates rest on the penalty";
     }
   }
   return out;
@@ -263,8 +266,8 @@ std::string format_number(double v, int decimals) {
 // Out-of-fold predictions of a stratified k-fold cross-validation.
 std::optional<evaluation> cross_validate(const training_set& t,
                                          const std::vector<std::size_t>& rows, std::size_t k,
-                                         const vector& centre, double lambda,
-                                         const fit_options& o, std::vector<std::string>& warn) {
+                                         const vector& centre, double lambda, const fit_options& o,
+                                         std::vector<std::string>& warn) {
   std::vector<std::size_t> events;
   std::vector<std::size_t> none;
   for (std::size_t r : rows)
@@ -310,10 +313,14 @@ std::optional<evaluation> cross_validate(const training_set& t,
 
 std::string_view to_string(fit_status s) noexcept {
   switch (s) {
-    case fit_status::converged: return "converged";
-    case fit_status::separation: return "separation";
-    case fit_status::too_few_events: return "too_few_events";
-    case fit_status::not_converged: return "not_converged";
+    case fit_status::converged:
+      return "converged";
+    case fit_status::separation:
+      return "separation";
+    case fit_status::too_few_events:
+      return "too_few_events";
+    case fit_status::not_converged:
+      return "not_converged";
   }
   return "not_converged";
 }
@@ -330,22 +337,24 @@ std::string fitted_model_label(std::string_view name, const std::optional<date>&
 fit_result fit_risk_model(const training_set& data, const fit_options& options) {
   if (data.features.size() != data.rows * detail::feature_count ||
       data.outcomes.size() != data.rows * complication_count) {
-    throw std::invalid_argument("mnscreen: fit_risk_model: the training set's matrices do not "
-                                "have rows x features and rows x complications values");
+    throw std::invalid_argument(
+        "mnscreen: fit_risk_model: the training set's matrices do not "
+        "have rows x features and rows x complications values");
   }
   if (!(options.penalty >= 0.0) || !std::isfinite(options.penalty)) {
     throw std::invalid_argument("mnscreen: fit_risk_model: the penalty must be finite and >= 0");
   }
   if (options.max_iterations < 1 || !(options.tolerance > 0.0)) {
-    throw std::invalid_argument("mnscreen: fit_risk_model: max_iterations must be >= 1 and the "
-                                "tolerance > 0");
+    throw std::invalid_argument(
+        "mnscreen: fit_risk_model: max_iterations must be >= 1 and the "
+        "tolerance > 0");
   }
   const double lambda = options.penalty;
   const double z = detail::normal_quantile_975();
   std::vector<double> coefficients(options.centre.coefficients().begin(),
                                    options.centre.coefficients().end());
-  fit_result result{options.centre, options.name, options.fitted_on, data.rows, lambda,
-                    options.folds, {}};
+  fit_result result{
+      options.centre, options.name, options.fitted_on, data.rows, lambda, options.folds, {}};
 
   // The design matrix of all rows, shared by every complication whose outcome is always recorded.
   std::vector<std::size_t> every_row(data.rows);

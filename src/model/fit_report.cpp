@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HTML fit report: one self-contained page, inline SVG, no script and no external resource,
 // so that it opens from a file on any machine.
+#include "mnscreen/fit.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -8,7 +10,6 @@
 #include <string>
 #include <string_view>
 
-#include "mnscreen/fit.hpp"
 #include "mnscreen/version.hpp"
 
 namespace mnscreen {
@@ -22,11 +23,20 @@ std::string escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -51,8 +61,8 @@ std::string svg_open(const frame& f, std::string_view title, std::string_view xl
                      std::string_view ylabel) {
   const double w = plot_size + 2 * margin;
   std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(w, 0) +
-                  "\" height=\"" + num(w, 0) + "\" role=\"img\" aria-label=\"" +
-                  escape(title) + "\">\n";
+                  "\" height=\"" + num(w, 0) + "\" role=\"img\" aria-label=\"" + escape(title) +
+                  "\">\n";
   s += "<title>" + escape(title) + "</title>\n";
   s += "<rect x=\"" + num(margin, 0) + "\" y=\"" + num(margin, 0) + "\" width=\"" +
        num(plot_size, 0) + "\" height=\"" + num(plot_size, 0) +
@@ -67,8 +77,7 @@ std::string svg_open(const frame& f, std::string_view title, std::string_view xl
          "\" font-size=\"10\" text-anchor=\"middle\">" + num(v, f.scale < 0.2 ? 3 : 2) +
          "</text>\n";
     s += "<text x=\"" + num(margin - 4, 1) + "\" y=\"" + num(f.py(v) + 3, 1) +
-         "\" font-size=\"10\" text-anchor=\"end\">" + num(v, f.scale < 0.2 ? 3 : 2) +
-         "</text>\n";
+         "\" font-size=\"10\" text-anchor=\"end\">" + num(v, f.scale < 0.2 ? 3 : 2) + "</text>\n";
   }
   s += "<text x=\"" + num(margin + plot_size / 2, 1) + "\" y=\"" + num(w - 6, 1) +
        "\" font-size=\"11\" text-anchor=\"middle\">" + escape(xlabel) + "</text>\n";
@@ -76,14 +85,15 @@ std::string svg_open(const frame& f, std::string_view title, std::string_view xl
        "\" font-size=\"11\" text-anchor=\"middle\" transform=\"rotate(-90 12 " +
        num(margin + plot_size / 2, 1) + ")\">" + escape(ylabel) + "</text>\n";
   s += "<text x=\"" + num(margin + plot_size / 2, 1) +
-       "\" y=\"20\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">" +
-       escape(title) + "</text>\n";
+       "\" y=\"20\" font-size=\"12\" font-weight=\"bold\" text-anchor=\"middle\">" + escape(title) +
+       "</text>\n";
   return s;
 }
 
 std::string calibration_svg(const evaluation& e, std::string_view name) {
   double top = 0.0;
-  for (const calibration_bin& b : e.calibration) top = std::max({top, b.mean_predicted, b.observed});
+  for (const calibration_bin& b : e.calibration)
+    top = std::max({top, b.mean_predicted, b.observed});
   // Round the scale up to a readable value so small risks are not squashed into a corner.
   double scale = 1.0;
   for (double s : {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0}) {
@@ -110,13 +120,13 @@ std::string calibration_svg(const evaluation& e, std::string_view name) {
 
 std::string roc_svg(const evaluation& e, std::string_view name) {
   const frame f{1.0};
-  std::string s = svg_open(f, "ROC: " + std::string(name), "1 - specificity",
-                           "sensitivity");
+  std::string s = svg_open(f, "ROC: " + std::string(name), "1 - specificity", "sensitivity");
   std::string line;
   for (const roc_point& p : e.roc) {
     line += num(f.px(p.false_positive_rate), 1) + "," + num(f.py(p.true_positive_rate), 1) + " ";
   }
-  s += "<polyline points=\"" + line + "\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\"/>\n";
+  s +=
+      "<polyline points=\"" + line + "\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\"/>\n";
   s += "<text x=\"" + num(f.px(0.6), 1) + "\" y=\"" + num(f.py(0.1), 1) +
        "\" font-size=\"11\">AUC " + num(e.auc) + "</text>\n</svg>\n";
   return s;
@@ -136,8 +146,8 @@ std::string fit_report_html(const fit_result& fit) {
       ".plots svg{margin-right:1em}\ntr.changed td{background:#fffbe6}\n</style>\n</head>\n"
       "<body>\n";
   h += "<h1>Model fit: " + escape(fit.name) + "</h1>\n<p>Label: <code>" +
-       escape(fit.model.label()) + "</code><br>Records used: " +
-       std::to_string(fit.records_used) + "; penalty (prior precision): " + num(fit.penalty, 4) +
+       escape(fit.model.label()) + "</code><br>Records used: " + std::to_string(fit.records_used) +
+       "; penalty (prior precision): " + num(fit.penalty, 4) +
        "; cross-validation folds: " + std::to_string(fit.folds) + "; knowledge version " +
        knowledge_version + ".</p>\n";
   h += "<p>The prior is centred on the expert-derived coefficients (docs/risk-model.md). No "
@@ -156,9 +166,9 @@ std::string fit_report_html(const fit_result& fit) {
     if (cf.cross_validation) {
       const evaluation& e = *cf.cross_validation;
       h += "<td>" + num(e.events_per_variable, 2) + "</td><td>" + num(e.auc) + " (" +
-           num(e.auc_lower95) + "&ndash;" + num(e.auc_upper95) + ")</td><td>" +
-           num(e.brier, 5) + "</td><td>" + num(e.calibration_intercept) + "</td><td>" +
-           num(e.calibration_slope) + "</td></tr>\n";
+           num(e.auc_lower95) + "&ndash;" + num(e.auc_upper95) + ")</td><td>" + num(e.brier, 5) +
+           "</td><td>" + num(e.calibration_intercept) + "</td><td>" + num(e.calibration_slope) +
+           "</td></tr>\n";
     } else {
       h += "<td colspan=\"5\">not cross-validated</td></tr>\n";
     }
@@ -183,11 +193,10 @@ std::string fit_report_html(const fit_result& fit) {
          "<th>estimate</th><th>std. error</th><th>95% interval</th><th>odds ratio</th></tr>\n";
     for (const coefficient_estimate& c : cf.coefficients) {
       const bool changed = std::abs(c.value - c.prior) > 0.1;
-      h += std::string("<tr") + (changed ? " class=\"changed\"" : "") + "><td>" +
-           escape(c.name) + "</td><td>" + num(c.prior) + "</td><td>" + num(c.value) +
-           "</td><td>" + num(c.std_error) + "</td><td>" + num(c.lower95) + " &ndash; " +
-           num(c.upper95) + "</td><td>" +
-           (c.name == "intercept" ? std::string("&ndash;") : num(std::exp(c.value))) +
+      h += std::string("<tr") + (changed ? " class=\"changed\"" : "") + "><td>" + escape(c.name) +
+           "</td><td>" + num(c.prior) + "</td><td>" + num(c.value) + "</td><td>" +
+           num(c.std_error) + "</td><td>" + num(c.lower95) + " &ndash; " + num(c.upper95) +
+           "</td><td>" + (c.name == "intercept" ? std::string("&ndash;") : num(std::exp(c.value))) +
            "</td></tr>\n";
     }
     h += "</table>\n</details>\n";

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Model files (`mnscreen.model/1`): fitted coefficients with the names of the features they
 // belong to, so that a file from another feature set is rejected instead of misread.
+#include "mnscreen/fit.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
@@ -12,7 +14,6 @@
 #include <system_error>
 #include <utility>
 
-#include "mnscreen/fit.hpp"
 #include "mnscreen/version.hpp"
 #include "model/exact_json.hpp"
 #include "model/features.hpp"
@@ -93,8 +94,8 @@ std::string feature_difference(const std::vector<std::string>& file) {
     } else {
       for (std::size_t i = 0; i < file.size(); ++i) {
         if (file[i] != ours[i].name) {
-          s += "; same names in another order (position " + std::to_string(i) + " is \"" +
-               file[i] + "\", expected \"" + std::string(ours[i].name) + "\")";
+          s += "; same names in another order (position " + std::to_string(i) + " is \"" + file[i] +
+               "\", expected \"" + std::string(ours[i].name) + "\")";
           break;
         }
       }
@@ -160,8 +161,8 @@ bool read_rows(reader& rd, const json::value& v, const std::string& path, bool a
   }
   for (std::size_t k = 0; k < complication_count; ++k) {
     if (!seen[k]) {
-      rd.error("missing_complication", path + "." +
-                   std::string(to_string(static_cast<complication>(k))),
+      rd.error("missing_complication",
+               path + "." + std::string(to_string(static_cast<complication>(k))),
                "no coefficients for this complication");
       ok = false;
     }
@@ -259,8 +260,8 @@ parse_result<model_file> parse_model_file(std::string_view text, const read_limi
       }
     } else if (key == "fitted_on") {
       if (v.is_null()) continue;
-      const auto d = v.is_string() ? parse_date(std::string_view(v.get_string()))
-                                   : std::optional<date>{};
+      const auto d =
+          v.is_string() ? parse_date(std::string_view(v.get_string())) : std::optional<date>{};
       if (d) {
         m.fitted_on = d;
       } else {
@@ -307,11 +308,10 @@ parse_result<model_file> parse_model_file(std::string_view text, const read_limi
       }
     }
     const auto ours = risk_features();
-    features_ok = strings && names.size() == ours.size() &&
-                  std::equal(names.begin(), names.end(), ours.begin(),
-                             [](const std::string& a, const feature_info& b) {
-                               return a == b.name;
-                             });
+    features_ok =
+        strings && names.size() == ours.size() &&
+        std::equal(names.begin(), names.end(), ours.begin(),
+                   [](const std::string& a, const feature_info& b) { return a == b.name; });
     if (!strings) {
       rd.error("wrong_type", "$.features", "every feature name must be a string");
     } else if (!features_ok) {

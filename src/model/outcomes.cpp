@@ -84,8 +84,7 @@ std::optional<std::string> read_line(std::string_view text, const read_limits& l
   const auto schema = obj.find("schema");
   if (schema == obj.end()) return "$.schema is missing (expected \"mnscreen.outcome/1\")";
   if (!schema->value().is_string() || schema->value().get_string() != outcome_schema) {
-    return "$.schema: " + json::serialize(schema->value()) +
-           " is not \"mnscreen.outcome/1\"";
+    return "$.schema: " + json::serialize(schema->value()) + " is not \"mnscreen.outcome/1\"";
   }
   for (const auto& m : obj) {
     const std::string_view key(m.key().data(), m.key().size());
@@ -95,13 +94,15 @@ std::optional<std::string> read_line(std::string_view text, const read_limits& l
   }
 
   std::string errors;
-  read_embedded(obj, "intake", "mnscreen.intake/1", limits,
-                [](std::string_view t, const read_limits& l) { return parse_intake(t, l); },
-                rec.record, errors, warnings);
+  read_embedded(
+      obj, "intake", "mnscreen.intake/1", limits,
+      [](std::string_view t, const read_limits& l) { return parse_intake(t, l); }, rec.record,
+      errors, warnings);
   std::string plan_errors;
-  read_embedded(obj, "plan", "mnscreen.plan/1", limits,
-                [](std::string_view t, const read_limits& l) { return parse_plan(t, l); },
-                rec.plan, plan_errors, warnings);
+  read_embedded(
+      obj, "plan", "mnscreen.plan/1", limits,
+      [](std::string_view t, const read_limits& l) { return parse_plan(t, l); }, rec.plan,
+      plan_errors, warnings);
   if (!plan_errors.empty()) errors += (errors.empty() ? "" : "; ") + plan_errors;
 
   rec.outcomes.fill(known::unknown);
@@ -182,14 +183,13 @@ std::string to_json_line(const outcome_record& r) {
 training_set make_training_set(std::span<const outcome_record> records, const policy& pol) {
   training_set t;
   t.rows = records.size();
-  t.features.resize(t.rows * detail::feature_count);
-  t.outcomes.resize(t.rows * complication_count);
+  t.features.assign(t.rows * detail::feature_count, 0);
+  t.outcomes.assign(t.rows * complication_count, 0);
   for (std::size_t i = 0; i < t.rows; ++i) {
     const outcome_record& r = records[i];
     const detail::facts f(r.record, r.plan, pol);
     detail::fill_risk_features(
-        f, std::span<double>(t.features).subspan(i * detail::feature_count,
-                                                 detail::feature_count));
+        f, std::span<double>(t.features).subspan(i * detail::feature_count, detail::feature_count));
     for (std::size_t k = 0; k < complication_count; ++k) {
       const known o = r.outcomes[k];
       t.outcomes[i * complication_count + k] = o == known::yes  ? outcome_event

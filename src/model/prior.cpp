@@ -2,10 +2,10 @@
 // The expert-derived priors of knowledge version 2026.1: clinical-spec.md "Risk scores".
 // Intercept b0 = logit(base probability), weight b_i = ln(odds ratio). docs/risk-model.md gives
 // the figure and the extrapolation behind every entry; keep the two in step.
+#include "model/features.hpp"
+
 #include <array>
 #include <cmath>
-
-#include "model/features.hpp"
 
 namespace mnscreen::detail {
 namespace {
@@ -15,8 +15,8 @@ using f = feature;
 
 // In complication order: bleeding_bruising, infection, scarring, dyspigmentation,
 // allergic_reaction, irritation, hsv_reactivation (body/scalp; face_area adds the face odds).
-constexpr std::array<double, complication_count> base_probabilities{
-    0.03, 0.005, 0.003, 0.01, 0.003, 0.05, 0.002};
+constexpr std::array<double, complication_count> base_probabilities{0.03,  0.005, 0.003, 0.01,
+                                                                    0.003, 0.05,  0.002};
 
 // Odds of HSV reactivation on the face (0.01) over body/scalp (0.002).
 constexpr double hsv_face_odds_ratio = (0.01 / 0.99) / (0.002 / 0.998);

@@ -31,9 +31,7 @@ constexpr const char* prior_label = "prior-2026.1 (not validated on outcomes)";
 // "At or above" a threshold, read conservatively: a score that equals a threshold up to the
 // rounding of logit/sigmoid (the reference patient's irritation prior is exactly 0.05, the
 // default moderate threshold) is in the higher band.
-bool at_or_above(double p, double threshold) noexcept {
-  return p >= threshold * (1.0 - 1e-9);
-}
+bool at_or_above(double p, double threshold) noexcept { return p >= threshold * (1.0 - 1e-9); }
 
 risk_band band_of(double p, const policy& pol) noexcept {
   if (at_or_above(p, pol.risk_band_high)) return risk_band::high;
@@ -50,11 +48,11 @@ struct risk_model::data {
 
 risk_model::risk_model(std::string label, std::vector<double> coefficients) {
   if (coefficients.size() != detail::coefficient_count) {
-    throw std::invalid_argument(
-        "mnscreen: risk_model needs " + std::to_string(detail::coefficient_count) +
-        " coefficients (" + std::to_string(complication_count) + " complications x (1 + " +
-        std::to_string(detail::feature_count) + " features)), got " +
-        std::to_string(coefficients.size()));
+    throw std::invalid_argument("mnscreen: risk_model needs " +
+                                std::to_string(detail::coefficient_count) + " coefficients (" +
+                                std::to_string(complication_count) + " complications x (1 + " +
+                                std::to_string(detail::feature_count) + " features)), got " +
+                                std::to_string(coefficients.size()));
   }
   for (std::size_t i = 0; i < coefficients.size(); ++i) {
     if (!std::isfinite(coefficients[i])) {
@@ -78,13 +76,11 @@ double risk_model::intercept(complication c) const noexcept {
 
 double risk_model::weight(complication c, std::size_t feature) const noexcept {
   if (feature >= detail::feature_count) return 0.0;
-  return data_->coefficients[static_cast<std::size_t>(c) * detail::coefficient_columns + 1 +
-                             feature];
+  return data_
+      ->coefficients[static_cast<std::size_t>(c) * detail::coefficient_columns + 1 + feature];
 }
 
-std::span<const double> risk_model::coefficients() const noexcept {
-  return data_->coefficients;
-}
+std::span<const double> risk_model::coefficients() const noexcept { return data_->coefficients; }
 
 std::vector<risk_score> risk_model::score(std::span<const double> features,
                                           const policy& pol) const {
@@ -98,15 +94,23 @@ std::vector<risk_score> risk_model::score(std::span<const double> features,
   const Eigen::Matrix<double, n_out, 1> eta = w.col(0) + w.rightCols<n_features>() * x;
   const Eigen::Array<double, n_out, 1> p = eta.array().logistic();
 
+  // The non-zero features (a handful for most patients), found once for all complications.
+  std::array<std::size_t, detail::feature_count> present;  // NOLINT: filled before use
+  std::size_t n_present = 0;
+  for (std::size_t i = 0; i < detail::feature_count; ++i) {
+    present[n_present] = i;
+    if (features[i] != 0.0) ++n_present;
+  }
+
   std::vector<risk_score> out(complication_count);
   // Contributions of one complication, sorted on the stack (no allocation).
-  std::array<std::pair<double, std::size_t>, detail::feature_count> contrib{};
+  std::array<std::pair<double, std::size_t>, detail::feature_count> contrib;  // NOLINT
   const auto names = risk_features();
   for (std::size_t k = 0; k < complication_count; ++k) {
     const auto row = static_cast<Eigen::Index>(k);
     std::size_t n = 0;
-    for (std::size_t i = 0; i < detail::feature_count; ++i) {
-      if (features[i] == 0.0) continue;
+    for (std::size_t q = 0; q < n_present; ++q) {
+      const std::size_t i = present[q];
       const double c = w(row, static_cast<Eigen::Index>(i) + 1) * features[i];
       if (c > 0.0) contrib[n++] = {c, i};
     }
@@ -129,10 +133,10 @@ std::vector<risk_score> risk_model::score(std::span<const double> features,
 
 void risk_model::score_batch(std::span<const double> features, std::span<double> out) const {
   if (features.size() % detail::feature_count != 0) {
-    throw std::invalid_argument("mnscreen: risk_model::score_batch: " +
-                                std::to_string(features.size()) +
-                                " feature values is not a whole number of patients of " +
-                                std::to_string(detail::feature_count) + " features");
+    throw std::invalid_argument(
+        "mnscreen: risk_model::score_batch: " + std::to_string(features.size()) +
+        " feature values is not a whole number of patients of " +
+        std::to_string(detail::feature_count) + " features");
   }
   const std::size_t patients = features.size() / detail::feature_count;
   if (out.size() != patients * complication_count) {

@@ -3,18 +3,19 @@
 // probabilities of a known ("true") model, for tests, examples and benchmarks. The prevalences
 // below are plausible for a cosmetic-dermatology clinic population, somewhat enriched for risk
 // factors so that every feature occurs; they are not epidemiological estimates.
+#include "mnscreen/fit.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
-#include <cmath>
-#include <span>
 #include <vector>
 
 #include "facts.hpp"
-#include "mnscreen/fit.hpp"
 #include "model/features.hpp"
 #include "model/random.hpp"
 
@@ -28,29 +29,30 @@ T pick(random_source& rng, const std::array<T, N>& values, const std::array<doub
   return values[rng.weighted(weights)];
 }
 
-const std::array<area, 8> face_list{area::forehead, area::glabella, area::periorbital, area::nose,
-                                    area::cheeks,   area::perioral, area::chin,       area::jawline};
-const std::array<area, 10> body_list{area::neck,   area::decolletage, area::chest, area::back,
-                                     area::arms,   area::hands,       area::abdomen,
-                                     area::buttocks, area::thighs,   area::legs};
+const std::array<area, 8> face_list{area::forehead, area::glabella, area::periorbital,
+                                    area::nose,     area::cheeks,   area::perioral,
+                                    area::chin,     area::jawline};
+const std::array<area, 10> body_list{area::neck,   area::decolletage, area::chest,   area::back,
+                                     area::arms,   area::hands,       area::abdomen, area::buttocks,
+                                     area::thighs, area::legs};
 
 procedure_plan draw_plan(random_source& rng, date when) {
   procedure_plan p;
   p.date = when;
-  p.device = pick<device_type, 6>(
-      rng,
-      {device_type::pen, device_type::roller, device_type::derma_roller, device_type::stamp,
-       device_type::patch, device_type::rf_microneedling},
-      {65, 8, 7, 5, 3, 12});
-  const bool home_capable = p.device != device_type::pen &&
-                            p.device != device_type::rf_microneedling;
+  p.device =
+      pick<device_type, 6>(rng,
+                           {device_type::pen, device_type::roller, device_type::derma_roller,
+                            device_type::stamp, device_type::patch, device_type::rf_microneedling},
+                           {65, 8, 7, 5, 3, 12});
+  const bool home_capable =
+      p.device != device_type::pen && p.device != device_type::rf_microneedling;
   const double home_probability = p.device == device_type::pen ? 0.03 : home_capable ? 0.3 : 0.0;
   p.setting = rng.bernoulli(home_probability) ? setting::home : setting::clinic;
   if (p.setting == setting::home) {
     p.needle_depth = millimetres{pick<double, 4>(rng, {0.25, 0.5, 1.0, 1.5}, {50, 30, 15, 5})};
   } else {
-    p.needle_depth = millimetres{
-        pick<double, 6>(rng, {0.5, 0.75, 1.0, 1.5, 2.0, 2.5}, {15, 20, 25, 20, 12, 8})};
+    p.needle_depth =
+        millimetres{pick<double, 6>(rng, {0.5, 0.75, 1.0, 1.5, 2.0, 2.5}, {15, 20, 25, 20, 12, 8})};
   }
   const std::size_t region = rng.weighted(std::array<double, 3>{65, 10, 25});
   if (region == 0) {
@@ -71,18 +73,17 @@ procedure_plan draw_plan(random_source& rng, date when) {
       if (std::find(p.areas.begin(), p.areas.end(), a) == p.areas.end()) p.areas.push_back(a);
     }
   }
-  p.anesthetic = pick<anesthetic, 4>(
-      rng,
-      {anesthetic::lidocaine_prilocaine, anesthetic::lidocaine, anesthetic::none,
-       anesthetic::benzocaine_lidocaine_tetracaine},
-      {50, 25, 20, 5});
-  p.needle_material = pick<needle_material, 4>(
-      rng,
-      {needle_material::stainless_steel, needle_material::gold_plated, needle_material::titanium,
-       needle_material::unknown},
-      {70, 10, 10, 10});
-  p.single_use_needles =
-      pick<known, 3>(rng, {known::yes, known::no, known::unknown}, {93, 5, 2});
+  p.anesthetic =
+      pick<anesthetic, 4>(rng,
+                          {anesthetic::lidocaine_prilocaine, anesthetic::lidocaine,
+                           anesthetic::none, anesthetic::benzocaine_lidocaine_tetracaine},
+                          {50, 25, 20, 5});
+  p.needle_material =
+      pick<needle_material, 4>(rng,
+                               {needle_material::stainless_steel, needle_material::gold_plated,
+                                needle_material::titanium, needle_material::unknown},
+                               {70, 10, 10, 10});
+  p.single_use_needles = pick<known, 3>(rng, {known::yes, known::no, known::unknown}, {93, 5, 2});
   if (rng.bernoulli(0.15)) p.adjuncts.push_back(adjunct::prp);
   if (rng.bernoulli(0.05)) p.adjuncts.push_back(adjunct::non_sterile_serum);
   if (rng.bernoulli(0.2)) p.adjuncts.push_back(adjunct::hyaluronic_acid);
@@ -127,8 +128,8 @@ intake draw_intake(random_source& rng, const procedure_plan& plan, std::size_t s
   const int age = rng.between(bands[band].first, bands[band].second);
   in.patient.birth_date = add_days(add_months(today, -12 * age), -rng.between(1, 360));
   in.patient.sex = pick<sex, 3>(rng, {sex::female, sex::male, sex::other}, {75, 23, 2});
-  in.patient.fitzpatrick = 1 + static_cast<int>(
-                                   rng.weighted(std::array<double, 6>{10, 30, 28, 17, 10, 5}));
+  in.patient.fitzpatrick =
+      1 + static_cast<int>(rng.weighted(std::array<double, 6>{10, 30, 28, 17, 10, 5}));
   in.patient.smoker = rng.bernoulli(0.15) ? known::yes : known::no;
   in.patient.pregnant = known::no;
   in.patient.breastfeeding = known::no;
@@ -229,8 +230,9 @@ intake draw_intake(random_source& rng, const procedure_plan& plan, std::size_t s
   if (rng.bernoulli(0.04)) {
     add_medication(in, medication_code::glycolic_acid, route::topical, long_ago);
   }
-  if (rng.bernoulli(0.03)) add_medication(in, medication_code::adapalene, route::topical, long_ago,
-                                          add_days(today, -rng.between(1, 30)));
+  if (rng.bernoulli(0.03))
+    add_medication(in, medication_code::adapalene, route::topical, long_ago,
+                   add_days(today, -rng.between(1, 30)));
   if (rng.bernoulli(0.04)) {
     add_medication(in, medication_code::doxycycline, route::oral, add_days(today, -60));
   }
@@ -261,9 +263,8 @@ intake draw_intake(random_source& rng, const procedure_plan& plan, std::size_t s
   if (!hsv) in.negatives.emplace_back(question::hsv_labialis);
   if (!diabetes) in.negatives.emplace_back(question::diabetes_mellitus);
   if (!immuno) in.negatives.emplace_back(question::immunosuppression);
-  if (std::none_of(in.medications.begin(), in.medications.end(), [](const medication& m) {
-        return m.code == medication_code::isotretinoin;
-      })) {
+  if (std::none_of(in.medications.begin(), in.medications.end(),
+                   [](const medication& m) { return m.code == medication_code::isotretinoin; })) {
     in.negatives.emplace_back(question::isotretinoin);
   }
   if (in.allergies.empty()) in.negatives.emplace_back(question::anesthetic_allergy);
@@ -290,8 +291,8 @@ std::vector<outcome_record> simulate_outcomes(const risk_model& truth, std::size
       const double* b = coef.data() + k * detail::coefficient_columns;
       double eta = b[0];
       for (std::size_t j = 0; j < detail::feature_count; ++j) eta += b[j + 1] * x[j];
-      const double p = eta >= 0 ? 1.0 / (1.0 + std::exp(-eta))
-                                : std::exp(eta) / (1.0 + std::exp(eta));
+      const double p =
+          eta >= 0 ? 1.0 / (1.0 + std::exp(-eta)) : std::exp(eta) / (1.0 + std::exp(eta));
       r.outcomes[k] = rng.bernoulli(p) ? known::yes : known::no;
     }
     out.push_back(std::move(r));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "batch_test_support.hpp"
+#include "mnscreen/fit.hpp"
 
 namespace fs = std::filesystem;
 using mnscreen::test::lines_of;
@@ -336,4 +337,23 @@ TEST_CASE("batch cli: --fhir-ndjson usage", "[batch][cli][fhir]") {
   const auto missing = run(dir, {"batch", "--fhir-ndjson", dir / "x", "--plan", plan});
   CHECK(missing.status == 2);
   CHECK_THAT(missing.err, Catch::Contains("not a directory"));
+}
+
+TEST_CASE("batch cli: --model FILE scores every record with the clinic's model",
+          "[batch][cli]") {
+  const temp_dir dir;
+  mnscreen::model_file m;
+  m.name = "clinic-test";
+  m.fitted_on = mnscreen::parse_date("2026-11-01");
+  m.records_used = 1234;
+  m.knowledge_version = "2026.1";
+  const auto prior = mnscreen::risk_model::prior().coefficients();
+  m.coefficients.assign(prior.begin(), prior.end());
+  write_file(dir / "model.json", mnscreen::to_json(m));
+  write_file(dir / "in.ndjson", good_line("m1") + "\n");
+  const auto r = run(dir, {"batch", "--input", dir / "in.ndjson", "--model", dir / "model.json"});
+  CHECK(r.status == 0);
+  const auto out = objects_of(r.out);
+  REQUIRE(out.size() == 1);
+  CHECK_THAT(str(out[0].at("report").at("model")), Catch::Contains("clinic-test"));
 }

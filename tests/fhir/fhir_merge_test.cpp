@@ -42,8 +42,8 @@ TEST_CASE("fhir merge_intake: items with the same code are replaced, others appe
   base.labs.push_back({.code = lab_code::inr, .value = 2.0, .date = d("2026-11-01")});
   base.procedures.push_back({.code = procedure_code::surgery, .date = d("2026-01-01")});
   intake overlay;
-  overlay.conditions.push_back({.code = condition_code::acne_vulgaris,
-                                .status = condition_status::resolved});
+  overlay.conditions.push_back(
+      {.code = condition_code::acne_vulgaris, .status = condition_status::resolved});
   overlay.conditions.push_back({.code = condition_code::rosacea});
   overlay.medications.push_back({.code = medication_code::warfarin, .stop = d("2026-11-20")});
   overlay.labs.push_back({.code = lab_code::inr, .value = 2.5, .date = d("2026-11-25")});
@@ -74,8 +74,7 @@ TEST_CASE("fhir merge_intake: negatives are appended; overlay facts remove contr
   CHECK(has_negative(m, question::keloid));
   // An overlay denial never removes a record's fact: the screener reports the contradiction.
   CHECK(m.medications.size() == 1);
-  CHECK(std::count(m.negatives.begin(), m.negatives.end(), negative{question::anticoagulant}) ==
-        1);
+  CHECK(std::count(m.negatives.begin(), m.negatives.end(), negative{question::anticoagulant}) == 1);
 }
 
 TEST_CASE("fhir add_fhir_findings: reader diagnostics and questions reach the report",

@@ -47,8 +47,8 @@ TEST_CASE("fhir: a transaction Bundle with urn:uuid references is read", "[fhir]
 
 TEST_CASE("fhir: every Bundle type and a single resource are read", "[fhir]") {
   const fhir_reader reader;
-  for (std::string type : {"collection", "searchset", "transaction", "batch-response",
-                           "document"}) {
+  for (std::string type :
+       {"collection", "searchset", "transaction", "batch-response", "document"}) {
     std::string b = bundle({k_eczema});
     b.replace(b.find("transaction"), std::string("transaction").size(), type);
     const auto r = reader.read(b, as_of("2026-12-01"));
@@ -93,10 +93,9 @@ TEST_CASE("fhir: relative Type/id references and absolute fullUrls resolve", "[f
 }
 
 TEST_CASE("fhir: resource types the reader does not use are skipped quietly", "[fhir]") {
-  const auto r = read_fhir(
-      bundle({R"({"resourceType":"Encounter","id":"e1","status":"finished"})",
-              R"({"resourceType":"Claim","id":"cl1"})", k_eczema}),
-      as_of("2026-12-01"));
+  const auto r = read_fhir(bundle({R"({"resourceType":"Encounter","id":"e1","status":"finished"})",
+                                   R"({"resourceType":"Claim","id":"cl1"})", k_eczema}),
+                           as_of("2026-12-01"));
   CHECK(r.ok());
   CHECK(r.diagnostics.empty());
   CHECK(r.value.record.conditions.size() == 1);
@@ -108,12 +107,11 @@ TEST_CASE("fhir: resource types the reader does not use are skipped quietly", "[
 
 TEST_CASE("fhir: malformed resources are errors with entry index and path; others are read",
           "[fhir]") {
-  const std::string b = bundle(
-      {R"("not an object")",
-       R"({"resourceType":"Condition","id":"bad","code":"24079001"})",
-       R"({"id":"no-type"})", k_eczema,
-       R"({"resourceType":"Condition","id":"c2","code":{"coding":[{"system":)"
-       R"("http://snomed.info/sct","code":12345}]}})"});
+  const std::string b =
+      bundle({R"("not an object")", R"({"resourceType":"Condition","id":"bad","code":"24079001"})",
+              R"({"id":"no-type"})", k_eczema,
+              R"({"resourceType":"Condition","id":"c2","code":{"coding":[{"system":)"
+              R"("http://snomed.info/sct","code":12345}]}})"});
   const auto r = read_fhir(b, as_of("2026-12-01"));
   CHECK_FALSE(r.ok());
   // Entry 0 is the patient; the string is entry 1.
@@ -121,22 +119,18 @@ TEST_CASE("fhir: malformed resources are errors with entry index and path; other
   REQUIRE(e1 != nullptr);
   CHECK(e1->path == "$.entry[1].resource");
   CHECK(has_diagnostic(r.diagnostics, "fhir.malformed_field"));
-  const bool code_path = std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
-                                     [](const diagnostic& x) {
-                                       return x.path == "$.entry[2].resource.code";
-                                     });
+  const bool code_path =
+      std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
+                  [](const diagnostic& x) { return x.path == "$.entry[2].resource.code"; });
   CHECK(code_path);
-  const bool no_type = std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
-                                   [](const diagnostic& x) {
-                                     return x.path == "$.entry[3].resource" &&
-                                            x.severity == severity::error;
-                                   });
+  const bool no_type =
+      std::any_of(r.diagnostics.begin(), r.diagnostics.end(), [](const diagnostic& x) {
+        return x.path == "$.entry[3].resource" && x.severity == severity::error;
+      });
   CHECK(no_type);
-  const bool coding_code = std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
-                                       [](const diagnostic& x) {
-                                         return x.path ==
-                                                "$.entry[5].resource.code.coding[0].code";
-                                       });
+  const bool coding_code = std::any_of(
+      r.diagnostics.begin(), r.diagnostics.end(),
+      [](const diagnostic& x) { return x.path == "$.entry[5].resource.code.coding[0].code"; });
   CHECK(coding_code);
   // The good Condition is still read.
   REQUIRE(r.value.record.conditions.size() == 1);
@@ -234,19 +228,19 @@ TEST_CASE("fhir: results are deterministic and a reader is shared across threads
 
 TEST_CASE("fhir: no crash on truncated or retyped input", "[fhir]") {
   const fhir_reader reader;
-  const std::string good = bundle(
-      {k_eczema,
-       R"({"resourceType":"MedicationRequest","id":"m","status":"active","intent":"order",)"
-       R"("medicationCodeableConcept":{"coding":[{"system":)"
-       R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"855332"}]},)"
-       R"("authoredOn":"2026-11-01","dosageInstruction":[{"route":{"coding":[{"system":)"
-       R"("http://snomed.info/sct","code":"26643006"}]}}]})",
-       R"({"resourceType":"Observation","id":"o","status":"final","code":{"coding":[{)"
-       R"("system":"http://loinc.org","code":"4548-4"}]},"effectiveDateTime":"2026-11-01",)"
-       R"("valueQuantity":{"value":7.1,"unit":"%","code":"%"}})",
-       R"({"resourceType":"AllergyIntolerance","id":"a","code":{"coding":[{"system":)"
-       R"("http://snomed.info/sct","code":"111088007"}]},"reaction":[{"severity":"severe",)"
-       R"("manifestation":[{"text":"anaphylaxis"}]}]})"});
+  const std::string good =
+      bundle({k_eczema,
+              R"({"resourceType":"MedicationRequest","id":"m","status":"active","intent":"order",)"
+              R"("medicationCodeableConcept":{"coding":[{"system":)"
+              R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"855332"}]},)"
+              R"("authoredOn":"2026-11-01","dosageInstruction":[{"route":{"coding":[{"system":)"
+              R"("http://snomed.info/sct","code":"26643006"}]}}]})",
+              R"({"resourceType":"Observation","id":"o","status":"final","code":{"coding":[{)"
+              R"("system":"http://loinc.org","code":"4548-4"}]},"effectiveDateTime":"2026-11-01",)"
+              R"("valueQuantity":{"value":7.1,"unit":"%","code":"%"}})",
+              R"({"resourceType":"AllergyIntolerance","id":"a","code":{"coding":[{"system":)"
+              R"("http://snomed.info/sct","code":"111088007"}]},"reaction":[{"severity":"severe",)"
+              R"("manifestation":[{"text":"anaphylaxis"}]}]})"});
   // Every prefix: a fatal diagnostic or a result, never an exception.
   for (std::size_t n = 0; n < good.size(); n += 7)
     CHECK_NOTHROW((void)reader.read(std::string_view(good).substr(0, n), {}));
@@ -261,16 +255,21 @@ TEST_CASE("fhir: no crash on truncated or retyped input", "[fhir]") {
       for (; end < good.size(); ++end) {
         const char c = good[end];
         if (in_string) {
-          if (c == '\\') ++end;
-          else if (c == '"') in_string = false;
+          if (c == '\\')
+            ++end;
+          else if (c == '"')
+            in_string = false;
           continue;
         }
-        if (c == '"') in_string = true;
-        else if (c == '{' || c == '[') ++depth;
+        if (c == '"')
+          in_string = true;
+        else if (c == '{' || c == '[')
+          ++depth;
         else if (c == '}' || c == ']') {
           if (depth == 0) break;
           --depth;
-        } else if (c == ',' && depth == 0) break;
+        } else if (c == ',' && depth == 0)
+          break;
       }
       std::string mutated = good;
       mutated.replace(pos, end - pos, replacement);

@@ -34,8 +34,8 @@ std::string verification(std::string_view status) {
          std::string(status) + R"("}]})";
 }
 
-std::string med_request(std::string_view rxnorm, std::string_view status,
-                        std::string_view authored, std::string_view extra = {}) {
+std::string med_request(std::string_view rxnorm, std::string_view status, std::string_view authored,
+                        std::string_view extra = {}) {
   return R"({"resourceType":"MedicationRequest","id":"m1","intent":"order","status":")" +
          std::string(status) + R"(","authoredOn":")" + std::string(authored) +
          R"(","subject":{"reference":"urn:uuid:p1"},"medicationCodeableConcept":{"coding":[{)"
@@ -106,10 +106,10 @@ TEST_CASE("fhir Condition: statuses", "[fhir][condition]") {
     CHECK(r.value.record.negatives[0] == negative{condition_code::eczema});
   }
   SECTION("unconfirmed is kept as a fact to confirm") {
-    const auto r = reader().read(
-        bundle({condition_json(snomed("24079001"), clinical("active") + "," +
-                                                   verification("provisional"))}),
-        as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({condition_json(snomed("24079001"), clinical("active") + "," +
+                                                                     verification("provisional"))}),
+                      as_of("2026-12-01"));
     CHECK(r.value.record.conditions.size() == 1);
     CHECK(has_diagnostic(r.diagnostics, "fhir.unconfirmed"));
   }
@@ -121,16 +121,16 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
         R"({"coding":[{"system":"http://clinic.example/codes","code":"ECZ-1"},)"
         R"({"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"L20.9","display":"Atopic )"
         R"(dermatitis, unspecified"}]})";
-    const auto r = reader().read(bundle({condition_json(code, clinical("active"))}),
-                                 as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({condition_json(code, clinical("active"))}), as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].code == condition_code::eczema);
     CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.unmapped_code"));
   }
   SECTION("a text-only concept matches by name: a probable fact with a warning") {
-    const auto r = reader().read(
-        bundle({condition_json(R"({"text":"Atopic eczema"})", clinical("active"))}),
-        as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({condition_json(R"({"text":"Atopic eczema"})", clinical("active"))}),
+                      as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].code == condition_code::eczema);
     CHECK(has_diagnostic(r.diagnostics, "fhir.name_match", "probable"));
@@ -141,17 +141,18 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
   SECTION("a display-only coding with an unknown code matches by name") {
     const auto r = reader().read(
         bundle({condition_json(R"({"coding":[{"system":"http://snomed.info/sct","code":"999999",)"
-                          R"("display":"Psoriasis"}]})",
-                          clinical("active"))}),
+                               R"("display":"Psoriasis"}]})",
+                               clinical("active"))}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].code == condition_code::psoriasis);
     CHECK(has_diagnostic(r.diagnostics, "fhir.name_match", "999999"));
   }
   SECTION("an unmapped code is a warning with system, code and display") {
-    const auto r = reader().read(
-        bundle({condition_json(snomed("444814009", "Viral sinusitis (disorder)"), clinical("active"))}),
-        as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({condition_json(snomed("444814009", "Viral sinusitis (disorder)"),
+                                             clinical("active"))}),
+                      as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
     const auto* w = find_diagnostic(r.diagnostics, "fhir.unmapped_code");
     REQUIRE(w != nullptr);
@@ -162,24 +163,24 @@ TEST_CASE("fhir Condition: codings", "[fhir][condition]") {
     CHECK(w->path == "$.entry[1].resource.code.coding[0]");
   }
   SECTION("repeated unmapped codes are one warning with a count") {
-    const auto r = reader().read(
-        bundle({condition_json(snomed("444814009", "Viral sinusitis")),
-                condition_json(snomed("444814009", "Viral sinusitis"))}),
-        as_of("2026-12-01"));
+    const auto r = reader().read(bundle({condition_json(snomed("444814009", "Viral sinusitis")),
+                                         condition_json(snomed("444814009", "Viral sinusitis"))}),
+                                 as_of("2026-12-01"));
     CHECK(count_diagnostics(r.diagnostics, "fhir.unmapped_code") == 1);
     CHECK(has_diagnostic(r.diagnostics, "fhir.unmapped_code", "2 resources"));
   }
   SECTION("prediabetes is deliberately not diabetes, and says so") {
-    const auto r = reader().read(bundle({condition_json(snomed("15777000", "Prediabetes"),
-                                                   clinical("active"))}),
-                                 as_of("2026-12-01"));
+    const auto r = reader().read(
+        bundle({condition_json(snomed("15777000", "Prediabetes"), clinical("active"))}),
+        as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
     CHECK(has_diagnostic(r.diagnostics, "fhir.not_mapped", "not diabetes"));
   }
   SECTION("a code with an unknown system is not matched by code") {
     const auto r = reader().read(
-        bundle({condition_json(R"({"coding":[{"system":"http://other.example","code":"24079001"}]})",
-                          clinical("active"))}),
+        bundle(
+            {condition_json(R"({"coding":[{"system":"http://other.example","code":"24079001"}]})",
+                            clinical("active"))}),
         as_of("2026-12-01"));
     CHECK(r.value.record.conditions.empty());
     CHECK(has_diagnostic(r.diagnostics, "fhir.unmapped_code"));
@@ -190,9 +191,10 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
   SECTION("bodySite maps to areas; the code's implied site is used without one") {
     const auto r = reader().read(
         bundle({condition_json(snomed("24079001"),
-                          clinical("active") + R"(,"onsetDateTime":"2020-05-06T10:00:00+02:00",)"
-                                               R"("bodySite":[{"coding":[{"system":)"
-                                               R"("http://snomed.info/sct","code":"45048000"}]}])"),
+                               clinical("active") +
+                                   R"(,"onsetDateTime":"2020-05-06T10:00:00+02:00",)"
+                                   R"("bodySite":[{"coding":[{"system":)"
+                                   R"("http://snomed.info/sct","code":"45048000"}]}])"),
                 condition_json(snomed("370247008", "Facial laceration"), clinical("active"))}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 2);
@@ -203,8 +205,9 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
   }
   SECTION("an unmapped body site leaves the site unknown (every area) with a warning") {
     const auto r = reader().read(
-        bundle({condition_json(snomed("24079001"),
-                          clinical("active") + R"(,"bodySite":[{"text":"left elbow crease"}])")}),
+        bundle(
+            {condition_json(snomed("24079001"),
+                            clinical("active") + R"(,"bodySite":[{"text":"left elbow crease"}])")}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].sites.empty());
@@ -212,23 +215,26 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
   }
   SECTION("a partial onset date is the latest day it can mean") {
     const auto r = reader().read(
-        bundle({condition_json(snomed("24079001"), clinical("active") + R"(,"onsetDateTime":"2019-02")")}),
+        bundle({condition_json(snomed("24079001"),
+                               clinical("active") + R"(,"onsetDateTime":"2019-02")")}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].onset == d("2019-02-28"));
   }
   SECTION("severity") {
-    const auto r = reader().read(
-        bundle({condition_json(snomed("88616000", "Acne vulgaris"),
+    const auto r =
+        reader().read(bundle({condition_json(
+                          snomed("88616000", "Acne vulgaris"),
                           clinical("active") + R"(,"severity":{"coding":[{"system":)"
                                                R"("http://snomed.info/sct","code":"6736007"}]})")}),
-        as_of("2026-12-01"));
+                      as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].severity == condition_severity::moderate);
   }
   SECTION("a malformed onset is an error; the condition is kept without it") {
     const auto r = reader().read(
-        bundle({condition_json(snomed("24079001"), clinical("active") + R"(,"onsetDateTime":"yesterday")")}),
+        bundle({condition_json(snomed("24079001"),
+                               clinical("active") + R"(,"onsetDateTime":"yesterday")")}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK_FALSE(r.value.record.conditions[0].onset.has_value());
@@ -241,8 +247,9 @@ TEST_CASE("fhir Condition: onset, sites and severity", "[fhir][condition]") {
 // --- pregnancy -----------------------------------------------------------------------------
 
 TEST_CASE("fhir pregnancy: conditions and observations, with the stale window", "[fhir]") {
-  const std::string pregnancy = condition_json(snomed("72892002", "Normal pregnancy"),
-                                          clinical("active") + R"(,"onsetDateTime":"2026-09-01")");
+  const std::string pregnancy =
+      condition_json(snomed("72892002", "Normal pregnancy"),
+                     clinical("active") + R"(,"onsetDateTime":"2026-09-01")");
   SECTION("a recent active pregnancy is a fact") {
     const auto r = reader().read(bundle({pregnancy}), as_of("2026-12-01"));
     CHECK(r.value.record.patient.pregnant == known::yes);
@@ -288,8 +295,8 @@ TEST_CASE("fhir pregnancy: conditions and observations, with the stale window", 
 
 TEST_CASE("fhir MedicationRequest: product codes, status and staleness", "[fhir][medication]") {
   SECTION("an RxNorm product code maps to its ingredient, with the route") {
-    const auto r = reader().read(bundle({med_request("855332", "active", "2026-10-01")}),
-                                 as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({med_request("855332", "active", "2026-10-01")}), as_of("2026-12-01"));
     REQUIRE(r.value.record.medications.size() == 1);
     const medication& m = r.value.record.medications[0];
     CHECK(m.code == medication_code::warfarin);
@@ -303,8 +310,8 @@ TEST_CASE("fhir MedicationRequest: product codes, status and staleness", "[fhir]
     }));
   }
   SECTION("an active prescription last authored years ago is a question, not a fact") {
-    const auto r = reader().read(bundle({med_request("855332", "active", "2015-09-16")}),
-                                 as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({med_request("855332", "active", "2015-09-16")}), as_of("2026-12-01"));
     CHECK(r.value.record.medications.empty());
     REQUIRE(r.value.questions.size() == 1);
     CHECK(r.value.questions[0].factor == question::anticoagulant);
@@ -403,18 +410,18 @@ TEST_CASE("fhir MedicationRequest: product codes, status and staleness", "[fhir]
 
 TEST_CASE("fhir MedicationStatement", "[fhir][medication]") {
   const auto statement = [](std::string_view status, std::string_view effective) {
-    return R"({"resourceType":"MedicationStatement","id":"s1","status":")" +
-           std::string(status) + R"(",)" + std::string(effective) +
+    return R"({"resourceType":"MedicationStatement","id":"s1","status":")" + std::string(status) +
+           R"(",)" + std::string(effective) +
            R"(,"medicationCodeableConcept":{"coding":[{"system":)"
            R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"6064"}]},)"
            R"("dosage":[{"route":{"coding":[{"system":"http://snomed.info/sct",)"
            R"("code":"26643006"}]}}]})";
   };
   SECTION("completed with a period: a historical item with start and stop") {
-    const auto r = reader().read(
-        bundle({statement("completed", R"("effectivePeriod":{"start":"2025-11-01",)"
-                                       R"("end":"2026-09-15"})")}),
-        as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({statement("completed", R"("effectivePeriod":{"start":"2025-11-01",)"
+                                                     R"("end":"2026-09-15"})")}),
+                      as_of("2026-12-01"));
     REQUIRE(r.value.record.medications.size() == 1);
     const medication& m = r.value.record.medications[0];
     CHECK(m.code == medication_code::isotretinoin);
@@ -423,23 +430,22 @@ TEST_CASE("fhir MedicationStatement", "[fhir][medication]") {
     CHECK(m.stop == d("2026-09-15"));
   }
   SECTION("isotretinoin stopped on an unknown date is a question (the wash-out needs it)") {
-    const auto r = reader().read(
-        bundle({statement("stopped", R"("dateAsserted":"2026-10-01")")}), as_of("2026-12-01"));
+    const auto r = reader().read(bundle({statement("stopped", R"("dateAsserted":"2026-10-01")")}),
+                                 as_of("2026-12-01"));
     CHECK(r.value.record.medications.empty());
     REQUIRE(r.value.questions.size() == 1);
     CHECK(r.value.questions[0].factor == question::isotretinoin);
   }
   SECTION("not-taken is not a fact and not a denial") {
-    const auto r = reader().read(
-        bundle({statement("not-taken", R"("effectiveDateTime":"2026-11-01")")}),
-        as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({statement("not-taken", R"("effectiveDateTime":"2026-11-01")")}),
+                      as_of("2026-12-01"));
     CHECK(r.value.record.medications.empty());
     CHECK(r.value.record.negatives.empty());
   }
   SECTION("active") {
     const auto r = reader().read(
-        bundle({statement("active", R"("effectiveDateTime":"2026-11-01")")}),
-        as_of("2026-12-01"));
+        bundle({statement("active", R"("effectiveDateTime":"2026-11-01")")}), as_of("2026-12-01"));
     REQUIRE(r.value.record.medications.size() == 1);
     CHECK_FALSE(r.value.record.medications[0].stop.has_value());
   }
@@ -475,9 +481,9 @@ TEST_CASE("fhir AllergyIntolerance", "[fhir][allergy]") {
     REQUIRE(r.value.record.allergies.size() == 1);
     CHECK(r.value.record.allergies[0].substance == allergy_substance::lidocaine);
     CHECK(r.value.record.allergies[0].severity == allergy_severity::anaphylaxis);
-    const auto r2 = reader().read(
-        bundle({allergy_json(snomed("111088007"), R"("criticality":"high")")}),
-        as_of("2026-12-01"));
+    const auto r2 =
+        reader().read(bundle({allergy_json(snomed("111088007"), R"("criticality":"high")")}),
+                      as_of("2026-12-01"));
     REQUIRE(r2.value.record.allergies.size() == 1);
     CHECK(r2.value.record.allergies[0].severity == allergy_severity::severe);
   }
@@ -490,14 +496,13 @@ TEST_CASE("fhir AllergyIntolerance", "[fhir][allergy]") {
     CHECK(has_negative(r.value.record, allergy_class::metal_in_steel));
   }
   SECTION("a refuted latex allergy denies latex; a refuted lidocaine allergy denies nothing") {
-    const std::string refuted =
-        R"("verificationStatus":{"coding":[{"code":"refuted"}]})";
-    const auto r = reader().read(bundle({allergy_json(snomed("111088007"), refuted)}),
-                                 as_of("2026-12-01"));
+    const std::string refuted = R"("verificationStatus":{"coding":[{"code":"refuted"}]})";
+    const auto r =
+        reader().read(bundle({allergy_json(snomed("111088007"), refuted)}), as_of("2026-12-01"));
     CHECK(r.value.record.allergies.empty());
     CHECK(has_negative(r.value.record, allergy_class::latex));
-    const auto r2 = reader().read(bundle({allergy_json(snomed("387480006"), refuted)}),
-                                  as_of("2026-12-01"));
+    const auto r2 =
+        reader().read(bundle({allergy_json(snomed("387480006"), refuted)}), as_of("2026-12-01"));
     CHECK(r2.value.record.allergies.empty());
     CHECK(r2.value.record.negatives.empty());
   }
@@ -560,13 +565,13 @@ TEST_CASE("fhir Observation labs: units, plausibility, dates", "[fhir][observati
   }
   SECTION("comparator, unknown unit, no date, partial date, not final: not used, warned") {
     const auto r = reader().read(
-        bundle({observation("6301-6", R"("valueQuantity":{"value":8,"comparator":">"})"),
-                observation("777-3", R"("valueQuantity":{"value":250,"unit":"furlongs"})"),
-                R"({"resourceType":"Observation","id":"o9","status":"final","code":{"coding":[{)"
-                R"("system":"http://loinc.org","code":"777-3"}]},"valueQuantity":{"value":250,)"
-                R"("code":"10*3/uL"}})",
-                observation("777-3", R"("valueQuantity":{"value":250,"code":"10*3/uL"})",
-                            "2026-11")}),
+        bundle(
+            {observation("6301-6", R"("valueQuantity":{"value":8,"comparator":">"})"),
+             observation("777-3", R"("valueQuantity":{"value":250,"unit":"furlongs"})"),
+             R"({"resourceType":"Observation","id":"o9","status":"final","code":{"coding":[{)"
+             R"("system":"http://loinc.org","code":"777-3"}]},"valueQuantity":{"value":250,)"
+             R"("code":"10*3/uL"}})",
+             observation("777-3", R"("valueQuantity":{"value":250,"code":"10*3/uL"})", "2026-11")}),
         as_of("2026-12-01"));
     CHECK(r.value.record.labs.empty());
     CHECK(has_diagnostic(r.diagnostics, "fhir.comparator"));
@@ -584,7 +589,8 @@ TEST_CASE("fhir Observation labs: units, plausibility, dates", "[fhir][observati
     const auto smoking = [](std::string_view code, std::string_view date) {
       return observation("72166-2",
                          R"("valueCodeableConcept":{"coding":[{"system":"http://snomed.info/sct",)"
-                         R"("code":")" + std::string(code) + R"("}]})",
+                         R"("code":")" +
+                             std::string(code) + R"("}]})",
                          date);
     };
     const auto r = reader().read(
@@ -599,9 +605,11 @@ TEST_CASE("fhir Observation labs: units, plausibility, dates", "[fhir][observati
 TEST_CASE("fhir Procedure and Device", "[fhir][procedure]") {
   SECTION("a surgery with a date and the areas its code implies") {
     const auto r = reader().read(
-        bundle({R"({"resourceType":"Procedure","id":"pr1","status":"completed","code":)" +
-                snomed("11466000", "Cesarean section") +
-                R"(,"performedPeriod":{"start":"2026-10-01T08:00:00Z","end":"2026-10-01T10:00:00Z"}})"}),
+        bundle(
+            {R"({"resourceType":"Procedure","id":"pr1","status":"completed","code":)" +
+             snomed("11466000", "Cesarean section") +
+             R"(,"performedPeriod":{"start":"2026-10-01T08:00:00Z",)"
+             R"("end":"2026-10-01T10:00:00Z"}})"}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.procedures.size() == 1);
     CHECK(r.value.record.procedures[0].code == procedure_code::surgery);
@@ -614,10 +622,9 @@ TEST_CASE("fhir Procedure and Device", "[fhir][procedure]") {
              R"(","status":"completed","code":)" + snomed("703423002") +
              R"(,"performedDateTime":")" + std::string(day) + R"("})";
     };
-    const auto r = reader().read(
-        bundle({session("r1", "2026-03-01"), session("r2", "2026-05-01"),
-                session("r3", "2026-04-01")}),
-        as_of("2026-12-01"));
+    const auto r = reader().read(bundle({session("r1", "2026-03-01"), session("r2", "2026-05-01"),
+                                         session("r3", "2026-04-01")}),
+                                 as_of("2026-12-01"));
     REQUIRE(r.value.record.conditions.size() == 1);
     CHECK(r.value.record.conditions[0].code == condition_code::radiation_therapy);
     CHECK(r.value.record.conditions[0].onset == d("2026-05-01"));
@@ -657,10 +664,10 @@ TEST_CASE("fhir Procedure and Device", "[fhir][procedure]") {
     CHECK(r.value.record.devices[1].source == "Device/d1");
   }
   SECTION("a device that is not an implant is an unmapped warning") {
-    const auto r = reader().read(
-        bundle({R"({"resourceType":"Device","id":"d1","status":"active","type":)" +
-                snomed("337414009", "Blood glucose meter") + "}"}),
-        as_of("2026-12-01"));
+    const auto r =
+        reader().read(bundle({R"({"resourceType":"Device","id":"d1","status":"active","type":)" +
+                              snomed("337414009", "Blood glucose meter") + "}"}),
+                      as_of("2026-12-01"));
     CHECK(r.value.record.devices.empty());
     CHECK(has_diagnostic(r.diagnostics, "fhir.unmapped_code", "337414009"));
   }
@@ -678,8 +685,8 @@ TEST_CASE("fhir Patient: demographics and death", "[fhir][patient]") {
   CHECK(r.value.record.patient.id == "x");
   CHECK(r.value.record.patient.deceased == known::yes);
   CHECK(has_diagnostic(r.diagnostics, "fhir.deceased", "1959-12-14"));
-  const auto partial = reader().read(
-      R"({"resourceType":"Patient","id":"y","birthDate":"1990"})", as_of("2026-12-01"));
+  const auto partial = reader().read(R"({"resourceType":"Patient","id":"y","birthDate":"1990"})",
+                                     as_of("2026-12-01"));
   CHECK_FALSE(partial.value.record.patient.birth_date.has_value());
   CHECK(has_diagnostic(partial.diagnostics, "fhir.partial_date"));
 }

@@ -29,32 +29,19 @@ struct bundle_counts {
 // Columns: conditions, medications (distinct words whose latest request is active), allergies,
 // labs (plausible, dated, convertible), procedures.
 constexpr bundle_counts k_bundles[] = {
-    {"synthea-r4-028250cc.json", 1, 1, 0, 2, 1},
-    {"synthea-r4-074c3873.json", 1, 0, 0, 2, 0},
-    {"synthea-r4-16b9a4bc.json", 4, 0, 0, 1, 1},
-    {"synthea-r4-34d4fd7e.json", 0, 0, 0, 2, 0},
-    {"synthea-r4-4384bf23.json", 1, 2, 0, 2, 0},
-    {"synthea-r4-4dd15313.json", 4, 0, 0, 5, 0},
-    {"synthea-r4-55bbe118.json", 0, 0, 0, 2, 0},
-    {"synthea-r4-57df2519.json", 2, 1, 0, 2, 0},
-    {"synthea-r4-5a72e290.json", 1, 0, 0, 1, 0},
-    {"synthea-r4-68165820.json", 0, 0, 0, 1, 0},
-    {"synthea-r4-70e00093.json", 3, 0, 0, 8, 0},
-    {"synthea-r4-71a7f9d4.json", 1, 2, 0, 2, 0},
-    {"synthea-r4-753ad9f3.json", 0, 0, 0, 2, 1},
-    {"synthea-r4-79dabd54.json", 0, 0, 1, 2, 0},
-    {"synthea-r4-7bf5504f.json", 0, 0, 0, 1, 0},
-    {"synthea-r4-7ed502b9.json", 12, 0, 0, 2, 0},
-    {"synthea-r4-80833fb2.json", 1, 2, 0, 6, 0},
-    {"synthea-r4-a9fcc685.json", 0, 0, 0, 1, 1},
-    {"synthea-r4-c47db034.json", 0, 0, 0, 2, 0},
-    {"synthea-r4-d060a28c.json", 0, 1, 0, 2, 0},
-    {"synthea-r4-d9f8849f.json", 1, 1, 0, 2, 0},
-    {"synthea-r4-e3891927.json", 1, 0, 0, 2, 0},
-    {"synthea-r4-ebbb96ce.json", 0, 0, 0, 2, 0},
-    {"synthea-r4-f1a650a5.json", 0, 0, 0, 1, 0},
-    {"synthea-r4-f1dc4192.json", 0, 0, 0, 2, 0},
-    {"synthea-r4-f82884e3.json", 0, 0, 0, 2, 0},
+    {"synthea-r4-028250cc.json", 1, 1, 0, 2, 1}, {"synthea-r4-074c3873.json", 1, 0, 0, 2, 0},
+    {"synthea-r4-16b9a4bc.json", 4, 0, 0, 1, 1}, {"synthea-r4-34d4fd7e.json", 0, 0, 0, 2, 0},
+    {"synthea-r4-4384bf23.json", 1, 2, 0, 2, 0}, {"synthea-r4-4dd15313.json", 4, 0, 0, 5, 0},
+    {"synthea-r4-55bbe118.json", 0, 0, 0, 2, 0}, {"synthea-r4-57df2519.json", 2, 1, 0, 2, 0},
+    {"synthea-r4-5a72e290.json", 1, 0, 0, 1, 0}, {"synthea-r4-68165820.json", 0, 0, 0, 1, 0},
+    {"synthea-r4-70e00093.json", 3, 0, 0, 8, 0}, {"synthea-r4-71a7f9d4.json", 1, 2, 0, 2, 0},
+    {"synthea-r4-753ad9f3.json", 0, 0, 0, 2, 1}, {"synthea-r4-79dabd54.json", 0, 0, 1, 2, 0},
+    {"synthea-r4-7bf5504f.json", 0, 0, 0, 1, 0}, {"synthea-r4-7ed502b9.json", 12, 0, 0, 2, 0},
+    {"synthea-r4-80833fb2.json", 1, 2, 0, 6, 0}, {"synthea-r4-a9fcc685.json", 0, 0, 0, 1, 1},
+    {"synthea-r4-c47db034.json", 0, 0, 0, 2, 0}, {"synthea-r4-d060a28c.json", 0, 1, 0, 2, 0},
+    {"synthea-r4-d9f8849f.json", 1, 1, 0, 2, 0}, {"synthea-r4-e3891927.json", 1, 0, 0, 2, 0},
+    {"synthea-r4-ebbb96ce.json", 0, 0, 0, 2, 0}, {"synthea-r4-f1a650a5.json", 0, 0, 0, 1, 0},
+    {"synthea-r4-f1dc4192.json", 0, 0, 0, 2, 0}, {"synthea-r4-f82884e3.json", 0, 0, 0, 2, 0},
     {"synthea-r4-f8a42e66.json", 0, 0, 0, 4, 0},
 };
 
@@ -114,10 +101,9 @@ TEST_CASE("fhir samples: the warfarin patient with an INR, screened end to end",
   const auto r = reader().read(text, make_fhir_options(s.active_policy(), plan.date));
   REQUIRE(r.ok());
   const intake& in = r.value.record;
-  const auto warfarin = std::find_if(in.medications.begin(), in.medications.end(),
-                                     [](const medication& m) {
-                                       return m.code == medication_code::warfarin;
-                                     });
+  const auto warfarin =
+      std::find_if(in.medications.begin(), in.medications.end(),
+                   [](const medication& m) { return m.code == medication_code::warfarin; });
   REQUIRE(warfarin != in.medications.end());
   CHECK(warfarin->start == d("2015-09-16"));
   CHECK(warfarin->route == route::oral);
@@ -152,11 +138,10 @@ TEST_CASE("fhir samples: the patient who died in 1959 with a pregnancy still 'ac
   CHECK(std::none_of(in.conditions.begin(), in.conditions.end(), [](const condition& c) {
     return c.code == condition_code::pregnancy && c.status == condition_status::active;
   }));
-  REQUIRE(std::any_of(r.value.questions.begin(), r.value.questions.end(),
-                      [](const fhir_question& q) {
-                        return q.factor == question::pregnancy &&
-                               q.ask.find("1959-11-02") != std::string::npos;
-                      }));
+  REQUIRE(
+      std::any_of(r.value.questions.begin(), r.value.questions.end(), [](const fhir_question& q) {
+        return q.factor == question::pregnancy && q.ask.find("1959-11-02") != std::string::npos;
+      }));
   // Past pregnancies stay as history.
   CHECK(std::count_if(in.conditions.begin(), in.conditions.end(), [](const condition& c) {
           return c.code == condition_code::pregnancy && c.status == condition_status::history;
@@ -214,8 +199,9 @@ TEST_CASE("fhir samples: the active pregnancy, recent and stale", "[fhir][sample
     CHECK(find_flag(rep, "pregnancy") == nullptr);
     REQUIRE(asks(rep, question::pregnancy));
     add_fhir_findings(rep, r);
-    const auto q = std::find_if(rep.questions.begin(), rep.questions.end(),
-                                [](const question_item& i) { return i.factor == question::pregnancy; });
+    const auto q =
+        std::find_if(rep.questions.begin(), rep.questions.end(),
+                     [](const question_item& i) { return i.factor == question::pregnancy; });
     CHECK(q->ask.find("2020-10-18") != std::string::npos);
   }
 }

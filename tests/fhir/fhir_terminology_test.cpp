@@ -15,8 +15,8 @@ using namespace mnscreen::test;
 
 namespace {
 
-const std::filesystem::path k_tables = std::filesystem::path(MNSCREEN_SOURCE_DIR) / "data" /
-                                       "terminology";
+const std::filesystem::path k_tables =
+    std::filesystem::path(MNSCREEN_SOURCE_DIR) / "data" / "terminology";
 
 }  // namespace
 

@@ -69,10 +69,9 @@ inline bool has_diagnostic(const std::vector<diagnostic>& ds, std::string_view c
 }
 
 /// The first diagnostic with this code, or nullptr.
-inline const diagnostic* find_diagnostic(const std::vector<diagnostic>& ds,
-                                         std::string_view code) {
-  const auto it = std::find_if(ds.begin(), ds.end(),
-                               [&](const diagnostic& x) { return x.code == code; });
+inline const diagnostic* find_diagnostic(const std::vector<diagnostic>& ds, std::string_view code) {
+  const auto it =
+      std::find_if(ds.begin(), ds.end(), [&](const diagnostic& x) { return x.code == code; });
   return it == ds.end() ? nullptr : &*it;
 }
 

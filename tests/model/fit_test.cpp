@@ -80,8 +80,7 @@ TEST_CASE("fit: recovers known coefficients from 50,000 simulated records", "[mo
   };
   CHECK(est(complication::bleeding_bruising, "anticoagulant_doac") ==
         Approx(1.3 * std::log(5.0)).margin(0.25));
-  CHECK(est(complication::infection, "reused_device") ==
-        Approx(1.3 * std::log(10.0)).margin(0.25));
+  CHECK(est(complication::infection, "reused_device") == Approx(1.3 * std::log(10.0)).margin(0.25));
   CHECK(est(complication::dyspigmentation, "fitzpatrick_5_6") ==
         Approx(1.3 * std::log(8.0)).margin(0.3));
   CHECK(est(complication::irritation, "active_dermatosis_in_area") ==
@@ -175,8 +174,8 @@ TEST_CASE("fit: a one-feature fit matches the closed form", "[model][fit]") {
   // Unpenalised, one binary feature: the MLE is the observed log-odds in each group.
   // x=0: 10 events of 100; x=1: 30 of 100.
   std::vector<std::int8_t> y(200, outcome_no_event);
-  for (std::size_t i = 0; i < 30; ++i) y[i] = outcome_event;         // x = 1 rows 0..99
-  for (std::size_t i = 100; i < 110; ++i) y[i] = outcome_event;      // x = 0 rows 100..199
+  for (std::size_t i = 0; i < 30; ++i) y[i] = outcome_event;     // x = 1 rows 0..99
+  for (std::size_t i = 100; i < 110; ++i) y[i] = outcome_event;  // x = 0 rows 100..199
   const training_set data = handmade(200, 100, "smoker", complication::infection, y);
   fit_options opt;
   opt.penalty = 0.0;
@@ -285,8 +284,9 @@ TEST_CASE("fit: invalid options and inconsistent data are broken contracts", "[m
   opt.penalty = 1.0;
   const fit_result none = fit_risk_model(empty, opt);
   for (const auto& cf : none.complications) CHECK(cf.status == fit_status::too_few_events);
+  const risk_model prior = risk_model::prior();
   CHECK(std::equal(none.model.coefficients().begin(), none.model.coefficients().end(),
-                   risk_model::prior().coefficients().begin()));
+                   prior.coefficients().begin()));
 }
 
 TEST_CASE("simulate: the same seed gives the same records; outcomes follow the truth",

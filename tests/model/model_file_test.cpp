@@ -19,7 +19,8 @@ model_file sample_file() {
   m.fitted_on = d("2026-11-25");
   m.records_used = 1234;
   m.knowledge_version = "2026.1";
-  const auto c = risk_model::prior().coefficients();
+  const risk_model prior = risk_model::prior();
+  const auto c = prior.coefficients();
   m.coefficients.assign(c.begin(), c.end());
   m.coefficients[5] = 0.1234567890123456789;  // needs all 17 digits to round-trip
   m.coefficients[6] = -1e-300;
@@ -98,9 +99,9 @@ TEST_CASE("model files: corrupt files are rejected", "[model][model_file]") {
   const std::string good = to_json(sample_file());
   CHECK(has_code(parse_model_file("{not json").diagnostics, "malformed_json"));
   CHECK(has_code(parse_model_file("[]").diagnostics, "wrong_type"));
-  CHECK(has_code(parse_model_file(replaced(good, "mnscreen.model/1", "mnscreen.model/9"))
-                     .diagnostics,
-                 "wrong_schema"));
+  CHECK(
+      has_code(parse_model_file(replaced(good, "mnscreen.model/1", "mnscreen.model/9")).diagnostics,
+               "wrong_schema"));
   // A coefficient that is not a number.
   const auto pos = good.find("\"coefficients\"");
   std::string t = good;
@@ -108,12 +109,12 @@ TEST_CASE("model files: corrupt files are rejected", "[model][model_file]") {
   t.insert(bracket + 1, "\"x\", ");
   CHECK(!parse_model_file(t).ok());
   // A complication missing.
-  CHECK(has_code(parse_model_file(replaced(good, "\"irritation\": [", "\"irritated\": ["))
-                     .diagnostics,
-                 "unknown_complication"));
-  CHECK(has_code(parse_model_file(replaced(good, "\"irritation\": [", "\"irritated\": ["))
-                     .diagnostics,
-                 "missing_complication"));
+  CHECK(has_code(
+      parse_model_file(replaced(good, "\"irritation\": [", "\"irritated\": [")).diagnostics,
+      "unknown_complication"));
+  CHECK(has_code(
+      parse_model_file(replaced(good, "\"irritation\": [", "\"irritated\": [")).diagnostics,
+      "missing_complication"));
   // Coefficients absent.
   const auto cut = good.find(",\n  \"coefficients\"");
   CHECK(has_code(parse_model_file(good.substr(0, cut) + "}").diagnostics, "missing"));

@@ -27,8 +27,8 @@ const std::string intake_json = R"({"patient":{"birth_date":"1980-06-15","fitzpa
 
 std::string line(const std::string& intake, const std::string& plan, const std::string& outcomes,
                  const std::string& extra = "") {
-  return R"({"schema":"mnscreen.outcome/1",)" + extra + R"("intake":)" + intake +
-         R"(,"plan":)" + plan + R"(,"outcomes":)" + outcomes + "}";
+  return R"({"schema":"mnscreen.outcome/1",)" + extra + R"("intake":)" + intake + R"(,"plan":)" +
+         plan + R"(,"outcomes":)" + outcomes + "}";
 }
 
 bool contains(const std::string& s, const std::string& part) {
@@ -69,22 +69,22 @@ TEST_CASE("outcomes: bad lines are skipped with their line number and reason; th
           "[model][outcomes]") {
   const std::string ok = line(intake_json, plan_json, R"({"infection":false})");
   std::vector<std::string> lines{
-      ok,                                                                   // 1
-      R"({"schema":"mnscreen.outcome/1", "intake": )",                       // 2 malformed
+      ok,                                                                        // 1
+      R"({"schema":"mnscreen.outcome/1", "intake": )",                           // 2 malformed
       R"({"schema":"mnscreen.outcome/2","intake":{},"plan":{},"outcomes":{}})",  // 3 schema
       line(intake_json,
            R"({"date":"2026-12-01","device":"pen","needle_depth_mm":-1,"areas":["cheeks"],)"
            R"("anesthetic":"none","setting":"clinic"})",
-           R"({"infection":true})"),                                        // 4 bad depth
-      line(intake_json, plan_json, R"({"sunstroke":true})"),                // 5 unknown word
-      line(intake_json, plan_json, R"({"infection":"yes"})"),               // 6 not a bool
-      line(intake_json, plan_json, R"({"infection":null})"),                // 7 nothing recorded
-      "   ",                                                                // 8 blank
+           R"({"infection":true})"),                           // 4 bad depth
+      line(intake_json, plan_json, R"({"sunstroke":true})"),   // 5 unknown word
+      line(intake_json, plan_json, R"({"infection":"yes"})"),  // 6 not a bool
+      line(intake_json, plan_json, R"({"infection":null})"),   // 7 nothing recorded
+      "   ",                                                   // 8 blank
       line(intake_json, plan_json, R"({"scarring":true})", R"("clinic":"a",)"),  // 9 ok + warning
-      R"([1,2,3])",                                                         // 10 not an object
+      R"([1,2,3])",                                                              // 10 not an object
       line(intake_json, plan_json, R"({"irritation":true})").substr(0, 60) + "}",  // 11 cut
       R"({"schema":"mnscreen.outcome/1","plan":)" + plan_json +
-          R"(,"outcomes":{"infection":true}})",                              // 12 no intake
+          R"(,"outcomes":{"infection":true}})",  // 12 no intake
   };
   std::string text;
   for (const auto& l : lines) text += l + "\r\n";

@@ -161,8 +161,7 @@ TEST_CASE("risk model: bad sizes and values are rejected", "[model][score]") {
   CHECK_NOTHROW(m.score_batch(none, std::span<double>()));
 }
 
-TEST_CASE("risk model: batch scoring equals one-at-a-time scoring to 1e-12",
-          "[model][batch]") {
+TEST_CASE("risk model: batch scoring equals one-at-a-time scoring to 1e-12", "[model][batch]") {
   const std::size_t nf = risk_features().size();
   const std::size_t n = 1537;  // not a multiple of the block size
   std::mt19937_64 rng(7);

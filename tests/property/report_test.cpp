@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <string>
 
 #include "property_support.hpp"
 
@@ -28,10 +29,18 @@ void check_shape(const report& r, const procedure_plan& plan, const policy& pol)
     RC_ASSERT(std::isfinite(k.score));
     RC_ASSERT(k.score >= 0.0);
     RC_ASSERT(k.score <= 1.0);
-    const risk_band band = k.score >= pol.risk_band_high       ? risk_band::high
-                           : k.score >= pol.risk_band_moderate ? risk_band::moderate
-                                                               : risk_band::low;
-    RC_ASSERT(k.band == band);
+    // "At or above" a threshold as the model reads it (src/model/risk_model.cpp): a score equal
+    // to a threshold up to logit/sigmoid rounding (relative 1e-9) is in the higher band.
+    const auto at_or_above = [&](double t) { return k.score >= t * (1.0 - 1e-9); };
+    const risk_band band = at_or_above(pol.risk_band_high)       ? risk_band::high
+                           : at_or_above(pol.risk_band_moderate) ? risk_band::moderate
+                                                                 : risk_band::low;
+    if (k.band != band)
+      RC_FAIL(std::string(to_string(k.complication)) + " score " + std::to_string(k.score) +
+              " has band " + std::string(to_string(k.band)) + ", expected " +
+              std::string(to_string(band)) + " (moderate from " +
+              std::to_string(pol.risk_band_moderate) + ", high from " +
+              std::to_string(pol.risk_band_high) + ")");
     for (std::size_t d = 1; d < k.drivers.size(); ++d)
       RC_ASSERT(k.drivers[d - 1].weight >= k.drivers[d].weight);
   }

