@@ -5,8 +5,10 @@
 #ifndef MNSCREEN_MNSCREEN_HPP
 #define MNSCREEN_MNSCREEN_HPP
 
+#include "mnscreen/batch.hpp"
 #include "mnscreen/dates.hpp"
 #include "mnscreen/diagnostic.hpp"
+#include "mnscreen/fhir.hpp"
 #include "mnscreen/fit.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/patient.hpp"

@@ -4,7 +4,8 @@
 // Per-complication logistic risk model: score = sigmoid(b0 + sum b_i x_i). The feature vector is
 // built by one function (`risk_feature_vector`), used both for scoring and for fitting. The
 // default coefficients are expert-derived priors (clinical-spec.md "Risk scores";
-// docs/risk-model.md gives the figure behind each).
+// docs/risk-model.md gives the figure behind each). Fitting a clinic's own coefficients on
+// recorded outcomes, model files and evaluation: mnscreen/fit.hpp.
 //
 //   const auto m = mnscreen::risk_model::prior();
 //   std::vector<double> x = mnscreen::risk_feature_vector(in, plan, mnscreen::policy{});
@@ -59,7 +60,9 @@ class MNSCREEN_EXPORT risk_model {
   [[nodiscard]] const std::string& label() const noexcept;
   [[nodiscard]] double intercept(complication c) const noexcept;
   [[nodiscard]] double weight(complication c, std::size_t feature) const noexcept;
-  /// Row-major complications × (1 + features).
+  /// Row-major complications × (1 + features). The span views this model's storage: it is
+  /// valid while this model or a copy of it exists (not past a temporary:
+  /// `risk_model::prior().coefficients()` dangles at the end of the full expression).
   [[nodiscard]] std::span<const double> coefficients() const noexcept;
 
   /// Scores of all seven complications for one feature vector, with bands from the policy and

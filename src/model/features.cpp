@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -76,6 +77,20 @@ constexpr std::array<feature_info, detail::feature_count> feature_table{{
     {"systemic_corticosteroid", "Current systemic corticosteroid."},
 }};
 
+// An allergy to a substance of the planned anaesthetic or to its class. Walks the substance
+// set's bits rather than calling classes_of(anesthetic), which builds a vector (an allocation
+// on the screening hot path).
+bool anesthetic_allergy(const detail::facts& f) noexcept {
+  const std::uint64_t bits = substances_of(f.plan().anesthetic).bits();
+  for (unsigned i = 0; i < 64; ++i) {
+    if (((bits >> i) & 1U) == 0) continue;
+    const allergy_class_set classes = classes_of(static_cast<allergy_substance>(i));
+    for (const allergy_class c : {allergy_class::amide_anesthetic, allergy_class::ester_anesthetic})
+      if (classes.contains(c) && f.allergy_to(c) != nullptr) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::span<const feature_info> risk_features() noexcept { return feature_table; }
@@ -93,6 +108,9 @@ void fill_risk_features(const facts& f, std::span<double> out) noexcept {
   const std::optional<int> age = f.age();
   const std::optional<int> fitz = f.fitzpatrick();
   const area_set planned = f.planned();
+  // Current on the plan date (facts precomputes the classes of every current medication).
+  const medication_class_set current = f.current_classes();
+  const auto on = [current](medication_class c) { return current.contains(c); };
 
   // irritation
   set(feature::active_dermatosis_in_area, f.active_dermatosis_in_area());
@@ -100,14 +118,12 @@ void fill_risk_features(const facts& f, std::span<double> out) noexcept {
   set(feature::depth_over_1_5mm, depth > 1.5);
 
   // bleeding_bruising
-  set(feature::anticoagulant_vka, f.current(medication_class::anticoagulant_vka) != nullptr);
-  set(feature::anticoagulant_doac, f.current(medication_class::anticoagulant_doac) != nullptr);
-  set(feature::anticoagulant_heparin,
-      f.current(medication_class::anticoagulant_heparin) != nullptr);
-  set(feature::antiplatelet, f.current(medication_class::antiplatelet) != nullptr);
-  set(feature::aspirin_or_nsaid, f.current(medication_class::aspirin) != nullptr ||
-                                     f.current(medication_class::nsaid) != nullptr);
-  set(feature::bleeding_supplement, f.current(medication_class::bleeding_supplement) != nullptr);
+  set(feature::anticoagulant_vka, on(medication_class::anticoagulant_vka));
+  set(feature::anticoagulant_doac, on(medication_class::anticoagulant_doac));
+  set(feature::anticoagulant_heparin, on(medication_class::anticoagulant_heparin));
+  set(feature::antiplatelet, on(medication_class::antiplatelet));
+  set(feature::aspirin_or_nsaid, on(medication_class::aspirin) || on(medication_class::nsaid));
+  set(feature::bleeding_supplement, on(medication_class::bleeding_supplement));
   set(feature::age_over_67, age && *age > 67);
   const auto has_adjunct = [&](adjunct a) {
     return std::find(plan.adjuncts.begin(), plan.adjuncts.end(), a) != plan.adjuncts.end();
@@ -136,7 +152,7 @@ void fill_risk_features(const facts& f, std::span<double> out) noexcept {
   set(feature::roller, f.is_roller());
   set(feature::recent_tan, f.recent_tan());
   set(feature::melasma, f.active_in_area(condition_code::melasma) != nullptr);
-  set(feature::photosensitiser, f.current(medication_class::photosensitiser) != nullptr);
+  set(feature::photosensitiser, on(medication_class::photosensitiser));
 
   // scarring
   const bool keloid_here = f.keloid_in_area();
@@ -157,20 +173,14 @@ void fill_risk_features(const facts& f, std::span<double> out) noexcept {
                                     f.allergy_to(allergy_class::fragrance) != nullptr ||
                                     f.allergy_to(allergy_class::propylene_glycol) != nullptr ||
                                     f.allergy_to(allergy_class::lanolin) != nullptr);
-  const allergy_class_set anesthetic_classes = classes_of(plan.anesthetic);
-  set(feature::anesthetic_allergy_in_plan,
-      (anesthetic_classes.contains(allergy_class::amide_anesthetic) &&
-       f.allergy_to(allergy_class::amide_anesthetic) != nullptr) ||
-          (anesthetic_classes.contains(allergy_class::ester_anesthetic) &&
-           f.allergy_to(allergy_class::ester_anesthetic) != nullptr));
+  set(feature::anesthetic_allergy_in_plan, anesthetic_allergy(f));
 
   // hsv_reactivation
   const bool face = f.face_planned();
   set(feature::face_area, face);
   set(feature::hsv_history_face, face && f.hsv_history());
   set(feature::hsv_history_perioral, planned.contains(area::perioral) && f.hsv_history());
-  set(feature::antiviral_prophylaxis,
-      f.current(medication_class::antiviral_prophylaxis) != nullptr);
+  set(feature::antiviral_prophylaxis, on(medication_class::antiviral_prophylaxis));
 
   // fitting features
   out[index(feature::needle_depth_mm_centred)] = depth - 1.0;
@@ -181,8 +191,7 @@ void fill_risk_features(const facts& f, std::span<double> out) noexcept {
       plan.device == device_type::stamp || plan.device == device_type::patch);
   set(feature::scalp_area, planned.contains(area::scalp));
   set(feature::body_area, planned.overlaps(body_areas()));
-  set(feature::systemic_corticosteroid,
-      f.current(medication_class::systemic_corticosteroid) != nullptr);
+  set(feature::systemic_corticosteroid, on(medication_class::systemic_corticosteroid));
 }
 
 }  // namespace detail
