@@ -289,7 +289,9 @@ allergy_substance_set substances_of(anesthetic a) noexcept {
 
 allergy_class_set classes_of(anesthetic a) noexcept {
   allergy_class_set out;
-  for (allergy_substance s : substances_of(a).to_vector()) out.insert(classes_of(s));
+  const allergy_substance_set substances = substances_of(a);
+  for (allergy_substance s : all_codes<allergy_substance>())
+    if (substances.contains(s)) out.insert(classes_of(s));
   return out;
 }
 

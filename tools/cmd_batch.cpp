@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -104,22 +105,20 @@ std::string decision_counts(const batch_summary& sum) {
 
 std::string summary_json(const batch_summary& sum, std::string_view input, std::string_view unit,
                          double seconds) {
-  std::ostringstream os;
-  os << "{\"schema\":\"mnscreen.batch-summary/1\",\"input\":";
-  std::string name;
-  for (char c : input) {
-    if (c == '"' || c == '\\') name += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) name += c;
-  }
-  os << '"' << name << "\",\"unit\":\"" << unit << "\",\"records\":" << sum.records
-     << ",\"blank\":" << sum.blank
-     << ",\"screened\":" << sum.screened << ",\"failed\":" << sum.failed << ",\"decisions\":{";
-  for (std::size_t i = 0; i + 1 < decision_count; ++i) {
-    if (i > 0) os << ',';
-    os << '"' << to_string(static_cast<decision>(i)) << "\":" << sum.decisions[i];
-  }
-  os << "},\"elapsed_seconds\":" << std::fixed << std::setprecision(3) << seconds << "}\n";
-  return os.str();
+  namespace json = boost::json;
+  json::object decisions;
+  for (std::size_t i = 0; i + 1 < decision_count; ++i)  // cannot_screen is never counted
+    decisions[to_string(static_cast<decision>(i))] = sum.decisions[i];
+  const json::object doc{{"schema", "mnscreen.batch-summary/1"},
+                         {"input", input},
+                         {"unit", unit},
+                         {"records", sum.records},
+                         {"blank", sum.blank},
+                         {"screened", sum.screened},
+                         {"failed", sum.failed},
+                         {"decisions", std::move(decisions)},
+                         {"elapsed_seconds", std::round(seconds * 1000.0) / 1000.0}};
+  return json::serialize(doc) + "\n";
 }
 
 // The progress line: drawn at most four times a second, on a terminal only.

@@ -117,7 +117,8 @@ void depth_exceeds_area_limit(const facts& f, finding& out) {
   const double depth = f.plan().needle_depth.value();
   area_set over;
   std::string detail;
-  for (area a : f.planned().to_vector()) {
+  for (area a : all_codes<area>()) {
+    if (!f.planned().contains(a)) continue;
     const double limit = depth_limit_mm[static_cast<std::size_t>(a)];
     if (depth > limit) {
       over.insert(a);

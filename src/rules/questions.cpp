@@ -22,8 +22,8 @@ bool has_med_class(const facts& f, medication_class_set classes) {
 bool has_condition(const facts& f, condition_code c) { return f.any_status(c) != nullptr; }
 
 bool denied_all(const facts& f, medication_class_set classes) {
-  for (auto c : classes.to_vector())
-    if (!f.denied(c)) return false;
+  for (auto c : all_codes<medication_class>())
+    if (classes.contains(c) && !f.denied(c)) return false;
   return true;
 }
 
