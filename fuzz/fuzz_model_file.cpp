@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto again = parse_model_file(json);
   fuzz::require(again.ok() && same(again.value, r.value), "model file JSON round trip is lossy",
                 json);
-  fuzz::require(to_json(again.value) == json, "model file JSON is not stable", json);
+  const std::string second = to_json(again.value);
+  fuzz::require(second == json, "model file JSON is not stable", json + "\nwritten again:\n" + second);
   try {
     const screener s{policy{}, to_risk_model(r.value)};
     fuzz::check_report(s.screen(fuzz::rich_intake(), fuzz::face_plan()), false);

@@ -18,9 +18,9 @@ fuzz_seconds="${MNSCREEN_FUZZ_SECONDS:-40}"
 fuzz_dir="${MNSCREEN_FUZZ_DIR:-build/fuzz}"
 stages="${MNSCREEN_STAGES:-asan tsan fuzz}"
 
-# The programs whose tests carry the `concurrency` label (tests/unit, tests/property). A new
-# program with that label must be added here (docs/testing.md).
-tsan_targets=(concurrency_tests property_concurrency_tests)
+# The programs whose tests carry the `concurrency` label (tests/unit, tests/batch,
+# tests/property). A new program with that label must be added here (docs/testing.md).
+tsan_targets=(concurrency_tests batch_concurrency_tests property_concurrency_tests)
 
 started=$SECONDS
 stage_started=$SECONDS
@@ -48,7 +48,12 @@ fi
 if wants tsan; then
   stage "2/3 ThreadSanitizer: tests labelled concurrency (preset tsan)"
   cmake --preset tsan
-  cmake --build --preset tsan --target "${tsan_targets[@]}"
+  known_targets="$(cmake --build --preset tsan --target help)"
+  build_targets=()
+  for t in "${tsan_targets[@]}"; do
+    if grep -qE "(^|[ .])$t\$" <<< "$known_targets"; then build_targets+=("$t"); fi
+  done
+  cmake --build --preset tsan --target "${build_targets[@]}"
   ctest --preset tsan
   stage_done tsan
 fi

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -116,9 +115,13 @@ std::string summary_json(const batch_summary& sum, std::string_view input, std::
                          {"blank", sum.blank},
                          {"screened", sum.screened},
                          {"failed", sum.failed},
-                         {"decisions", std::move(decisions)},
-                         {"elapsed_seconds", std::round(seconds * 1000.0) / 1000.0}};
-  return json::serialize(doc) + "\n";
+                         {"decisions", std::move(decisions)}};
+  // Seconds in plain decimal notation (Boost.JSON would write 1.531E0).
+  std::string text = json::serialize(doc);
+  text.pop_back();
+  std::ostringstream elapsed;
+  elapsed << std::fixed << std::setprecision(3) << seconds;
+  return text + ",\"elapsed_seconds\":" + elapsed.str() + "}\n";
 }
 
 // The progress line: drawn at most four times a second, on a terminal only.

@@ -31,7 +31,7 @@ constexpr command command_table[] = {
     {"rules", "print the rule catalogue (Markdown or JSON)", mnscreen::cli::run_rules},
     {"policy", "print the policy settings and their cited defaults (Markdown or JSON)",
      mnscreen::cli::run_policy},
-    {"batch", "screen many patients from an NDJSON file, streaming, on several threads",
+    {"batch", "screen many patients (NDJSON records or a FHIR Bulk Data export), streaming",
      mnscreen::cli::run_batch},
     {"fhir-to-intake", "print what the FHIR reader understood of a FHIR R4 record",
      mnscreen::cli::run_fhir_to_intake},

@@ -82,7 +82,7 @@ void rf_over_metal(const facts& f, finding& out) {
 void rf_over_recent_filler(const facts& f, finding& out) {
   if (!f.is_rf()) return;
   const prior_procedure* p = f.latest_in_area(procedure_code::dermal_filler);
-  if (!p) return;
+  if (!p || days_between(p->date, f.today()) >= f.rules_policy().rf_filler_wait_days) return;
   defer_after(f, out, p->date, f.rules_policy().rf_filler_wait_days,
               "Dermal filler on " + day(p->date) + " in the area planned for RF (RF degrades "
               "hyaluronic-acid filler)",

@@ -34,7 +34,8 @@ void topical_retinoid_recent(const facts& f, finding& out) {
     if (!latest || std::chrono::sys_days{*m.stop} > std::chrono::sys_days{*latest->stop})
       latest = &m;
   }
-  if (!latest) return;
+  // Checked here so that no message is built for a wait that has passed (hot path).
+  if (!latest || days_between(*latest->stop, f.today()) >= hold) return;
   defer_after(f, out, *latest->stop, hold,
               "Topical retinoid " + drug(*latest) + " stopped on " + day(*latest->stop));
 }

@@ -237,6 +237,7 @@ void radiation_to_area(const facts& f, finding& out) {
                areas);
       return;
     }
+    if (days_between(*c.onset, f.today()) >= p.radiation_wait_days) continue;
     if (defer_after(f, out, *c.onset, p.radiation_wait_days,
                     "Radiotherapy to the " + area_list(areas) + " on " + day(*c.onset), areas))
       return;

@@ -347,8 +347,8 @@ TEST_CASE("batch cli: --model FILE scores every record with the clinic's model",
   m.fitted_on = mnscreen::parse_date("2026-11-01");
   m.records_used = 1234;
   m.knowledge_version = "2026.1";
-  const auto prior = mnscreen::risk_model::prior().coefficients();
-  m.coefficients.assign(prior.begin(), prior.end());
+  const auto prior = mnscreen::risk_model::prior();
+  m.coefficients.assign(prior.coefficients().begin(), prior.coefficients().end());
   write_file(dir / "model.json", mnscreen::to_json(m));
   write_file(dir / "in.ndjson", good_line("m1") + "\n");
   const auto r = run(dir, {"batch", "--input", dir / "in.ndjson", "--model", dir / "model.json"});
