@@ -73,10 +73,10 @@ inline intake rich_intake() {
   in.patient.birth_date = date{std::chrono::year{1990}, std::chrono::month{4}, std::chrono::day{2}};
   in.patient.sex = sex::female;
   in.patient.fitzpatrick = 5;
-  in.conditions = {{.code = condition_code::keloid, .status = condition_status::history,
-                    .sites = {area::chest}},
-                   {.code = condition_code::hsv_labialis, .status = condition_status::history},
-                   {.code = condition_code::diabetes_mellitus}};
+  in.conditions = {
+      {.code = condition_code::keloid, .status = condition_status::history, .sites = {area::chest}},
+      {.code = condition_code::hsv_labialis, .status = condition_status::history},
+      {.code = condition_code::diabetes_mellitus}};
   in.medications = {{.code = medication_code::warfarin, .route = route::oral},
                     {.code = medication_code::isotretinoin, .route = route::oral, .stop = on},
                     {.code = medication_code::tretinoin, .route = route::topical}};

@@ -57,7 +57,8 @@ bool has_code(const std::vector<diagnostic>& ds, std::string_view code) {
 
 std::string dump(const std::vector<diagnostic>& ds) {
   std::string out;
-  for (const auto& d : ds) out += std::string(to_string(d.severity)) + " " + d.code + " " + format(d) + "\n";
+  for (const auto& d : ds)
+    out += std::string(to_string(d.severity)) + " " + d.code + " " + format(d) + "\n";
   return out;
 }
 
@@ -77,8 +78,7 @@ std::string padded(const std::string& schema, std::size_t size) {
 
 // Every string a report holds.
 std::vector<std::string_view> strings_of(const report& r) {
-  std::vector<std::string_view> out{r.knowledge_version, r.library_version, r.policy_name,
-                                    r.model};
+  std::vector<std::string_view> out{r.knowledge_version, r.library_version, r.policy_name, r.model};
   for (const auto& [name, value] : r.policy_overrides) {
     out.emplace_back(name);
     if (const auto* s = std::get_if<std::string>(&value)) out.emplace_back(*s);
@@ -130,9 +130,9 @@ TEST_CASE("property: the size limit holds for any size and any limit", "[propert
     limits.max_bytes = *rc::gen::inRange<std::size_t>(1, 400);
     const std::size_t size = *rc::gen::inRange<std::size_t>(1, 500);
     // Garbage or a valid document: the size check comes first either way.
-    const std::string text = *rc::gen::element(0, 1) == 0
-                                 ? *rc::gen::container<std::string>(size, rc::gen::arbitrary<char>())
-                                 : padded(r.schema, size);
+    const std::string text = *rc::gen::element(0, 1) == 0 ? *rc::gen::container<std::string>(
+                                                                size, rc::gen::arbitrary<char>())
+                                                          : padded(r.schema, size);
     const auto ds = r.read(text, limits);
     const bool refused = has_code(ds, "document_too_large");
     RC_ASSERT(refused == (text.size() > limits.max_bytes));
@@ -192,7 +192,8 @@ std::vector<array_field> intake_arrays() {
        [](const intake& in) { return in.medications.size(); }},
       {"allergies", R"({"substance": "latex"})",
        [](const intake& in) { return in.allergies.size(); }},
-      {"devices", R"({"code": "insulin_pump"})", [](const intake& in) { return in.devices.size(); }},
+      {"devices", R"({"code": "insulin_pump"})",
+       [](const intake& in) { return in.devices.size(); }},
       {"procedures", R"({"code": "waxing", "date": "2020-01-01", "areas": ["legs"]})",
        [](const intake& in) { return in.procedures.size(); }},
       {"labs", R"({"code": "inr", "value": 1.1, "date": "2020-01-01"})",
@@ -304,12 +305,13 @@ TEST_CASE("property: the string limit holds for any length and any limit", "[pro
   });
 }
 
-// --- outcome lines, model files, FHIR -------------------------------------------------------------
+// --- outcome lines, model files, FHIR
+// -------------------------------------------------------------
 
 TEST_CASE("limits: outcome lines are read under the limits, one line at a time",
           "[property][limits]") {
-  const std::string good = to_json_line(
-      {test::healthy_intake(), test::basic_plan(), {known::yes, known::no}});
+  const std::string good =
+      to_json_line({test::healthy_intake(), test::basic_plan(), {known::yes, known::no}});
   read_limits limits;
   limits.max_bytes = good.size();
   const std::string long_line = good.substr(0, good.size() - 1) + std::string(10, ' ') + "}";
@@ -376,7 +378,8 @@ TEST_CASE("limits: the FHIR reader refuses documents over its size and depth lim
   CHECK(deep.diagnostics[0].severity == severity::fatal);
 }
 
-// --- strings in reports ----------------------------------------------------------------------------
+// --- strings in reports
+// ----------------------------------------------------------------------------
 
 TEST_CASE("limits: a report's strings stay short whatever the intake's strings",
           "[property][limits]") {
@@ -384,13 +387,14 @@ TEST_CASE("limits: a report's strings stay short whatever the intake's strings",
   const std::string huge(read_limits{}.max_string_length, 'z');
   intake in = test::healthy_intake();
   in.patient.id = huge;
-  in.conditions.push_back({.code = condition_code::keloid, .sites = {area::cheeks}, .source = huge});
+  in.conditions.push_back(
+      {.code = condition_code::keloid, .sites = {area::cheeks}, .source = huge});
   in.medications.push_back({.code = medication_code::warfarin, .source = huge});
-  in.allergies.push_back({.substance = allergy_substance::lidocaine, .reaction = huge,
-                          .source = huge});
+  in.allergies.push_back(
+      {.substance = allergy_substance::lidocaine, .reaction = huge, .source = huge});
   in.devices.push_back({.code = device_code::pacemaker, .source = huge});
-  in.procedures.push_back({.code = procedure_code::waxing, .date = test::d("2026-11-28"),
-                           .source = huge});
+  in.procedures.push_back(
+      {.code = procedure_code::waxing, .date = test::d("2026-11-28"), .source = huge});
   in.labs.push_back({lab_code::inr, 4.5, test::d("2026-11-28"), huge});
   in.negatives.emplace_back(condition_code::keloid);  // a contradiction: a warning quoting it
   procedure_plan plan = test::basic_plan();
@@ -414,27 +418,30 @@ TEST_CASE("limits: a report built from a FHIR record with huge ids can be read b
   const std::string bundle = R"({"resourceType": "Bundle", "type": "collection", "entry": [
     {"fullUrl": "urn:uuid:p", "resource": {"resourceType": "Patient", "id": "p",
       "gender": "female", "birthDate": "1990-01-01"}},
-    {"fullUrl": "urn:uuid:)" + id + R"(", "resource": {"resourceType": "Condition", "id": ")" + id +
+    {"fullUrl": "urn:uuid:)" +
+                             id + R"(", "resource": {"resourceType": "Condition", "id": ")" + id +
                              R"(", "subject": {"reference": "urn:uuid:p"},
       "clinicalStatus": {"coding": [{"system":
         "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
-      "code": {"coding": [{"system": "http://snomed.info/sct", "code": ")" + id +
-                             R"(", "display": ")" + id + R"("}], "text": ")" + id + R"("}}}]})";
+      "code": {"coding": [{"system": "http://snomed.info/sct", "code": ")" +
+                             id + R"(", "display": ")" + id + R"("}], "text": ")" + id +
+                             R"("}}}]})";
   const auto fhir = read_fhir(bundle, make_fhir_options(policy{}, test::d("2026-12-01")));
   report r = screener{}.screen(fhir.value.record, test::basic_plan());
   add_fhir_findings(r, fhir);
   for (const auto& w : r.warnings)
     if (w.path.size() + w.message.size() > 1000)
       UNSCOPED_INFO(w.code << " at " << w.path.substr(0, 80) << "... (" << w.path.size()
-                           << " bytes): " << w.message.substr(0, 200) << "... ("
-                           << w.message.size() << " bytes)");
+                           << " bytes): " << w.message.substr(0, 200) << "... (" << w.message.size()
+                           << " bytes)");
   const auto back = parse_report(to_json(r));
   INFO(dump(back.diagnostics).substr(0, 2000));
   CHECK(back.ok());
   CHECK(longest(r) <= read_limits{}.max_string_length);
 }
 
-TEST_CASE("limits: the report writer bounds strings from the C++ API too", "[property][limits][!mayfail]") {
+TEST_CASE("limits: the report writer bounds strings from the C++ API too",
+          "[property][limits][!mayfail]") {
   // Known gap (issue 4, reported to the lead): the writer copies strings as they are, so a policy
   // name longer than the report reader's string limit makes a report the library cannot read.
   policy pol;

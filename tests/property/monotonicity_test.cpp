@@ -99,9 +99,8 @@ TEST_CASE("property: adding a risk fact never makes the screen less serious",
     const pools pool = *gen_focused_pools(plan);
     const intake in = *gen_intake(plan.date, pool);
     auto facts = *up_to(4, gen_risk_fact(plan.date, pool));
-    std::erase_if(facts, [&](const fact& f) {
-      return current_retinoid_milder_than_washout(pol, plan, f);
-    });
+    std::erase_if(
+        facts, [&](const fact& f) { return current_retinoid_milder_than_washout(pol, plan, f); });
     check_chain(sp, plan, in, facts);
   });
 }

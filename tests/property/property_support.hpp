@@ -31,9 +31,12 @@ inline void showValue(const policy& p, std::ostream& os) {
   os << "policy overrides:";
   for (const auto& [name, value] : overrides(p)) {
     os << ' ' << name << '=';
-    if (const auto* b = std::get_if<bool>(&value)) os << (*b ? "true" : "false");
-    else if (const auto* d = std::get_if<double>(&value)) os << *d;
-    else os << std::get<std::string>(value);
+    if (const auto* b = std::get_if<bool>(&value))
+      os << (*b ? "true" : "false");
+    else if (const auto* d = std::get_if<double>(&value))
+      os << *d;
+    else
+      os << std::get<std::string>(value);
   }
 }
 
@@ -100,7 +103,8 @@ inline rc::Gen<std::string> free_text() {
       rc::gen::just(std::string{}),
       rc::gen::container<std::string>(rc::gen::inRange<char>(' ', '~' + 1)),
       rc::gen::element(std::string("Condition/123"), std::string("urn:uuid:0f1e-\"quoted\""),
-                       std::string("r\xC3\xA9" "action \xE2\x80\x94 \xE6\xBC\xA2\\"),
+                       std::string("r\xC3\xA9"
+                                   "action \xE2\x80\x94 \xE6\xBC\xA2\\"),
                        std::string("tab\there, new\nline")));
 }
 
@@ -113,10 +117,22 @@ inline rc::Gen<date> date_near(date around, int lo, int hi) {
 inline rc::Gen<double> lab_value(lab_code c) {
   double lo = 0.0, hi = 0.0;
   switch (c) {
-    case lab_code::hba1c: lo = 3.0; hi = 20.0; break;
-    case lab_code::inr: lo = 0.5; hi = 20.0; break;
-    case lab_code::platelets: lo = 0.0; hi = 2000.0; break;
-    case lab_code::cd4: lo = 0.0; hi = 5000.0; break;
+    case lab_code::hba1c:
+      lo = 3.0;
+      hi = 20.0;
+      break;
+    case lab_code::inr:
+      lo = 0.5;
+      hi = 20.0;
+      break;
+    case lab_code::platelets:
+      lo = 0.0;
+      hi = 2000.0;
+      break;
+    case lab_code::cd4:
+      lo = 0.0;
+      hi = 5000.0;
+      break;
   }
   return rc::gen::map(rc::gen::inRange(0, 1000001),
                       [lo, hi](int k) { return lo + (hi - lo) * k / 1000000.0; });
@@ -323,8 +339,8 @@ inline rc::Gen<policy> gen_policy() {
       if (*rc::gen::inRange(0, 4) != 0) continue;
       setting_value v;
       if (s.kind == "days") {
-        v = static_cast<double>(*rc::gen::inRange(static_cast<int>(s.min),
-                                                   static_cast<int>(s.max) + 1));
+        v = static_cast<double>(
+            *rc::gen::inRange(static_cast<int>(s.min), static_cast<int>(s.max) + 1));
       } else if (s.kind == "number") {
         v = s.min + (s.max - s.min) * (*rc::gen::inRange(0, 1001)) / 1000.0;
       } else if (s.kind == "bool") {
@@ -334,10 +350,9 @@ inline rc::Gen<policy> gen_policy() {
       } else if (s.kind == "effect") {
         v = std::string(to_string(*code<effect>()));
       } else {
-        v = *rc::gen::oneOf(rc::gen::just(std::string("graded")),
-                            rc::gen::map(code<effect>(), [](effect e) {
-                              return std::string(to_string(e));
-                            }));
+        v = *rc::gen::oneOf(
+            rc::gen::just(std::string("graded")),
+            rc::gen::map(code<effect>(), [](effect e) { return std::string(to_string(e)); }));
       }
       policy trial = p;
       if (!set_setting(trial, s.name, v) && !has_errors(validate(trial))) p = trial;
@@ -397,11 +412,16 @@ inline void showValue(const prop::fact& f, std::ostream& os) {
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, condition>) only.conditions.push_back(x);
-        else if constexpr (std::is_same_v<T, medication>) only.medications.push_back(x);
-        else if constexpr (std::is_same_v<T, allergy>) only.allergies.push_back(x);
-        else if constexpr (std::is_same_v<T, implanted_device>) only.devices.push_back(x);
-        else only.procedures.push_back(x);
+        if constexpr (std::is_same_v<T, condition>)
+          only.conditions.push_back(x);
+        else if constexpr (std::is_same_v<T, medication>)
+          only.medications.push_back(x);
+        else if constexpr (std::is_same_v<T, allergy>)
+          only.allergies.push_back(x);
+        else if constexpr (std::is_same_v<T, implanted_device>)
+          only.devices.push_back(x);
+        else
+          only.procedures.push_back(x);
       },
       f);
   os << "added: " << to_json(only);
@@ -415,11 +435,16 @@ inline intake with(intake in, const fact& f) {
   std::visit(
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, condition>) in.conditions.push_back(x);
-        else if constexpr (std::is_same_v<T, medication>) in.medications.push_back(x);
-        else if constexpr (std::is_same_v<T, allergy>) in.allergies.push_back(x);
-        else if constexpr (std::is_same_v<T, implanted_device>) in.devices.push_back(x);
-        else in.procedures.push_back(x);
+        if constexpr (std::is_same_v<T, condition>)
+          in.conditions.push_back(x);
+        else if constexpr (std::is_same_v<T, medication>)
+          in.medications.push_back(x);
+        else if constexpr (std::is_same_v<T, allergy>)
+          in.allergies.push_back(x);
+        else if constexpr (std::is_same_v<T, implanted_device>)
+          in.devices.push_back(x);
+        else
+          in.procedures.push_back(x);
       },
       f);
   return in;
@@ -435,8 +460,7 @@ inline rc::Gen<fact> gen_risk_fact(date on, const pools& pool = pools::everythin
   if (risky.medications.empty()) risky.medications.push_back(medication_code::warfarin);
   return rc::gen::oneOf(rc::gen::cast<fact>(gen_condition(on, risky)),
                         rc::gen::cast<fact>(gen_medication(on, risky)),
-                        rc::gen::cast<fact>(gen_allergy()),
-                        rc::gen::cast<fact>(gen_device(risky)),
+                        rc::gen::cast<fact>(gen_allergy()), rc::gen::cast<fact>(gen_device(risky)),
                         rc::gen::cast<fact>(gen_procedure(on, risky)));
 }
 

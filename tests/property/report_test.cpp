@@ -104,10 +104,13 @@ TEST_CASE("property: a deferral's defer_until is never before the plan date",
     bool open_ended = false;
     for (const flag& f : r.flags) {
       if (f.effect != effect::defer) continue;
-      if (!f.earliest_safe_date) open_ended = true;
-      else if (!latest || *f.earliest_safe_date > *latest) latest = f.earliest_safe_date;
+      if (!f.earliest_safe_date)
+        open_ended = true;
+      else if (!latest || *f.earliest_safe_date > *latest)
+        latest = f.earliest_safe_date;
     }
-    if (r.decision == decision::defer) RC_ASSERT(r.defer_until == (open_ended ? std::nullopt : latest));
+    if (r.decision == decision::defer)
+      RC_ASSERT(r.defer_until == (open_ended ? std::nullopt : latest));
   });
 }
 

@@ -32,9 +32,8 @@ TEST_CASE("property: JSON round trip is lossless", "[property][json]") {
     const scenario sc = *gen_scenario();
     check_round_trip(sc.record, [](std::string_view t) { return parse_intake(t); });
   });
-  rc::prop("plan", [] {
-    check_round_trip(*gen_plan(), [](std::string_view t) { return parse_plan(t); });
-  });
+  rc::prop("plan",
+           [] { check_round_trip(*gen_plan(), [](std::string_view t) { return parse_plan(t); }); });
   rc::prop("policy", [] {
     check_round_trip(*gen_policy(), [](std::string_view t) { return parse_policy(t); });
   });
