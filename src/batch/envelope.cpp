@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "utf8.hpp"
+
 namespace mnscreen::detail {
 namespace {
 
@@ -13,34 +15,6 @@ bool is_hex(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-// Length of the valid UTF-8 sequence starting at s[i] (a byte >= 0x80), or 0 if invalid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid, as in RFC 3629).
-std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  std::size_t len = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  const unsigned char b1 = byte(i + 1);
-  if (b1 < lo || b1 > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return len;
-}
 
 std::string_view kind_of(char first) noexcept {
   switch (first) {
@@ -131,7 +105,7 @@ class scanner {
       const auto u = static_cast<unsigned char>(c);
       if (u < 0x20) return fail("control character inside a string");
       if (u >= 0x80) {
-        const std::size_t len = utf8_length(s_, pos_);
+        const std::size_t len = detail::utf8_sequence_length(s_, pos_);
         if (len == 0) return fail("invalid UTF-8 in a string");
         pos_ += len;
         continue;

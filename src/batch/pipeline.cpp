@@ -3,6 +3,7 @@
 // writer, sharing a fixed pool of chunks. A chunk goes free -> read -> queued -> screened ->
 // written -> free; the writer takes chunks strictly in the order they were read, so the output
 // order is the input order whatever the thread timing.
+#include "utf8.hpp"
 #include "batch/pipeline.hpp"
 
 #include <algorithm>
@@ -261,31 +262,6 @@ batch_summary run_batch(batch_job& job, std::ostream& output, std::ostream& erro
 
 namespace {
 
-// Length of a valid UTF-8 sequence at s[i] (first byte >= 0x80), 0 if invalid.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = b(i);
-  std::size_t len = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size() || b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
-  return len;
-}
 
 void append_number(std::string& out, std::size_t n) { out += std::to_string(n); }
 
@@ -298,7 +274,7 @@ void append_json_string(std::string& out, std::string_view s) {
     const char c = s[i];
     const auto u = static_cast<unsigned char>(c);
     if (u >= 0x80) {
-      const std::size_t len = utf8_sequence(s, i);
+      const std::size_t len = detail::utf8_sequence_length(s, i);
       if (len == 0) {
         out += "\xEF\xBF\xBD";  // U+FFFD
         ++i;

@@ -11,6 +11,8 @@
 #include <set>
 #include <string>
 
+#include "utf8.hpp"
+
 namespace mnscreen::io {
 namespace {
 
@@ -39,33 +41,6 @@ std::string_view cut(std::string_view s, std::size_t n) noexcept {
   return s.substr(0, n);
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid (RFC 3629:
-// no overlong forms, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
-  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = at(i);
-  if (c < 0x80U) return 1;
-  std::size_t len = 0;
-  unsigned char lo = 0x80U, hi = 0xBFU;
-  if (c >= 0xC2U && c <= 0xDFU) {
-    len = 2;
-  } else if (c >= 0xE0U && c <= 0xEFU) {
-    len = 3;
-    if (c == 0xE0U) lo = 0xA0U;
-    if (c == 0xEDU) hi = 0x9FU;
-  } else if (c >= 0xF0U && c <= 0xF4U) {
-    len = 4;
-    if (c == 0xF0U) lo = 0x90U;
-    if (c == 0xF4U) hi = 0x8FU;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if (!is_continuation(at(i + k))) return 0;
-  return len;
-}
 
 // Line and column (1-based, columns in characters) of a byte offset.
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
@@ -310,7 +285,7 @@ std::string quoted(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80U) {
-      const std::size_t len = utf8_length(s, i);
+      const std::size_t len = detail::utf8_sequence_length(s, i);
       if (len == 0) {
         // JSON text must be UTF-8; a byte that is not is replaced, never passed on.
         out += "\\ufffd";
