@@ -54,7 +54,9 @@ void check_shape(const report& r, const procedure_plan& plan, const policy& pol)
   for (const flag& f : r.flags) {
     if (f.earliest_safe_date) {
       RC_ASSERT(f.effect == effect::defer);
-      RC_ASSERT(std::chrono::sys_days{*f.earliest_safe_date} > on);
+      // Not strictly after: a zero hold (`topical_retinoid_hold_days_before` = 0, allowed by the
+      // policy range) defers a current retinoid "until the plan date" (reported to the lead).
+      RC_ASSERT(std::chrono::sys_days{*f.earliest_safe_date} >= on);
     }
   }
 
