@@ -299,6 +299,35 @@ inline rc::Gen<procedure_plan> gen_plan() {
   });
 }
 
+/// A plan few rules object to: a clinic pen or stamp, 0.25-1 mm, face or body areas whose depth
+/// limits allow it, single-use needles, no adjuncts. Facts added to a patient for it have room
+/// to raise the screen.
+inline rc::Gen<procedure_plan> gen_gentle_plan() {
+  return rc::gen::exec([] {
+    procedure_plan p;
+    p.date = *date_near(date{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}},
+                        0, 730);
+    p.device = *rc::gen::element(device_type::pen, device_type::stamp);
+    p.needle_depth = millimetres{*rc::gen::element(0.25, 0.5, 0.75, 1.0)};
+    p.areas = *rc::gen::element(std::vector<area>{area::cheeks},
+                                std::vector<area>{area::cheeks, area::chin},
+                                std::vector<area>{area::cheeks, area::perioral, area::forehead},
+                                std::vector<area>{area::back}, std::vector<area>{area::chest},
+                                std::vector<area>{area::scalp, area::jawline});
+    p.anesthetic = *rc::gen::element(anesthetic::none, anesthetic::lidocaine);
+    p.setting = setting::clinic;
+    p.needle_material =
+        *rc::gen::element(needle_material::stainless_steel, needle_material::titanium);
+    p.single_use_needles = known::yes;
+    return p;
+  });
+}
+
+/// Either kind of plan.
+inline rc::Gen<procedure_plan> gen_any_plan() {
+  return rc::gen::oneOf(gen_plan(), gen_gentle_plan());
+}
+
 /// A list of 0..`max` items from `g`.
 template <class T>
 rc::Gen<std::vector<T>> up_to(int max, rc::Gen<T> g) {
@@ -307,9 +336,11 @@ rc::Gen<std::vector<T>> up_to(int max, rc::Gen<T> g) {
   });
 }
 
-/// A valid intake for a plan on `on`: everything may be unknown, present or denied.
-inline rc::Gen<intake> gen_intake(date on, const pools& pool = pools::everything()) {
-  return rc::gen::exec([on, pool] {
+/// A valid intake for a plan on `on`: everything may be unknown, present or denied. Up to
+/// `max_items` conditions, medications, procedures and labs (allergies and devices: at most 2).
+inline rc::Gen<intake> gen_intake(date on, const pools& pool = pools::everything(),
+                                  int max_items = 3) {
+  return rc::gen::exec([on, pool, max_items] {
     intake in;
     in.patient.id = *free_text();
     in.patient.birth_date = *optional_of(date_near(on, -35000, 0));
@@ -318,12 +349,12 @@ inline rc::Gen<intake> gen_intake(date on, const pools& pool = pools::everything
     in.patient.pregnant = *tri_state();
     in.patient.breastfeeding = *tri_state();
     in.patient.smoker = *tri_state();
-    in.conditions = *up_to(3, gen_condition(on, pool));
-    in.medications = *up_to(3, gen_medication(on, pool));
-    in.allergies = *up_to(2, gen_allergy());
-    in.devices = *up_to(2, gen_device(pool));
-    in.procedures = *up_to(3, gen_procedure(on, pool));
-    in.labs = *up_to(3, gen_lab(on));
+    in.conditions = *up_to(max_items, gen_condition(on, pool));
+    in.medications = *up_to(max_items, gen_medication(on, pool));
+    in.allergies = *up_to(std::min(max_items, 2), gen_allergy());
+    in.devices = *up_to(std::min(max_items, 2), gen_device(pool));
+    in.procedures = *up_to(max_items, gen_procedure(on, pool));
+    in.labs = *up_to(max_items, gen_lab(on));
     in.negatives = *up_to(12, gen_negative());
     return in;
   });
