@@ -21,6 +21,7 @@
 namespace {
 
 using namespace mnscreen;
+using mnscreen::prop::uniform;
 
 constexpr std::size_t mib = std::size_t{1024} * 1024;
 
@@ -125,10 +126,10 @@ TEST_CASE("limits: documents over 8 MiB are refused before parsing, at the defau
 TEST_CASE("property: the size limit holds for any size and any limit", "[property][limits]") {
   rc::prop("too large iff over the limit", [] {
     const auto readers = io_readers();
-    const auto& r = readers[*rc::gen::inRange<std::size_t>(0, readers.size())];
+    const auto& r = readers[*uniform<std::size_t>(0, readers.size())];
     read_limits limits;
-    limits.max_bytes = *rc::gen::inRange<std::size_t>(1, 400);
-    const std::size_t size = *rc::gen::inRange<std::size_t>(1, 500);
+    limits.max_bytes = *uniform<std::size_t>(1, 400);
+    const std::size_t size = *uniform<std::size_t>(1, 500);
     // Garbage or a valid document: the size check comes first either way.
     const std::string text = *rc::gen::element(0, 1) == 0 ? *rc::gen::container<std::string>(
                                                                 size, rc::gen::arbitrary<char>())
@@ -164,10 +165,10 @@ TEST_CASE("limits: nesting deeper than 32 levels is refused, at the default limi
 TEST_CASE("property: the depth limit holds for any depth and any limit", "[property][limits]") {
   rc::prop("too deep iff deeper than the limit", [] {
     const auto readers = io_readers();
-    const auto& r = readers[*rc::gen::inRange<std::size_t>(0, readers.size())];
+    const auto& r = readers[*uniform<std::size_t>(0, readers.size())];
     read_limits limits;
-    limits.max_depth = *rc::gen::inRange<std::size_t>(2, 70);
-    const std::size_t depth = *rc::gen::inRange<std::size_t>(1, 80);
+    limits.max_depth = *uniform<std::size_t>(2, 70);
+    const std::size_t depth = *uniform<std::size_t>(1, 80);
     const auto ds = r.read(nested(r.schema, depth), limits);
     RC_ASSERT(has_code(ds, "too_deep") == (depth > limits.max_depth));
   });
@@ -230,10 +231,10 @@ TEST_CASE("limits: arrays over 10000 items are cut with an error, at the default
 TEST_CASE("property: the array limit holds for any length and any limit", "[property][limits]") {
   const auto arrays = intake_arrays();
   rc::prop("intake lists: cut to the limit, with an error, iff longer", [&arrays] {
-    const auto& a = arrays[*rc::gen::inRange<std::size_t>(0, arrays.size())];
+    const auto& a = arrays[*uniform<std::size_t>(0, arrays.size())];
     read_limits limits;
-    limits.max_array_length = *rc::gen::inRange<std::size_t>(1, 40);
-    const std::size_t n = *rc::gen::inRange<std::size_t>(0, 50);
+    limits.max_array_length = *uniform<std::size_t>(1, 40);
+    const std::size_t n = *uniform<std::size_t>(0, 50);
     const auto r = parse_intake(intake_with_array(a, n), limits);
     RC_LOG() << dump(r.diagnostics);
     RC_ASSERT(has_code(r.diagnostics, "array_too_long") == (n > limits.max_array_length));
@@ -241,9 +242,9 @@ TEST_CASE("property: the array limit holds for any length and any limit", "[prop
   });
   rc::prop("plan areas and adjuncts: cut to the limit iff longer", [] {
     read_limits limits;
-    limits.max_array_length = *rc::gen::inRange<std::size_t>(1, 8);
+    limits.max_array_length = *uniform<std::size_t>(1, 8);
     const auto all = all_codes<area>();
-    const std::size_t n = *rc::gen::inRange<std::size_t>(1, 12);
+    const std::size_t n = *uniform<std::size_t>(1, 12);
     std::string areas;
     for (std::size_t i = 0; i < n; ++i)
       areas += (i ? ", \"" : "\"") + std::string(to_string(all[i])) + "\"";
@@ -291,9 +292,9 @@ TEST_CASE("property: the string limit holds for any length and any limit", "[pro
   rc::prop("dropped with an error iff longer", [] {
     read_limits limits;
     // The schema word itself (17 bytes) must fit.
-    limits.max_string_length = *rc::gen::inRange<std::size_t>(17, 300);
-    const std::size_t n = *rc::gen::inRange<std::size_t>(0, 320);
-    const std::string value = *rc::gen::container<std::string>(n, rc::gen::inRange<char>('a', 'z'));
+    limits.max_string_length = *uniform<std::size_t>(17, 300);
+    const std::size_t n = *uniform<std::size_t>(0, 320);
+    const std::string value = *rc::gen::container<std::string>(n, uniform<char>('a', 'z'));
     const auto r = parse_intake(
         R"({"schema": "mnscreen.intake/1", "allergies": [{"substance": "latex", "reaction": ")" +
             value + R"("}]})",

@@ -57,6 +57,13 @@ inline long days_from(date a, date b) {
 
 // --- small generators ---------------------------------------------------------------------------
 
+/// Uniform in [min, max). (RapidCheck's inRange narrows the range at small sizes, so early
+/// cases would all sit at `min`: an intake's dates all 3000 days back, lists all empty.)
+template <class T>
+rc::Gen<T> uniform(T min, T max) {
+  return rc::gen::resize(100, rc::gen::inRange<T>(min, max));
+}
+
 /// Any value of vocabulary enum `E`.
 template <class E>
 rc::Gen<E> code() {
@@ -88,7 +95,7 @@ template <class E>
 rc::Gen<std::vector<E>> distinct_codes(int max_count) {
   return rc::gen::exec([max_count] {
     std::vector<E> out;
-    const int n = *rc::gen::inRange(0, max_count + 1);
+    const int n = *uniform(0, max_count + 1);
     for (int i = 0; i < n; ++i) {
       const E e = *code<E>();
       if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
@@ -100,8 +107,7 @@ rc::Gen<std::vector<E>> distinct_codes(int max_count) {
 /// Text clinic records hold: printable ASCII (quotes and backslashes included) or UTF-8.
 inline rc::Gen<std::string> free_text() {
   return rc::gen::oneOf(
-      rc::gen::just(std::string{}),
-      rc::gen::container<std::string>(rc::gen::inRange<char>(' ', '~' + 1)),
+      rc::gen::just(std::string{}), rc::gen::container<std::string>(uniform<char>(' ', '~' + 1)),
       rc::gen::element(std::string("Condition/123"), std::string("urn:uuid:0f1e-\"quoted\""),
                        std::string("r\xC3\xA9"
                                    "action \xE2\x80\x94 \xE6\xBC\xA2\\"),
@@ -110,7 +116,7 @@ inline rc::Gen<std::string> free_text() {
 
 /// A date `lo`..`hi` days from `around` (inclusive).
 inline rc::Gen<date> date_near(date around, int lo, int hi) {
-  return rc::gen::map(rc::gen::inRange(lo, hi + 1), [around](int n) { return shift(around, n); });
+  return rc::gen::map(uniform(lo, hi + 1), [around](int n) { return shift(around, n); });
 }
 
 /// A lab value inside the range validate() accepts for `c` (not a round number).
@@ -134,7 +140,7 @@ inline rc::Gen<double> lab_value(lab_code c) {
       hi = 5000.0;
       break;
   }
-  return rc::gen::map(rc::gen::inRange(0, 1000001),
+  return rc::gen::map(uniform(0, 1000001),
                       [lo, hi](int k) { return lo + (hi - lo) * k / 1000000.0; });
 }
 
@@ -163,7 +169,7 @@ struct pools {
 inline rc::Gen<std::vector<area>> sites_from(const pools& pool, int max_count) {
   return rc::gen::exec([areas = pool.areas, max_count] {
     std::vector<area> out;
-    const int n = *rc::gen::inRange(0, max_count + 1);
+    const int n = *uniform(0, max_count + 1);
     for (int i = 0; i < n; ++i) {
       const area a = *rc::gen::elementOf(areas);
       if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
@@ -284,7 +290,7 @@ inline rc::Gen<procedure_plan> gen_plan() {
     p.date = *date_near(date{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}},
                         0, 730);
     p.device = *code<device_type>();
-    p.needle_depth = millimetres{*rc::gen::inRange(1, 401) / 100.0};
+    p.needle_depth = millimetres{*uniform(1, 401) / 100.0};
     p.areas = *rc::gen::suchThat(distinct_codes<area>(4),
                                  [](const std::vector<area>& a) { return !a.empty(); });
     p.anesthetic = *code<anesthetic>();
@@ -328,12 +334,18 @@ inline rc::Gen<procedure_plan> gen_any_plan() {
   return rc::gen::oneOf(gen_plan(), gen_gentle_plan());
 }
 
+/// A list of `min`..`max` items from `g`.
+template <class T>
+rc::Gen<std::vector<T>> between(int min, int max, rc::Gen<T> g) {
+  return rc::gen::mapcat(uniform(min, max + 1), [g](int n) {
+    return rc::gen::container<std::vector<T>>(static_cast<std::size_t>(n), g);
+  });
+}
+
 /// A list of 0..`max` items from `g`.
 template <class T>
 rc::Gen<std::vector<T>> up_to(int max, rc::Gen<T> g) {
-  return rc::gen::mapcat(rc::gen::inRange(0, max + 1), [g](int n) {
-    return rc::gen::container<std::vector<T>>(static_cast<std::size_t>(n), g);
-  });
+  return between(0, max, std::move(g));
 }
 
 /// A valid intake for a plan on `on`: everything may be unknown, present or denied. Up to
@@ -345,7 +357,7 @@ inline rc::Gen<intake> gen_intake(date on, const pools& pool = pools::everything
     in.patient.id = *free_text();
     in.patient.birth_date = *optional_of(date_near(on, -35000, 0));
     in.patient.sex = *optional_of(code<sex>());
-    in.patient.fitzpatrick = *optional_of(rc::gen::inRange(1, 7));
+    in.patient.fitzpatrick = *optional_of(uniform(1, 7));
     in.patient.pregnant = *tri_state();
     in.patient.breastfeeding = *tri_state();
     in.patient.smoker = *tri_state();
@@ -367,13 +379,12 @@ inline rc::Gen<policy> gen_policy() {
     policy p;
     p.name = "random";
     for (const policy_setting_info& s : policy_settings()) {
-      if (*rc::gen::inRange(0, 4) != 0) continue;
+      if (*uniform(0, 4) != 0) continue;
       setting_value v;
       if (s.kind == "days") {
-        v = static_cast<double>(
-            *rc::gen::inRange(static_cast<int>(s.min), static_cast<int>(s.max) + 1));
+        v = static_cast<double>(*uniform(static_cast<int>(s.min), static_cast<int>(s.max) + 1));
       } else if (s.kind == "number") {
-        v = s.min + (s.max - s.min) * (*rc::gen::inRange(0, 1001)) / 1000.0;
+        v = s.min + (s.max - s.min) * (*uniform(0, 1001)) / 1000.0;
       } else if (s.kind == "bool") {
         v = *rc::gen::arbitrary<bool>();
       } else if (s.kind == "scope") {
@@ -416,7 +427,7 @@ inline rc::Gen<pools> gen_focused_pools(const procedure_plan& plan) {
   return rc::gen::exec([plan] {
     const pools all = pools::everything();
     pools p;
-    const int n = *rc::gen::inRange(1, 4);
+    const int n = *uniform(1, 4);
     for (int i = 0; i < n; ++i) {
       p.conditions.push_back(*rc::gen::elementOf(all.conditions));
       p.medications.push_back(*rc::gen::elementOf(all.medications));
