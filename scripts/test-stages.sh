@@ -9,6 +9,7 @@
 # Environment:
 #   MNSCREEN_FUZZ_SECONDS  seconds per fuzz target (default 40)
 #   MNSCREEN_FUZZ_DIR      fuzz build directory (default build/fuzz)
+#   MNSCREEN_FUZZ_JOBS     fuzz targets run at a time, one core each (default 2)
 #   MNSCREEN_STAGES        stages to run, e.g. "asan tsan fuzz" (default: all three)
 # docs/testing.md says how to fuzz longer by hand.
 set -euo pipefail
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/.."
 
 fuzz_seconds="${MNSCREEN_FUZZ_SECONDS:-40}"
 fuzz_dir="${MNSCREEN_FUZZ_DIR:-build/fuzz}"
+fuzz_jobs="${MNSCREEN_FUZZ_JOBS:-2}"
 stages="${MNSCREEN_STAGES:-asan tsan fuzz}"
 
 # The programs whose tests carry the `concurrency` label (tests/unit, tests/batch,
@@ -90,38 +92,50 @@ if wants fuzz; then
     rm "$seeds/fuzz_outcomes/simulated.jsonl"
   fi
 
+  # Each target runs on one core; MNSCREEN_FUZZ_JOBS targets at a time (default 2: the cores).
+  out="$fuzz_dir/fuzz/last-run"
+  rm -rf "$out"
+  mkdir -p "$out" "$fuzz_dir/fuzz/artifacts"
+  run_target() {
+    local target="$1"
+    local work="$fuzz_dir/fuzz/corpus-work/$target"
+    local dict="fuzz/mnscreen.dict" max_len=16384
+    if [ "$target" = fuzz_fhir ]; then
+      dict="fuzz/fhir.dict"
+      max_len=32768
+    fi
+    mkdir -p "$work"
+    local corpora=("$work" "fuzz/corpus/$target")
+    if [ -d "$seeds/$target" ] && [ -n "$(ls -A "$seeds/$target")" ]; then
+      corpora+=("$seeds/$target")
+    fi
+    local t0=$SECONDS rc=0
+    # New inputs go to the work corpus (first directory); crashes to the artifacts directory.
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+      "$fuzz_dir/fuzz/$target" -max_total_time="$fuzz_seconds" -timeout=10 \
+      -rss_limit_mb=2048 -max_len="$max_len" -dict="$dict" -print_final_stats=1 \
+      -artifact_prefix="$fuzz_dir/fuzz/artifacts/$target-" "${corpora[@]}" \
+      > "$out/$target.log" 2>&1 || rc=$?
+    echo "$rc $((SECONDS - t0))" > "$out/$target.result"
+  }
+  mapfile -t targets < <(grep -v '^$' "$fuzz_dir/fuzz/targets.txt")
+  for target in "${targets[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$fuzz_jobs" ]; do wait -n || true; done
+    echo "--- $target: ${fuzz_seconds}s"
+    run_target "$target" &
+  done
+  wait
+
   summary="$fuzz_dir/fuzz/fuzz-summary.md"
   {
     echo "| target | seconds | executions | exec/s | coverage (cov) | features (ft) | corpus |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   } > "$summary"
   failed=()
-  while read -r target; do
-    [ -n "$target" ] || continue
-    work="$fuzz_dir/fuzz/corpus-work/$target"
-    artifacts="$fuzz_dir/fuzz/artifacts"
-    log="$fuzz_dir/fuzz/$target.log"
-    mkdir -p "$work" "$artifacts"
-    dict="fuzz/mnscreen.dict"
-    max_len=16384
-    if [ "$target" = fuzz_fhir ]; then
-      dict="fuzz/fhir.dict"
-      max_len=32768
-    fi
-    corpora=("$work" "fuzz/corpus/$target")
-    if [ -d "$seeds/$target" ] && [ -n "$(ls -A "$seeds/$target")" ]; then
-      corpora+=("$seeds/$target")
-    fi
-    echo "--- $target: ${fuzz_seconds}s"
-    t0=$SECONDS
-    rc=0
-    # New inputs go to the work corpus (first directory); crashes to the artifacts directory.
-    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
-    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-      "$fuzz_dir/fuzz/$target" -max_total_time="$fuzz_seconds" -timeout=10 \
-      -rss_limit_mb=2048 -max_len="$max_len" -dict="$dict" -print_final_stats=1 \
-      -artifact_prefix="$artifacts/$target-" "${corpora[@]}" > "$log" 2>&1 || rc=$?
-    elapsed=$((SECONDS - t0))
+  for target in "${targets[@]}"; do
+    log="$out/$target.log"
+    read -r rc elapsed < "$out/$target.result"
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
@@ -130,14 +144,13 @@ if wants fuzz; then
     corp=$(sed -n 's/.* corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<< "$last")
     echo "| $target | $elapsed | ${execs:-?} | ${rate:-?} | ${cov:-?} | ${ft:-?} | ${corp:-?} |" \
       >> "$summary"
-    echo "    $last"
     if [ "$rc" -ne 0 ]; then
       echo "FUZZ FAILURE in $target (exit $rc): the last lines of $log:"
       tail -n 40 "$log"
-      ls "$artifacts"/"$target"-* 2>/dev/null || true
+      ls "$fuzz_dir/fuzz/artifacts/$target"-* 2>/dev/null || true
       failed+=("$target")
     fi
-  done < "$fuzz_dir/fuzz/targets.txt"
+  done
   echo
   echo "Fuzz summary (also in $summary):"
   cat "$summary"

@@ -52,3 +52,23 @@ TEST_CASE("regression: a model file with -0 coefficients is written the same twi
   REQUIRE(second.ok());
   CHECK(to_json(second.value) == once);
 }
+
+// Found by fuzz_report in the CI fuzz stage: a driver weight that overflows (1.6e245616929) was
+// read as infinity without an error, written as null, and the report no longer read back
+// equal. A number a report cannot hold must be an error when read.
+TEST_CASE("regression: a report with an infinite driver weight is refused", "[regression][json]") {
+  const auto r = parse_report(read_data("report-infinite-weight.json"));
+  CHECK_FALSE(r.ok());
+  if (r.ok()) {
+    const auto again = parse_report(to_json(r.value));
+    CHECK(again.ok());
+    CHECK(again.value == r.value);
+  }
+}
+
+// Found while checking the fuzz_report invariants: formats.md says a score is a probability in
+// [0, 1], but a score of 1.01 was read without an error.
+TEST_CASE("regression: a report score above 1 is an error", "[regression][json]") {
+  const auto r = parse_report(read_data("report-score-above-one.json"));
+  CHECK_FALSE(r.ok());
+}
