@@ -55,7 +55,21 @@ std::string number_text(double v) {
   return ec == std::errc{} ? std::string(buf, end) : std::string("?");
 }
 
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// How much of a value a message quotes (the JSON readers quote as much): enough to recognise
+// it, never a whole document, so a report can always carry the message and be read back.
+constexpr std::size_t max_quoted_chars = 60;
+
+/// `s`, or its first `max_quoted_chars` bytes (never splitting a UTF-8 sequence) and "...".
+std::string shorten(std::string_view s) {
+  if (s.size() <= max_quoted_chars) return std::string(s);
+  std::size_t n = max_quoted_chars;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) --n;
+  std::string out(s.substr(0, n));
+  out += "...";
+  return out;
+}
+
+std::string quote(std::string_view s) { return "\"" + shorten(s) + "\""; }
 
 const json::value* member(const json::object& o, std::string_view key) noexcept {
   const auto it = o.find(key);
@@ -657,12 +671,13 @@ void mapper::index(const std::vector<source_resource>& resources) {
       else
         error(s.path + ".id", "the id must be a string; ignored");
     }
+    // The source names the resource in messages and mappings: ids and URLs are shortened.
     if (!r.id.empty())
-      r.source = r.type + "/" + r.id;
+      r.source = shorten(r.type) + "/" + shorten(r.id);
     else if (!r.full_url.empty())
-      r.source = r.full_url;
+      r.source = shorten(r.full_url);
     else
-      r.source = r.type + " at " + r.path;
+      r.source = shorten(r.type) + " at " + r.path;
     const std::size_t i = resources_.size();
     if (!r.full_url.empty()) by_reference_.try_emplace(r.full_url, i);
     if (!r.id.empty()) by_reference_.try_emplace(r.type + "/" + r.id, i);
@@ -1803,12 +1818,12 @@ void mapper::finish_unmapped() {
   for (const auto& e : unmapped_) {
     std::string what;
     if (!e.code.empty()) {
-      what = str(system_label(e.system)) + " " + e.code;
+      what = str(system_label(e.system)) + " " + shorten(e.code);
       if (!e.display.empty()) what += " " + quote(e.display);
-      what += " (system " + (e.system.empty() ? std::string("absent") : e.system) + ")";
+      what += " (system " + (e.system.empty() ? std::string("absent") : shorten(e.system)) + ")";
     } else if (!e.display.empty()) {
       what = "coding without a code, display " + quote(e.display) + " (system " +
-             (e.system.empty() ? std::string("absent") : e.system) + ")";
+             (e.system.empty() ? std::string("absent") : shorten(e.system)) + ")";
     } else {
       what = "text " + quote(e.text) + " (no coding)";
     }

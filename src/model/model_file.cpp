@@ -26,9 +26,15 @@ namespace json = boost::json;
 constexpr std::string_view model_schema = "mnscreen.model/1";
 
 // Shortest text that reads back as the same double (std::to_chars), or null when not finite.
+// Zero is written "0" whatever its sign: "-0" would read back as the integer 0, and a model file
+// must be written the same after a round trip (the sign of a zero coefficient means nothing).
 void append_number(std::string& out, double v) {
   if (!std::isfinite(v)) {
     out += "null";
+    return;
+  }
+  if (v == 0.0) {
+    out += '0';
     return;
   }
   std::array<char, 32> buf{};

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "facts.hpp"
+#include "model/exact_json.hpp"
 #include "model/features.hpp"
 
 namespace mnscreen {
@@ -73,11 +74,11 @@ std::optional<std::string> read_line(std::string_view text, const read_limits& l
     return "the line is " + std::to_string(text.size()) + " bytes, over the limit of " +
            std::to_string(limits.max_bytes);
   }
-  json::parse_options opt;
-  opt.max_depth = limits.max_depth;
-  std::error_code ec;
-  const json::value v = json::parse(text, ec, {}, opt);
-  if (ec) return "not valid JSON (" + ec.message() + ")";
+  // Numbers are read correctly rounded (Boost.JSON 1.81's parser may be one ulp off), so the
+  // intake and plan re-serialised below reach their readers exactly as they were written.
+  std::string parse_error;
+  const json::value v = detail::parse_json_exact(text, limits.max_depth, parse_error);
+  if (!parse_error.empty()) return "not valid JSON (" + parse_error + ")";
   if (!v.is_object()) return "not a JSON object";
   const json::object& obj = v.get_object();
 

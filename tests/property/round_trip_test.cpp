@@ -45,12 +45,9 @@ TEST_CASE("property: JSON round trip is lossless", "[property][json]") {
   });
 }
 
-// Outcome lines (fit.hpp) are not among the documents issue 4 requires to round-trip, and they
-// do not yet: the line is parsed with Boost.JSON 1.81's default number parsing, which is not
-// correctly rounded, and the embedded intake is re-serialised before the intake reader sees it,
-// so a lab value can come back one ulp off (6.0137599999999996 -> 6.01376). Reported to the
-// lead; remove [!mayfail] once src/model/outcomes.cpp reads numbers exactly.
-TEST_CASE("property: outcome lines round-trip losslessly", "[property][json][!mayfail]") {
+// Outcome lines (fit.hpp): the line is read with correctly rounded numbers (src/model/
+// exact_json), so a lab value such as 6.0137599999999996 comes back bit for bit.
+TEST_CASE("property: outcome lines round-trip losslessly", "[property][json]") {
   rc::prop("outcome line", [] {
     const scenario sc = *gen_scenario();
     outcome_record rec{sc.record, sc.plan, {}};
