@@ -4,18 +4,42 @@
 // throughput of parse-only, on one core. Both run in the same program, one after the other;
 // the ratio of their median throughputs is printed at the end.
 #include <benchmark/benchmark.h>
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <new>
 #include <string>
 
 #include "bench_data.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/screener.hpp"
 
+// Counts every operator new of the program (the benchmarks run on one thread), so that each part
+// reports its allocations per iteration.
+namespace {
+std::size_t allocations = 0;
+}  // namespace
+
+void* operator new(std::size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
 namespace {
 
 using namespace mnscreen;
+
+// Allocations per iteration since `before`, as a counter.
+void count_allocations(benchmark::State& state, std::size_t before) {
+  state.counters["allocs"] = static_cast<double>(allocations - before) /
+                             static_cast<double>(std::max<benchmark::IterationCount>(
+                                 state.iterations(), 1));
+}
 
 const std::string& intake_text() {
   static const std::string text = to_json(bench::typical_intake());
@@ -37,10 +61,12 @@ void count(benchmark::State& state) {
 // The limit: Boost.JSON's parse of both documents into a DOM (default allocator), as any
 // caller would write it.
 void boost_parse_only(benchmark::State& state) {
+  const std::size_t before = allocations;
   for (auto _ : state) {
     benchmark::DoNotOptimize(boost::json::parse(intake_text()));
     benchmark::DoNotOptimize(boost::json::parse(plan_text()));
   }
+  count_allocations(state, before);
   count(state);
 }
 BENCHMARK(boost_parse_only)->Repetitions(5)->ReportAggregatesOnly(true);
@@ -64,11 +90,13 @@ BENCHMARK(boost_parse_reused)->Repetitions(5)->ReportAggregatesOnly(true);
 // What `mnscreen screen` and `mnscreen batch` do for one record.
 void json_end_to_end(benchmark::State& state) {
   const screener s;
+  const std::size_t before = allocations;
   for (auto _ : state) {
     auto in = parse_intake(intake_text());
     auto plan = parse_plan(plan_text());
     benchmark::DoNotOptimize(to_json(s.screen(in.value, plan.value)));
   }
+  count_allocations(state, before);
   count(state);
 }
 BENCHMARK(json_end_to_end)->Repetitions(5)->ReportAggregatesOnly(true);
@@ -76,13 +104,17 @@ BENCHMARK(json_end_to_end)->Repetitions(5)->ReportAggregatesOnly(true);
 // --- the parts of end to end ------------------------------------------------------------------
 
 void part_parse_intake(benchmark::State& state) {
+  const std::size_t before = allocations;
   for (auto _ : state) benchmark::DoNotOptimize(parse_intake(intake_text()));
+  count_allocations(state, before);
   count(state);
 }
 BENCHMARK(part_parse_intake);
 
 void part_parse_plan(benchmark::State& state) {
+  const std::size_t before = allocations;
   for (auto _ : state) benchmark::DoNotOptimize(parse_plan(plan_text()));
+  count_allocations(state, before);
   count(state);
 }
 BENCHMARK(part_parse_plan);
@@ -91,14 +123,18 @@ void part_screen(benchmark::State& state) {
   const screener s;
   const intake in = bench::typical_intake();
   const procedure_plan plan = bench::typical_plan();
+  const std::size_t before = allocations;
   for (auto _ : state) benchmark::DoNotOptimize(s.screen(in, plan));
+  count_allocations(state, before);
   count(state);
 }
 BENCHMARK(part_screen);
 
 void part_write_report(benchmark::State& state) {
   const report rep = screener{}.screen(bench::typical_intake(), bench::typical_plan());
+  const std::size_t before = allocations;
   for (auto _ : state) benchmark::DoNotOptimize(to_json(rep));
+  count_allocations(state, before);
   count(state);
   state.counters["report_bytes"] = static_cast<double>(to_json(rep).size());
 }

@@ -4,19 +4,24 @@
 # resident memory (/usr/bin/time -v) for 100,000 and 1,000,000 lines, to show that memory does
 # not grow with the input. See bench/README.md.
 #
-#   bench/run_batch_bench.sh [--to-file] [MNSCREEN [WORKDIR]]
+#   bench/run_batch_bench.sh [--to-file] [--lines "N ..."] [MNSCREEN [WORKDIR]]
 #
 # MNSCREEN defaults to build/bench/tools/mnscreen (the `bench` preset: Release). WORKDIR (default:
 # a new temporary directory, removed at the end) holds the generated inputs. Reports go to
 # /dev/null through standard output unless --to-file is given, in which case they are written
 # to WORKDIR/out.ndjson as a user would (temporary file, fsync, rename): 1M reports are ~5 GB.
+# --lines "100000" runs only the sizes given (default "100000 1000000").
 set -euo pipefail
 
 to_file=0
-if [[ "${1:-}" == "--to-file" ]]; then
-  to_file=1
-  shift
-fi
+sizes="100000 1000000"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --to-file) to_file=1; shift ;;
+    --lines) sizes="${2:?--lines needs a list of sizes}"; shift 2 ;;
+    *) break ;;
+  esac
+done
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 exe="${1:-$here/../build/bench/tools/mnscreen}"
 if [[ ! -x "$exe" ]]; then
@@ -42,7 +47,7 @@ echo "binary: $exe ($("$exe" --version | head -1))"
 echo "output: $([[ $to_file == 1 ]] && echo "file $work/out.ndjson" || echo "/dev/null")"
 echo
 
-for n in 100000 1000000; do
+for n in $sizes; do
   input="$work/in-$n.ndjson"
   if [[ ! -s "$input" ]]; then
     python3 "$here/make_batch_input.py" "$n" --bad-every 1000 > "$input"
@@ -51,7 +56,7 @@ done
 
 printf '%-9s %-7s %9s %12s %11s %13s %s\n' \
   lines threads wall_s lines_per_s cpu_user_s peak_rss_MiB status
-for n in 100000 1000000; do
+for n in $sizes; do
   input="$work/in-$n.ndjson"
   for t in 1 2; do
     args=(batch --input "$input" --errors "$work/err-$n-$t.ndjson" --threads "$t")

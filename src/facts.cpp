@@ -11,8 +11,17 @@ area_set sites_or_all(std::span<const area> sites) noexcept {
 
 facts::facts(const intake& in, const procedure_plan& plan, const policy& pol) noexcept
     : in_(in), plan_(plan), pol_(pol), planned_(make_area_set(plan.areas)) {
-  for (const auto& m : in_.medications)
-    if (is_current(m)) current_classes_.insert(classes_of(m.code));
+  const auto& meds = in_.medications;
+  for (std::size_t i = 0; i < meds.size(); ++i) {
+    const medication_class_set classes = classes_of(meds[i].code);
+    const bool current = is_current(meds[i]);
+    if (i < cached_meds) {
+      med_classes_[i] = classes;
+      if (current) med_current_ |= std::uint32_t{1} << i;
+    }
+    if (current) current_classes_.insert(classes);
+    recorded_classes_.insert(classes);
+  }
 }
 
 bool facts::face_planned() const noexcept { return planned_.overlaps(face_areas()); }
@@ -72,21 +81,28 @@ bool facts::applies_to_plan(const medication& m) const noexcept {
 }
 
 const medication* facts::current(medication_class c) const noexcept {
-  for (const auto& m : in_.medications)
-    if (classes_of(m.code).contains(c) && is_current(m)) return &m;
+  if (!current_classes_.contains(c)) return nullptr;
+  const auto& meds = in_.medications;
+  for (std::size_t i = 0; i < meds.size(); ++i)
+    if (classes_of_med(i).contains(c) && med_is_current(i)) return &meds[i];
   return nullptr;
 }
 
 const medication* facts::current_on_area(medication_class c) const noexcept {
-  for (const auto& m : in_.medications)
-    if (classes_of(m.code).contains(c) && is_current(m) && applies_to_plan(m)) return &m;
+  if (!current_classes_.contains(c)) return nullptr;
+  const auto& meds = in_.medications;
+  for (std::size_t i = 0; i < meds.size(); ++i)
+    if (classes_of_med(i).contains(c) && med_is_current(i) && applies_to_plan(meds[i]))
+      return &meds[i];
   return nullptr;
 }
 
 const medication* facts::last_stopped(medication_class c) const noexcept {
   const medication* best = nullptr;
-  for (const auto& m : in_.medications) {
-    if (!classes_of(m.code).contains(c) || is_current(m) || !m.stop) continue;
+  const auto& meds = in_.medications;
+  for (std::size_t i = 0; i < meds.size(); ++i) {
+    const medication& m = meds[i];
+    if (!classes_of_med(i).contains(c) || med_is_current(i) || !m.stop) continue;
     if (m.start && std::chrono::sys_days{*m.start} > std::chrono::sys_days{plan_.date}) continue;
     if (!best || std::chrono::sys_days{*m.stop} > std::chrono::sys_days{*best->stop}) best = &m;
   }
@@ -198,8 +214,10 @@ bool facts::topical_irritant_in_hold() const noexcept {
   if (current_on_area(medication_class::topical_retinoid) ||
       current_on_area(medication_class::topical_exfoliant))
     return true;
-  for (const auto& m : in_.medications) {
-    if (!classes_of(m.code).contains(medication_class::topical_retinoid) || is_current(m) ||
+  const auto& meds = in_.medications;
+  for (std::size_t i = 0; i < meds.size(); ++i) {
+    const medication& m = meds[i];
+    if (!classes_of_med(i).contains(medication_class::topical_retinoid) || med_is_current(i) ||
         !m.stop || !applies_to_plan(m))
       continue;
     if (days_between(*m.stop, plan_.date) < pol_.topical_retinoid_hold_days_before) return true;

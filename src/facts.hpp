@@ -5,6 +5,9 @@
 #ifndef MNSCREEN_SRC_FACTS_HPP
 #define MNSCREEN_SRC_FACTS_HPP
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -66,6 +69,8 @@ class facts {
   [[nodiscard]] const medication* last_stopped(medication_class c) const noexcept;
   /// Classes of every current medication.
   [[nodiscard]] medication_class_set current_classes() const noexcept { return current_classes_; }
+  /// Classes of every recorded medication, current or not.
+  [[nodiscard]] medication_class_set recorded_classes() const noexcept { return recorded_classes_; }
 
   // --- allergies, devices, procedures, labs ------------------------------------------------
   [[nodiscard]] const allergy* allergy_to(allergy_class c) const noexcept;
@@ -114,8 +119,21 @@ class facts {
   const intake& in_;
   const procedure_plan& plan_;
   const policy& pol_;
+  /// Classes of the i-th medication, and whether it is current (computed once, at
+  /// construction, for the first `cached_meds` medications; the rules ask them again and again).
+  [[nodiscard]] medication_class_set classes_of_med(std::size_t i) const noexcept {
+    return i < cached_meds ? med_classes_[i] : classes_of(in_.medications[i].code);
+  }
+  [[nodiscard]] bool med_is_current(std::size_t i) const noexcept {
+    return i < cached_meds ? ((med_current_ >> i) & 1U) != 0 : is_current(in_.medications[i]);
+  }
+  static constexpr std::size_t cached_meds = 16;
+
   area_set planned_;
   medication_class_set current_classes_;
+  medication_class_set recorded_classes_;
+  std::array<medication_class_set, cached_meds> med_classes_{};
+  std::uint32_t med_current_ = 0;
 };
 
 }  // namespace mnscreen::detail

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "io/bounded.hpp"
 #include "mnscreen/dates.hpp"
 #include "mnscreen/vocabulary.hpp"
 
@@ -326,6 +327,12 @@ void append_footer(std::string& out, const report& rep) {
 }  // namespace
 
 std::string to_text(const report& rep) {
+  // Strings longer than the report bound are cut as to_json cuts them (src/io/bounded.hpp).
+  if (detail::has_long_strings(rep)) {
+    report cut = rep;
+    detail::cut_long_strings(cut);
+    return to_text(cut);
+  }
   std::string out;
   append_header(out, rep);
   append_flags(out, rep.flags);

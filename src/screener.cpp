@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
+#include <string>
 
 #include "facts.hpp"
+#include "model/features.hpp"
 #include "mnscreen/version.hpp"
 #include "rules/engine.hpp"
 #include "rules/questions.hpp"
@@ -16,6 +19,12 @@ namespace mnscreen {
 struct screener::impl {
   impl(policy p, risk_model m)
       : pol(std::move(p)), model(std::move(m)), overrides(mnscreen::overrides(pol)), advice(pol) {}
+  /// Everything of a screen but the risk scores, into `r` (a fresh or reused report), and,
+  /// when the inputs pass validation, the record's risk features into `features` (size
+  /// feature_count); the caller then fills `r.risks` from them. Returns false for
+  /// cannot_screen (`r` complete, risks cleared, features untouched).
+  bool screen_except_risks(const intake& in, const procedure_plan& plan, report& r,
+                           std::span<double> features) const;
   policy pol;
   risk_model model;
   std::vector<std::pair<std::string, setting_value>> overrides;
@@ -27,12 +36,48 @@ namespace {
 
 void stamp(report& r, const policy& pol, const risk_model& model,
            const std::vector<std::pair<std::string, setting_value>>& ovr, date on) {
-  r.knowledge_version = knowledge_version;
-  r.library_version = library_version;
-  r.policy_name = pol.name;
+  // assign, not a copy: a reused report keeps its strings' capacity.
+  r.knowledge_version.assign(knowledge_version);
+  r.library_version.assign(library_version);
+  r.policy_name.assign(pol.name);
   r.policy_overrides = ovr;
-  r.model = model.label();
+  r.model.assign(model.label());
   r.screened_on = on;
+}
+
+// Puts flags[0..n) in order (effect, most serious first, then rule id), moving each flag at
+// most once plus once per cycle of the permutation (usually the flags are nearly in order).
+void sort_flags(std::vector<flag>& flags) {
+  const std::size_t n = flags.size();
+  if (n < 2) return;
+  std::array<std::uint8_t, detail::rule_count> order;  // NOLINT: filled below
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint8_t>(i);
+  const auto before = [&](std::uint8_t a, std::uint8_t b) {
+    if (flags[a].effect != flags[b].effect) return flags[a].effect > flags[b].effect;
+    return flags[a].rule_id < flags[b].rule_id;
+  };
+  const auto first = order.begin(), last = order.begin() + static_cast<std::ptrdiff_t>(n);
+  std::sort(first, last, before);
+  // Apply the permutation in place: position i takes the flag at order[i].
+  std::array<bool, detail::rule_count> placed{};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (placed[i] || order[i] == i) {
+      placed[i] = true;
+      continue;
+    }
+    flag held = std::move(flags[i]);
+    std::size_t j = i;
+    for (;;) {
+      const std::size_t from = order[j];
+      placed[j] = true;
+      if (from == i) {
+        flags[j] = std::move(held);
+        break;
+      }
+      flags[j] = std::move(flags[from]);
+      j = from;
+    }
+  }
 }
 
 // Most serious effect among the flags that count (info does not), as a decision.
@@ -79,10 +124,12 @@ screener::~screener() = default;
 const policy& screener::active_policy() const noexcept { return impl_->pol; }
 const risk_model& screener::model() const noexcept { return impl_->model; }
 
-report screener::screen(const intake& in, const procedure_plan& plan) const {
-  const impl& self = *impl_;
-  report r;
-  stamp(r, self.pol, self.model, self.overrides, plan.date);
+bool screener::impl::screen_except_risks(const intake& in, const procedure_plan& plan, report& r,
+                                         std::span<double> features) const {
+  stamp(r, pol, model, overrides, plan.date);
+  r.defer_until.reset();
+  // flags, risks, prep and aftercare are overwritten in place below (a reused report keeps
+  // their capacity) or cleared when the input cannot be screened.
 
   // Validation cannot be bypassed: an invalid input is never screened on a guess.
   r.warnings = validate(plan);
@@ -97,34 +144,36 @@ report screener::screen(const intake& in, const procedure_plan& plan) const {
   if (has_errors(r.warnings)) {
     r.decision = decision::cannot_screen;
     r.complete = false;
-    return r;
+    r.questions.clear();
+    r.flags.clear();
+    r.risks.clear();
+    r.prep.clear();
+    r.aftercare.clear();
+    return false;
   }
 
-  const detail::facts f(in, plan, self.pol);
+  // The record is read once: the rules, the questions, the advice and the risk features all
+  // ask these facts.
+  const detail::facts f(in, plan, pol);
   const auto table = detail::rule_table();
-  // Each rule writes its finding into its own slot; only the fired ones are then ordered (by
-  // effect, most serious first, then id) and turned into flags, so no flag is moved twice.
-  std::array<detail::finding, detail::rule_count> findings;
-  std::array<std::uint8_t, detail::rule_count> order{};
-  std::size_t fired_count = 0;
+  // One finding, reused by every rule; a rule that fires becomes its flag at once (in table
+  // order), then the flags are escalated and ordered (by effect, most serious first, then id).
+  detail::finding scratch;
   detail::fired_rules fired;
+  std::size_t n_flags = 0;
+  if (r.flags.capacity() == 0) r.flags.reserve(8);
   for (std::size_t i = 0; i < table.size(); ++i) {
-    table[i].check(f, findings[i]);
-    if (findings[i].fired()) {
-      order[fired_count++] = static_cast<std::uint8_t>(i);
-      fired.set(i);
-    }
+    table[i].check(f, scratch);
+    if (!scratch.fired()) continue;
+    fired.set(i);
+    // A flag left from an earlier screen of a reused report is overwritten in place.
+    scratch.move_into(table[i].info, n_flags < r.flags.size() ? r.flags[n_flags]
+                                                               : r.flags.emplace_back());
+    ++n_flags;
   }
-  detail::escalate_combined_exclusions(f, findings);
-  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(fired_count),
-            [&](std::uint8_t a, std::uint8_t b) {
-              const effect ea = findings[a].severity(), eb = findings[b].severity();
-              if (ea != eb) return ea > eb;
-              return table[a].info.id < table[b].info.id;
-            });
-  r.flags.reserve(fired_count);
-  for (std::size_t k = 0; k < fired_count; ++k)
-    r.flags.push_back(std::move(findings[order[k]]).to_flag(table[order[k]].info));
+  r.flags.resize(n_flags);
+  detail::escalate_combined_exclusions(f, std::span<flag>(r.flags));
+  sort_flags(r.flags);
 
   r.questions = detail::unknown_factors(f);
   r.complete = r.questions.empty();
@@ -133,8 +182,8 @@ report screener::screen(const intake& in, const procedure_plan& plan) const {
   if (!r.complete && r.decision == decision::proceed) r.decision = decision::proceed_with_caution;
   if (r.decision == decision::defer) r.defer_until = defer_until(r.flags);
 
-  r.risks = self.model.score(risk_feature_vector(in, plan, self.pol), self.pol);
-  self.advice.advise(f, fired, r.prep, r.aftercare);
+  detail::fill_risk_features(f, features);
+  advice.advise(f, fired, r.prep, r.aftercare);
 
   auto contradictions = detail::contradictions(f);
   r.warnings.insert(r.warnings.end(), std::make_move_iterator(contradictions.begin()),
@@ -143,7 +192,62 @@ report screener::screen(const intake& in, const procedure_plan& plan) const {
     r.warnings.push_back({severity::warning, "deceased_patient", "$.patient",
                           "the record says this patient has died; check the record is the "
                           "right one"});
+  return true;
+}
+
+report screener::screen(const intake& in, const procedure_plan& plan) const {
+  report r;
+  screen_into(in, plan, r);
   return r;
+}
+
+void screener::screen_into(const intake& in, const procedure_plan& plan, report& out) const {
+  const impl& self = *impl_;
+  std::array<double, detail::feature_count> x;  // NOLINT: filled when screened
+  if (self.screen_except_risks(in, plan, out, x))
+    detail::score_into(self.model, x, self.pol, out.risks);
+}
+
+std::vector<report> screener::screen_many(std::span<const intake> intakes,
+                                          std::span<const procedure_plan> plans) const {
+  std::vector<report> out(intakes.size());
+  screen_many(intakes, plans, out);
+  return out;
+}
+
+void screener::screen_many(std::span<const intake> intakes, std::span<const procedure_plan> plans,
+                           std::span<report> out) const {
+  const std::size_t n = intakes.size();
+  if (plans.size() != n && plans.size() != 1)
+    throw std::invalid_argument("mnscreen: screener::screen_many: " + std::to_string(n) +
+                                " intakes but " + std::to_string(plans.size()) +
+                                " plans (one per intake, or one for all)");
+  if (out.size() != n)
+    throw std::invalid_argument("mnscreen: screener::screen_many: " + std::to_string(n) +
+                                " intakes but room for " + std::to_string(out.size()) +
+                                " reports");
+  if (n == 0) return;
+  const impl& self = *impl_;
+  constexpr std::size_t nf = detail::feature_count;
+  // One row of features per patient (a record that fails validation keeps a row of zeros,
+  // scored and ignored), one product for the whole span, then each report's risks.
+  std::vector<double> features(n * nf, 0.0);
+  std::vector<double> scores(n * complication_count);
+  std::vector<bool> screened(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const procedure_plan& plan = plans.size() == 1 ? plans[0] : plans[i];
+    screened[i] = self.screen_except_risks(intakes[i], plan, out[i],
+                                           std::span<double>(features).subspan(i * nf, nf));
+  }
+  self.model.score_batch(features, scores);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!screened[i]) continue;
+    detail::fill_risk_scores(
+        self.model, std::span<const double>(features).subspan(i * nf, nf),
+        std::span<const double, complication_count>(scores.data() + i * complication_count,
+                                                     complication_count),
+        self.pol, out[i].risks);
+  }
 }
 
 decision to_decision(effect e) noexcept {

@@ -46,12 +46,17 @@ struct where {
 where item(std::string_view list, std::size_t i) { return {list, i, {}, true}; }
 where field(std::string_view f) { return {{}, 0, f, false}; }
 
-// Enumerators are dense from 0, so a value is valid when it is below the number of words.
+// Enumerators are dense from 0, so a value is valid when it is below the number of words
+// (asked of the vocabulary once per enum, not once per check).
 template <class E>
 bool valid(E e) noexcept {
-  return static_cast<std::size_t>(e) < all_codes<E>().size();
+  static const std::size_t count = all_codes<E>().size();
+  return static_cast<std::size_t>(e) < count;
 }
 
+// The checks of valid input (the hot path: every screen validates its intake and plan) are
+// inline tests; a diagnostic, its path and its message (std::to_string, to_string(date)'s
+// snprintf...) are built only in the out-of-line reporting functions, when a problem is found.
 class checker {
  public:
   void error(const where& w, std::string message, std::string code = "out_of_range") {
@@ -59,25 +64,34 @@ class checker {
   }
   template <class E>
   void code(const where& w, E e) {
-    if (!valid(e))
-      error(w, std::to_string(static_cast<unsigned>(e)) + " is not a valid code", "unknown_code");
+    if (!valid(e)) [[unlikely]]
+      bad_code(w, static_cast<unsigned>(e));
   }
   void day(const where& w, const date& d) {
-    if (!d.ok()) error(w, "not a calendar date", "invalid_date");
+    if (!d.ok()) [[unlikely]]
+      bad_day(w);
   }
   void day(const where& w, const std::optional<date>& d) {
     if (d) day(w, *d);
   }
   void sites(const where& w, const std::vector<area>& areas) {
     for (std::size_t i = 0; i < areas.size(); ++i)
-      if (!valid(areas[i])) {
-        // Sites are a list inside an item: name the item's path and the position.
-        error(w, "position " + std::to_string(i) + ": " +
-                     std::to_string(static_cast<unsigned>(areas[i])) + " is not a valid area",
-              "unknown_code");
-      }
+      if (!valid(areas[i])) [[unlikely]]
+        bad_site(w, i, static_cast<unsigned>(areas[i]));
   }
   std::vector<diagnostic> out;
+
+ private:
+  void bad_code(const where& w, unsigned value) {
+    error(w, std::to_string(value) + " is not a valid code", "unknown_code");
+  }
+  void bad_day(const where& w) { error(w, "not a calendar date", "invalid_date"); }
+  void bad_site(const where& w, std::size_t position, unsigned value) {
+    // Sites are a list inside an item: name the item's path and the position.
+    error(w, "position " + std::to_string(position) + ": " + std::to_string(value) +
+                 " is not a valid area",
+          "unknown_code");
+  }
 };
 
 struct lab_range {

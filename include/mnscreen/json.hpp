@@ -42,6 +42,9 @@ struct read_limits {
                                                                 const read_limits& limits = {});
 
 /// Serialises to the formats.md document (compact, one line, fields in the documented order).
+/// A string longer than `read_limits{}.max_string_length` bytes is cut at a UTF-8 boundary and
+/// ends with `… [cut, N bytes in all]`, so that the readers accept whatever is written
+/// (docs/input-format.md, "String limit"); `to_text` cuts the same way.
 [[nodiscard]] MNSCREEN_EXPORT std::string to_json(const intake& in);
 [[nodiscard]] MNSCREEN_EXPORT std::string to_json(const procedure_plan& plan);
 /// The policy's name and every setting (defaults included).

@@ -70,8 +70,11 @@ class MNSCREEN_EXPORT risk_model {
   [[nodiscard]] std::vector<risk_score> score(std::span<const double> features,
                                               const policy& pol) const;
 
-  /// Probabilities for many patients at once. `features` is row-major patients × features;
-  /// `out` receives row-major patients × complications.
+  /// Probabilities for many patients at once: one product of the patients × features matrix
+  /// by the weights. `features` is row-major patients × features; `out` receives row-major
+  /// patients × complications. Each patient's probabilities are the same bits as `score` gives
+  /// for that patient alone (same summation order, same logistic), wherever the patient is in
+  /// the batch; `screener::screen_many` relies on it.
   /// @throws std::invalid_argument if the sizes do not match.
   void score_batch(std::span<const double> features, std::span<double> out) const;
 

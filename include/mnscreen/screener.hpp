@@ -8,12 +8,15 @@
 //
 // @par Thread safety
 // A screener is immutable after construction; `screen` is const and may be called from many
-// threads at once on one screener. It keeps no caches and reads no clock: the same inputs,
-// policy and model give the same report.
+// threads at once on one screener (so may `screen_into` and `screen_many`, each with its own
+// output). It keeps no caches and reads no clock: the same inputs, policy and model give the
+// same report.
 #ifndef MNSCREEN_SCREENER_HPP
 #define MNSCREEN_SCREENER_HPP
 
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "mnscreen/export.hpp"
 #include "mnscreen/patient.hpp"
@@ -44,6 +47,25 @@ class MNSCREEN_EXPORT screener {
   /// 1..6, a stop before a start, a lab outside its range…) gives `decision::cannot_screen`
   /// with every problem in `warnings`, never a guess.
   [[nodiscard]] report screen(const intake& in, const procedure_plan& plan) const;
+
+  /// As `screen`, into an existing report: every field of `out` is replaced, and the result
+  /// equals `screen(in, plan)`. A report reused across calls (one per thread) keeps the
+  /// capacity of its lists and of some of its strings, so a loop that screens many patients
+  /// one after another allocates less.
+  void screen_into(const intake& in, const procedure_plan& plan, report& out) const;
+
+  /// Screens many patients at once: `out[i]` equals `screen(intakes[i], plans[i])` (or
+  /// `plans[0]` for every patient when `plans` holds one plan). The rules run per patient; the
+  /// risk scores of the whole span are one product of the patients' feature matrix by the
+  /// model's weights (`risk_model::score_batch`), which gives the same bits as scoring one at
+  /// a time. Records that fail validation get their `cannot_screen` report as with `screen`.
+  /// @throws std::invalid_argument if `plans.size()` is neither `intakes.size()` nor 1.
+  [[nodiscard]] std::vector<report> screen_many(std::span<const intake> intakes,
+                                                std::span<const procedure_plan> plans) const;
+  /// As above, into `out` (size `intakes.size()`; existing reports are reused as by
+  /// `screen_into`). @throws std::invalid_argument if a size does not match.
+  void screen_many(std::span<const intake> intakes, std::span<const procedure_plan> plans,
+                   std::span<report> out) const;
 
   [[nodiscard]] const policy& active_policy() const noexcept;
   [[nodiscard]] const risk_model& model() const noexcept;

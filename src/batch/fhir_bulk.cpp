@@ -2,7 +2,12 @@
 // FHIR Bulk Data batch source: the patients of an indexed export (`fhir_bulk_export`), each
 // read, mapped and screened against one plan, through the same pipeline as NDJSON lines (so
 // with the same order, threads, bounded memory, cancellation and errors file).
+#include <algorithm>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "batch/pipeline.hpp"
 #include "mnscreen/batch.hpp"
@@ -27,18 +32,70 @@ class fhir_bulk_job final : public batch_job {
 
   [[nodiscard]] bool input_failed() const noexcept override { return false; }
 
-  void process(const work_chunk& chunk, chunk_output& out,
+  // As the NDJSON source: every patient of the chunk is read, the readable ones are screened
+  // together (screener::screen_many into the worker's reused reports, one risk product for the
+  // chunk), then each patient's output or error record is written in order.
+  void process(const work_chunk& chunk, chunk_output& out, worker_state& state,
                const std::atomic<bool>* cancel) const override {
-    for (const work_item& item : chunk.items) {
+    const std::size_t n = chunk.items.size();
+    std::vector<patient_state> patients(n);
+    std::vector<intake> intakes;
+    intakes.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
       if (is_cancelled(cancel)) return;
-      ++out.counts.records;
-      std::string id;
-      append_json_string(id, bulk_.patient_id(item.number));
+      patient_state& p = patients[i];
+      const std::size_t index = chunk.items[i].number;
+      append_json_string(p.id, bulk_.patient_id(index));
       try {
-        screen_patient(item.number, id, out);
+        p.fhir = bulk_.read_patient(index, options_);
+        // Reader errors leave a resource or field out and are reported in the report (the
+        // record is what it is); only a patient whose record cannot be read at all fails.
+        const bool fatal = std::any_of(p.fhir.diagnostics.begin(), p.fhir.diagnostics.end(),
+                                       [](const diagnostic& d) {
+                                         return d.severity == severity::fatal;
+                                       });
+        if (!fatal) {
+          p.kind = patient_state::screen;
+          p.index = intakes.size();
+          intakes.push_back(std::move(p.fhir.value.record));
+        }
+      } catch (const std::exception& e) {
+        p.kind = patient_state::internal_error;
+        p.error = e.what();
+      }
+    }
+
+    const std::span<report> reports = state.reports_for(intakes.size());
+    bool batched = true;
+    try {
+      screener_.screen_many(intakes, std::span<const procedure_plan>(&plan_, 1), reports);
+    } catch (const std::exception&) {
+      batched = false;  // screened again one by one below
+    }
+
+    for (std::size_t i = 0; i < n; ++i) {
+      if (is_cancelled(cancel)) return;
+      patient_state& p = patients[i];
+      const std::size_t index = chunk.items[i].number;
+      ++out.counts.records;
+      try {
+        switch (p.kind) {
+          case patient_state::failed:
+            ++out.counts.failed;
+            append_error_record(out.err, "patient", index + 1, p.id, p.fhir.diagnostics);
+            break;
+          case patient_state::internal_error: throw std::runtime_error(p.error);
+          case patient_state::screen: {
+            report& rep = reports[p.index];
+            if (!batched) screener_.screen_into(intakes[p.index], plan_, rep);
+            p.fhir.value.record = std::move(intakes[p.index]);  // whole again for the findings
+            write_report(rep, index, p, out);
+            break;
+          }
+        }
       } catch (const std::exception& e) {
         ++out.counts.failed;
-        append_error_record(out.err, "patient", item.number + 1, id,
+        append_error_record(out.err, "patient", index + 1, p.id,
                             {{severity::fatal, "internal_error", "$",
                               std::string("the patient could not be screened: ") + e.what()}});
       }
@@ -46,29 +103,31 @@ class fhir_bulk_job final : public batch_job {
   }
 
  private:
-  void screen_patient(std::size_t index, const std::string& id, chunk_output& out) const {
-    const parse_result<fhir_intake> fhir = bulk_.read_patient(index, options_);
-    // Reader errors leave a resource or field out and are reported in the report (the record
-    // is what it is); only a patient whose record cannot be read at all fails.
-    for (const diagnostic& d : fhir.diagnostics) {
-      if (d.severity != severity::fatal) continue;
-      ++out.counts.failed;
-      append_error_record(out.err, "patient", index + 1, id, fhir.diagnostics);
-      return;
-    }
-    report rep = screener_.screen(fhir.value.record, plan_);
+  // What the first step made of a patient.
+  struct patient_state {
+    enum kind_t { failed, internal_error, screen } kind = failed;
+    std::string id;  // JSON text
+    parse_result<fhir_intake> fhir;
+    std::string error;      // internal_error: the exception's message
+    std::size_t index = 0;  // screen: index in the chunk's intakes and reports
+  };
+
+  // `rep` stays the worker's (see ndjson.cpp): changed here, replaced by its next screen.
+  static void write_report(report& rep, std::size_t index, const patient_state& p,
+                           chunk_output& out) {
+    const parse_result<fhir_intake>& fhir = p.fhir;
     if (rep.decision == decision::cannot_screen) {
       std::vector<diagnostic> ds = std::move(rep.warnings);
       ds.insert(ds.end(), fhir.diagnostics.begin(), fhir.diagnostics.end());
       ++out.counts.failed;
-      append_error_record(out.err, "patient", index + 1, id, ds);
+      append_error_record(out.err, "patient", index + 1, p.id, ds);
       return;
     }
     add_fhir_findings(rep, fhir);
     ++out.counts.screened;
     ++out.counts.decisions[static_cast<std::size_t>(rep.decision)];
     out.out += "{\"id\":";
-    out.out += id;
+    out.out += p.id;
     out.out += ",\"patient\":";
     out.out += std::to_string(index + 1);
     out.out += ",\"report\":";

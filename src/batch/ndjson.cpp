@@ -6,7 +6,11 @@
 
 #include <cstring>
 #include <istream>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "batch/envelope.hpp"
 #include "batch/pipeline.hpp"
@@ -66,13 +70,57 @@ class ndjson_job final : public batch_job {
 
   [[nodiscard]] bool input_failed() const noexcept override { return failed_; }
 
-  void process(const work_chunk& chunk, chunk_output& out,
+  // A chunk is screened in three steps: every line is read (envelope, intake, plan); the
+  // readable ones are screened together with screener::screen_many into the worker's reports
+  // of its previous chunk (the rules per patient, the risk scores of the chunk as one matrix
+  // product); then each line's output or error record is written, in line order.
+  void process(const work_chunk& chunk, chunk_output& out, worker_state& state,
                const std::atomic<bool>* cancel) const override {
-    for (const work_item& item : chunk.items) {
+    const std::size_t n = chunk.items.size();
+    std::vector<line_state> lines(n);
+    std::vector<intake> intakes;
+    std::vector<procedure_plan> plans;
+    intakes.reserve(n);
+    plans.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
       if (is_cancelled(cancel)) return;
+      const work_item& item = chunk.items[i];
+      try {
+        read_line_record(chunk.text(item), item, lines[i], intakes, plans);
+      } catch (const std::exception& e) {
+        lines[i].kind = line_state::internal_error;
+        lines[i].error = e.what();
+      }
+    }
+
+    const std::span<report> reports = state.reports_for(intakes.size());
+    bool batched = true;
+    try {
+      screener_.screen_many(intakes, plans, reports);
+    } catch (const std::exception&) {
+      batched = false;  // screened again line by line below, so each line reports its own error
+    }
+
+    for (std::size_t i = 0; i < n; ++i) {
+      if (is_cancelled(cancel)) return;
+      const work_item& item = chunk.items[i];
+      line_state& line = lines[i];
       ++out.counts.records;
       try {
-        screen_line(chunk.text(item), item, out);
+        switch (line.kind) {
+          case line_state::blank: ++out.counts.blank; break;
+          case line_state::failed:
+            ++out.counts.failed;
+            out.err += line.error;
+            break;
+          case line_state::internal_error: throw std::runtime_error(line.error);
+          case line_state::screen: {
+            report& rep = reports[line.index];
+            if (!batched) screener_.screen_into(intakes[line.index], plans[line.index], rep);
+            write_report(rep, item, line, out);
+            break;
+          }
+        }
       } catch (const std::exception& e) {
         // Not bad data (that never throws): a resource or contract problem. The record is
         // reported, the run goes on.
@@ -137,10 +185,20 @@ class ndjson_job final : public batch_job {
     return true;
   }
 
-  void screen_line(std::string_view text, const work_item& item, chunk_output& out) const {
+  // What the first step made of a line.
+  struct line_state {
+    enum kind_t { blank, failed, internal_error, screen } kind = blank;
+    std::string error;  // failed: the error record; internal_error: the exception's message
+    std::size_t index = 0;  // screen: index in the chunk's intakes, plans and reports
+    std::string_view id;    // screen: the id's JSON text (in the chunk's data)
+    std::vector<diagnostic> ds;  // screen: the readers' warnings
+  };
+
+  void read_line_record(std::string_view text, const work_item& item, line_state& line,
+                        std::vector<intake>& intakes, std::vector<procedure_plan>& plans) const {
     if (item.full_size > limits_.max_bytes) {
-      ++out.counts.failed;
-      append_error_record(out.err, "line", item.number, scan_id_prefix(text),
+      line.kind = line_state::failed;
+      append_error_record(line.error, "line", item.number, scan_id_prefix(text),
                           {{severity::fatal, "line_too_large", "$",
                             "the line is " + std::to_string(item.full_size) +
                                 " bytes, over the limit of " + std::to_string(limits_.max_bytes) +
@@ -149,7 +207,7 @@ class ndjson_job final : public batch_job {
     }
     text = trim(text);
     if (text.empty()) {
-      ++out.counts.blank;
+      line.kind = line_state::blank;
       return;
     }
     envelope env = scan_envelope(text, limits_.max_depth);
@@ -167,11 +225,23 @@ class ndjson_job final : public batch_job {
       plan = std::move(r.value);
     }
     if (env.malformed || has_errors(ds)) {
-      ++out.counts.failed;
-      append_error_record(out.err, "line", item.number, env.id, ds);
+      line.kind = line_state::failed;
+      append_error_record(line.error, "line", item.number, env.id, ds);
       return;
     }
-    report rep = screener_.screen(in, plan);
+    line.kind = line_state::screen;
+    line.index = intakes.size();
+    line.id = env.id;
+    line.ds = std::move(ds);
+    intakes.push_back(std::move(in));
+    plans.push_back(std::move(plan));
+  }
+
+  // `rep` stays the worker's: it is changed (warnings added or moved out) but kept, and the
+  // next screen into it replaces every field.
+  static void write_report(report& rep, const work_item& item, line_state& line,
+                           chunk_output& out) {
+    std::vector<diagnostic>& ds = line.ds;
     if (rep.decision == decision::cannot_screen) {
       // A check only the screener makes (a birth date after the plan date...).
       for (auto& d : rep.warnings) {
@@ -179,14 +249,14 @@ class ndjson_job final : public batch_job {
         ds.push_back(std::move(d));
       }
       ++out.counts.failed;
-      append_error_record(out.err, "line", item.number, env.id, ds);
+      append_error_record(out.err, "line", item.number, line.id, ds);
       return;
     }
     for (auto& d : ds) rep.warnings.push_back(std::move(d));
     ++out.counts.screened;
     ++out.counts.decisions[static_cast<std::size_t>(rep.decision)];
     out.out += "{\"id\":";
-    out.out += env.id;
+    out.out += line.id;
     out.out += ",\"line\":";
     out.out += std::to_string(item.number);
     out.out += ",\"report\":";

@@ -56,6 +56,7 @@ batch_summary run_sequential(batch_job& job, std::ostream& output, std::ostream&
                              const batch_options& opt) {
   batch_summary total;
   slot s;
+  worker_state state;
   for (bool more = true; more;) {
     if (is_cancelled(opt.cancel)) {
       total.cancelled = true;
@@ -64,7 +65,7 @@ batch_summary run_sequential(batch_job& job, std::ostream& output, std::ostream&
     s.in.clear();
     more = job.read(s.in, opt.chunk_records, opt.chunk_bytes);
     s.out.clear();
-    job.process(s.in, s.out, opt.cancel);
+    job.process(s.in, s.out, state, opt.cancel);
     if (is_cancelled(opt.cancel)) {
       total.cancelled = true;
       break;
@@ -170,6 +171,7 @@ class parallel_run {
 
   void worker() {
     try {
+      worker_state state;  // this worker's reports, reused chunk after chunk
       for (;;) {
         std::size_t idx = 0;
         {
@@ -182,7 +184,7 @@ class parallel_run {
         }
         slot& s = slots_[idx];
         s.out.clear();
-        job_.process(s.in, s.out, opt_.cancel);
+        job_.process(s.in, s.out, state, opt_.cancel);
         {
           const std::lock_guard lock(m_);
           if (poll_cancel()) return;

@@ -9,10 +9,12 @@
 #include <atomic>
 #include <cstddef>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "mnscreen/batch.hpp"
+#include "mnscreen/report.hpp"
 
 namespace mnscreen::detail {
 
@@ -55,6 +57,22 @@ struct chunk_output {
   }
 };
 
+/// What a worker keeps from one chunk to the next: the reports of its last chunk, screened
+/// into again (`screener::screen_many` over a span) so that their lists and strings keep their
+/// capacity. One per worker thread (one in all with `threads == 1`), never shared. Its size is
+/// bounded: at most `chunk_records` reports, each bounded by the rule catalogue and the policy
+/// (flags, risks, advice; warnings and questions are replaced, not grown, by each screen).
+struct worker_state {
+  std::vector<report> reports;
+
+  /// The first `n` reports, to be overwritten (grows the pool to `n` if needed; never shrinks
+  /// it, so a short last chunk does not destroy reports the next run would reuse).
+  [[nodiscard]] std::span<report> reports_for(std::size_t n) {
+    if (reports.size() < n) reports.resize(n);
+    return std::span<report>(reports).first(n);
+  }
+};
+
 /// A batch source: how records are read and how one record becomes its lines.
 class batch_job {
  public:
@@ -69,10 +87,11 @@ class batch_job {
   virtual bool read(work_chunk& chunk, std::size_t max_records, std::size_t max_bytes) = 0;
   /// True if reading stopped on an I/O error rather than at the end of the input.
   [[nodiscard]] virtual bool input_failed() const noexcept = 0;
-  /// Screens the records of a chunk into `out` (lines appended, counts added). Called on
-  /// several threads at once for different chunks; must not throw for bad data. Stops early
-  /// (leaving the output incomplete) when `cancelled()` returns true.
-  virtual void process(const work_chunk& chunk, chunk_output& out,
+  /// Screens the records of a chunk into `out` (lines appended, counts added), using the
+  /// calling worker's `state` (reports reused from its previous chunk). Called on several
+  /// threads at once for different chunks, each with its own state; must not throw for bad
+  /// data. Stops early (leaving the output incomplete) when `cancelled()` returns true.
+  virtual void process(const work_chunk& chunk, chunk_output& out, worker_state& state,
                        const std::atomic<bool>* cancel) const = 0;
 };
 

@@ -2,16 +2,24 @@
 #include "io/json_common.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "utf8.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace mnscreen::io {
 namespace {
@@ -42,6 +50,152 @@ std::string_view cut(std::string_view s, std::size_t n) noexcept {
 }
 
 
+// Bytes that need no escaping in a JSON string: printable ASCII other than `"` and `\`.
+constexpr auto safe_byte = [] {
+  std::array<bool, 256> t{};
+  for (std::size_t c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
+
+// How many bytes from `p` need no escaping in a JSON string (printable ASCII other than `"` and
+// `\`), eight at a time.
+std::size_t safe_run(const char* p, std::size_t n) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t v) noexcept { return (v - ones) & ~v & highs; };
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen at a time: as signed bytes, those >= 0x80 are negative, so one "less than 0x20"
+  // finds both control bytes and non-ASCII bytes.
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i stop = _mm_or_si128(_mm_cmplt_epi8(v, space),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                                   _mm_cmpeq_epi8(v, backslash)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+    if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
+  }
+#endif
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + i, 8);
+    // A byte >= 0x80, < 0x20, '"' or '\\' stops the run.
+    const std::uint64_t stop = (w & highs) | ((w - ones * 0x20U) & ~w & highs) |
+                               has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'));
+    if (stop != 0) break;
+  }
+  while (i < n && safe_byte[static_cast<unsigned char>(p[i])]) ++i;
+  return i;
+}
+
+// Appends `s` escaped for a JSON string (no quotes), invalid UTF-8 replaced by U+FFFD, until
+// the text as read back would pass `limit` bytes; returns how many bytes of `s` were written.
+// Runs of bytes that need no escaping are appended in one go.
+std::size_t append_escaped(std::string& out, std::string_view s, std::size_t limit) {
+  static constexpr char hex[] = "0123456789abcdef";
+  const std::size_t n = s.size();
+  std::size_t decoded = 0;  // bytes of the string as a reader gets it back
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t j = i + safe_run(s.data() + i, n - i);
+    if (j > i) {
+      const std::size_t take = std::min(j - i, limit - decoded);
+      out.append(s.data() + i, take);
+      decoded += take;
+      i += take;
+      if (i < j) return i;
+      if (i == n) break;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80U) {
+      const std::size_t len = detail::utf8_sequence_length(s, i);
+      // JSON text must be UTF-8; a byte that is not is replaced, never passed on.
+      const std::size_t size = len == 0 ? 3 : len;
+      if (limit - decoded < size) return i;
+      if (len == 0) {
+        out.append("\\ufffd");
+        ++i;
+      } else {
+        out.append(s.data() + i, len);
+        i += len;
+      }
+      decoded += size;
+      continue;
+    }
+    if (limit - decoded < 1) return i;
+    ++decoded;
+    ++i;
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4U], hex[c & 0xFU]};
+        out.append(esc, sizeof esc);
+      }
+    }
+  }
+  return n;
+}
+
+// Appends `s` escaped; when it would read back longer than `limit` bytes, appends as much as
+// fits with the cut marker instead (the whole stays within `limit`).
+void append_bounded(std::string& out, std::string_view s, std::size_t limit) {
+  // Each byte reads back as at most 3 bytes (U+FFFD), so short strings need no counting.
+  if (s.size() <= limit / 3) {
+    append_escaped(out, s, static_cast<std::size_t>(-1));
+    return;
+  }
+  const std::size_t start = out.size();
+  if (append_escaped(out, s, limit) == s.size()) return;
+  out.resize(start);
+  const std::string marker =
+      "\xE2\x80\xA6 [cut, " + std::to_string(s.size()) + " bytes in all]";
+  append_escaped(out, s, limit > marker.size() ? limit - marker.size() : 0);
+  out.append(marker);
+}
+
+// The whole length named by the writers' cut marker (`… [cut, 70000 bytes in all]`) at the end
+// of `s`, or nothing when `s` does not end with one.
+std::optional<std::size_t> cut_total(std::string_view s) noexcept {
+  constexpr std::string_view tail = " bytes in all]";
+  constexpr std::string_view head = "\xE2\x80\xA6 [cut, ";
+  if (s.size() < head.size() + tail.size() + 1 || s.substr(s.size() - tail.size()) != tail)
+    return std::nullopt;
+  const std::size_t digits_end = s.size() - tail.size();
+  std::size_t digits_begin = digits_end;
+  while (digits_begin > 0 && s[digits_begin - 1] >= '0' && s[digits_begin - 1] <= '9')
+    --digits_begin;
+  if (digits_begin == digits_end || digits_begin < head.size() ||
+      s.substr(digits_begin - head.size(), head.size()) != head)
+    return std::nullopt;
+  std::size_t total = 0;
+  const auto [end, ec] = std::from_chars(s.data() + digits_begin, s.data() + digits_end, total);
+  if (ec != std::errc{}) return std::nullopt;
+  return total;
+}
+
 // Line and column (1-based, columns in characters) of a byte offset.
 std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
@@ -71,14 +225,19 @@ class document_builder {
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
-  explicit document_builder(context& ctx) : ctx_(ctx) { stack_.reset(); }
+  document_builder(context& ctx, json::storage_ptr sp, std::string_view input)
+      : ctx_(ctx), input_(input), stack_({}, temp_, sizeof temp_) {
+    stack_.reset(std::move(sp));
+    frames_.reserve(16);
+    keys_.reserve(64);
+  }
 
   [[nodiscard]] json::value release() { return stack_.release(); }
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
   bool on_array_begin(json::error_code&) {
-    frames_.push_back({false, {}, 0, {}});
+    frames_.push_back({false, 0, 0, keys_.size()});
     return true;
   }
   bool on_array_end(std::size_t n, json::error_code&) {
@@ -87,11 +246,14 @@ class document_builder {
     return value_done();
   }
   bool on_object_begin(json::error_code&) {
-    frames_.push_back({true, {}, 0, {}});
+    frames_.push_back({true, 0, 0, keys_.size()});
     return true;
   }
   bool on_object_end(std::size_t n, json::error_code&) {
     stack_.push_object(n);
+    const frame& top = frames_.back();
+    keys_.resize(top.first_key);
+    if (top.big) big_.pop_back();
     frames_.pop_back();
     return value_done();
   }
@@ -109,12 +271,35 @@ class document_builder {
     return true;
   }
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
-    key_.append(s.data(), s.size());
     stack_.push_key(s);
+    std::string_view key(s.data(), s.size());
+    if (!key_.empty()) {
+      key_.append(s.data(), s.size());
+      key = own(key_);
+      key_.clear();
+    } else if (!in_input(key)) {
+      key = own(key);
+    }
     frame& top = frames_.back();
-    top.key = std::move(key_);
-    key_.clear();
-    if (!top.seen.insert(top.key).second)
+    // The keys of the open objects, one after another in keys_ (views of the input where the
+    // key has no escapes); an object's keys are compared one by one while it is small, through
+    // a set when it has many.
+    bool seen = false;
+    if (top.big) {
+      seen = !big_.back().insert(std::string(key)).second;
+    } else {
+      for (std::size_t i = top.first_key; i < keys_.size() && !seen; ++i) seen = keys_[i] == key;
+      if (keys_.size() - top.first_key + 1 >= max_linear_keys) {
+        std::set<std::string, std::less<>> all(keys_.begin() + static_cast<std::ptrdiff_t>(
+                                                                   top.first_key),
+                                               keys_.end());
+        all.emplace(key);
+        big_.push_back(std::move(all));
+        top.big = true;
+      }
+    }
+    keys_.push_back(key);
+    if (seen)
       ctx_.error("duplicate_key", path(),
                  "the key appears more than once in this object; only its last value was read");
     return true;
@@ -134,11 +319,16 @@ class document_builder {
     return value_done();
   }
   bool on_double(double d, json::string_view s, json::error_code&) {
-    number_.append(s.data(), s.size());
+    const char* first = s.data();
+    const char* last = s.data() + s.size();
+    if (!number_.empty()) {
+      number_.append(s.data(), s.size());
+      first = number_.data();
+      last = number_.data() + number_.size();
+    }
     double exact = 0.0;
-    const char* last = number_.data() + number_.size();
-    auto [end, ec] = std::from_chars(number_.data(), last, exact);
-    // Out of range (1e400) keeps Boost.JSON's value (infinity), which the range checks refuse.
+    auto [end, ec] = std::from_chars(first, last, exact);
+    // Out of range (1e400) keeps Boost.JSON's value (infinity), which as_number refuses.
     stack_.push_double(ec == std::errc{} && end == last ? exact : d);
     number_.clear();
     return value_done();
@@ -155,28 +345,58 @@ class document_builder {
   bool on_comment(json::string_view, json::error_code&) { return true; }
 
  private:
+  // Objects with more keys than this check duplicates through a set, not one by one.
+  static constexpr std::size_t max_linear_keys = 32;
+
   struct frame {
     bool is_object;
-    std::string key;
+    bool big;
     std::size_t index;
-    // A set, not a list: an object with many keys must not cost quadratic time.
-    std::set<std::string, std::less<>> seen;
+    std::size_t first_key;  // in keys_
   };
+
+  [[nodiscard]] std::string_view key_at(std::size_t i) const noexcept { return keys_[i]; }
+
+  [[nodiscard]] bool in_input(std::string_view s) const noexcept {
+    const std::less<const char*> before;
+    return !before(s.data(), input_.data()) &&
+           !before(input_.data() + input_.size(), s.data() + s.size());
+  }
+  // A copy of a key that is not a view of the input, kept until the end of the document.
+  std::string_view own(std::string_view key) {
+    owned_.push_back(std::make_unique<std::string>(key));
+    return *owned_.back();
+  }
 
   bool value_done() {
     if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
     return true;
   }
 
+  // The path of the value being read: each object's latest key, each array's index.
   std::string path() const {
     std::string p = "$";
-    for (const auto& f : frames_) p = f.is_object ? member_path(p, f.key) : index_path(p, f.index);
+    for (std::size_t i = 0; i < frames_.size(); ++i) {
+      const frame& f = frames_[i];
+      if (!f.is_object) {
+        p = index_path(p, f.index);
+        continue;
+      }
+      // A deeper frame starts where this object's keys end.
+      const std::size_t end = i + 1 < frames_.size() ? frames_[i + 1].first_key : keys_.size();
+      if (end > f.first_key) p = member_path(p, key_at(end - 1));
+    }
     return p;
   }
 
   context& ctx_;
+  std::string_view input_;
+  unsigned char temp_[2048];  // the value stack's first working space
   json::value_stack stack_;
   std::vector<frame> frames_;
+  std::vector<std::string_view> keys_;                   // the keys of the open objects
+  std::vector<std::unique_ptr<std::string>> owned_;      // keys that are not views of input_
+  std::vector<std::set<std::string, std::less<>>> big_;  // keys of the open big objects
   std::string key_;
   std::string number_;
 };
@@ -271,6 +491,23 @@ std::string index_path(std::string_view parent, std::size_t index) {
   return out;
 }
 
+void jpath::append_to(std::string& out) const {
+  if (parent_) parent_->append_to(out);
+  switch (kind_) {
+    case kind::text:
+      out.append(text_);
+      break;
+    case kind::member:
+      out = member_path(out, text_);
+      break;
+    case kind::index:
+      out += '[';
+      out += std::to_string(index_);
+      out += ']';
+      break;
+  }
+}
+
 std::string number_text(double v) {
   char buf[40];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
@@ -278,57 +515,10 @@ std::string number_text(double v) {
 }
 
 std::string quoted(std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size() + 2);
   out += '"';
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80U) {
-      const std::size_t len = detail::utf8_sequence_length(s, i);
-      if (len == 0) {
-        // JSON text must be UTF-8; a byte that is not is replaced, never passed on.
-        out += "\\ufffd";
-        ++i;
-      } else {
-        out.append(s.substr(i, len));
-        i += len;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20U) {
-          out += "\\u00";
-          out += hex[c >> 4U];
-          out += hex[c & 0xFU];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
-  }
+  append_escaped(out, s, static_cast<std::size_t>(-1));
   out += '"';
   return out;
 }
@@ -384,7 +574,8 @@ std::string_view kind_name(const json::value& v) noexcept {
 
 // --- parsing ---------------------------------------------------------------------------------
 
-std::optional<json::value> parse_document(std::string_view text, context& ctx) {
+std::optional<json::value> parse_document(std::string_view text, context& ctx,
+                                          json::storage_ptr sp) {
   const read_limits& limits = ctx.limits();
   if (text.size() > limits.max_bytes) {
     ctx.fatal("document_too_large", "$",
@@ -394,7 +585,7 @@ std::optional<json::value> parse_document(std::string_view text, context& ctx) {
   }
   json::parse_options options;
   options.max_depth = limits.max_depth;
-  json::basic_parser<document_builder> parser(options, ctx);
+  json::basic_parser<document_builder> parser(options, ctx, std::move(sp), text);
   json::error_code ec;
   const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && consumed < text.size()) ec = json::error::extra_data;
@@ -429,7 +620,7 @@ const json::object* root_object(const json::value& doc, context& ctx) {
 
 // --- conversions -----------------------------------------------------------------------------
 
-void wrong_type(context& ctx, const std::string& path, const json::value& v,
+void wrong_type(context& ctx, const jpath& path, const json::value& v,
                 std::string_view expected, std::string_view consequence) {
   ctx.error("wrong_type", path,
             with_consequence(describe(v) + " is " + std::string(kind_name(v)) + ", expected " +
@@ -437,15 +628,15 @@ void wrong_type(context& ctx, const std::string& path, const json::value& v,
                              consequence));
 }
 
-void unknown_code(context& ctx, const std::string& path, std::string_view word,
+void unknown_code(context& ctx, const jpath& path, std::string_view word,
                   std::string_view noun, std::string_view consequence) {
   ctx.error("unknown_code", path,
             with_consequence(quoted(cut(word, max_quoted_chars)) + " is not " + std::string(noun),
                              consequence));
 }
 
-std::optional<std::string> as_string(context& ctx, const json::value& v, const std::string& path,
-                                     std::string_view consequence) {
+std::optional<std::string_view> as_string_view(context& ctx, const json::value& v,
+                                               const jpath& path, std::string_view consequence) {
   if (!v.is_string()) {
     wrong_type(ctx, path, v, "a string", consequence);
     return std::nullopt;
@@ -459,10 +650,22 @@ std::optional<std::string> as_string(context& ctx, const json::value& v, const s
                          consequence.empty() ? "it was dropped" : consequence));
     return std::nullopt;
   }
-  return std::string(s.data(), s.size());
+  const std::string_view text(s.data(), s.size());
+  if (const auto total = cut_total(text))
+    ctx.warning("string_too_long", path,
+                "the string was cut when it was written (" + std::to_string(*total) +
+                    " bytes in all, over the writers' limit of " +
+                    std::to_string(max_written_string) + "); it was read as cut");
+  return text;
 }
 
-std::optional<double> as_number(context& ctx, const json::value& v, const std::string& path,
+std::optional<std::string> as_string(context& ctx, const json::value& v, const jpath& path,
+                                     std::string_view consequence) {
+  if (const auto text = as_string_view(ctx, v, path, consequence)) return std::string(*text);
+  return std::nullopt;
+}
+
+std::optional<double> as_number(context& ctx, const json::value& v, const jpath& path,
                                 std::string_view consequence) {
   switch (v.kind()) {
     case json::kind::int64:
@@ -470,6 +673,14 @@ std::optional<double> as_number(context& ctx, const json::value& v, const std::s
     case json::kind::uint64:
       return static_cast<double>(v.get_uint64());
     case json::kind::double_:
+      // A number too large for a double (1e400) reads as infinity; JSON cannot mean that.
+      if (!std::isfinite(v.get_double())) {
+        ctx.error("out_of_range", path,
+                  with_consequence("the number is too large to represent (it overflows to "
+                                   "infinity)",
+                                   consequence));
+        return std::nullopt;
+      }
       return v.get_double();
     default:
       wrong_type(ctx, path, v, "a number", consequence);
@@ -477,7 +688,7 @@ std::optional<double> as_number(context& ctx, const json::value& v, const std::s
   }
 }
 
-std::optional<int> as_int(context& ctx, const json::value& v, const std::string& path,
+std::optional<int> as_int(context& ctx, const json::value& v, const jpath& path,
                           std::string_view consequence) {
   constexpr auto lo = static_cast<double>(std::numeric_limits<int>::min());
   constexpr auto hi = static_cast<double>(std::numeric_limits<int>::max());
@@ -496,16 +707,16 @@ std::optional<int> as_int(context& ctx, const json::value& v, const std::string&
   return static_cast<int>(*d);
 }
 
-std::optional<bool> as_bool(context& ctx, const json::value& v, const std::string& path,
+std::optional<bool> as_bool(context& ctx, const json::value& v, const jpath& path,
                             std::string_view consequence) {
   if (v.is_bool()) return v.get_bool();
   wrong_type(ctx, path, v, "true or false", consequence);
   return std::nullopt;
 }
 
-std::optional<date> as_date(context& ctx, const json::value& v, const std::string& path,
+std::optional<date> as_date(context& ctx, const json::value& v, const jpath& path,
                             std::string_view consequence) {
-  const auto text = as_string(ctx, v, path, consequence);
+  const auto text = as_string_view(ctx, v, path, consequence);
   if (!text) return std::nullopt;
   if (auto d = parse_date(*text)) return d;
   ctx.error("invalid_date", path,
@@ -515,9 +726,8 @@ std::optional<date> as_date(context& ctx, const json::value& v, const std::strin
   return std::nullopt;
 }
 
-std::optional<std::vector<element>> as_array(context& ctx, const json::value& v,
-                                             const std::string& path,
-                                             std::string_view consequence) {
+std::optional<array_items> as_array(context& ctx, const json::value& v, const jpath& path,
+                                   std::string_view consequence) {
   if (!v.is_array()) {
     wrong_type(ctx, path, v, "an array", consequence);
     return std::nullopt;
@@ -532,19 +742,18 @@ std::optional<std::vector<element>> as_array(context& ctx, const json::value& v,
                   "] on were dropped");
     n = limit;
   }
-  std::vector<element> out;
-  out.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) out.push_back({&a[i], index_path(path, i), i});
-  return out;
+  return std::optional<array_items>(std::in_place, a.data(), n, path);
 }
 
-std::vector<area> as_areas(context& ctx, const json::value& v, const std::string& path,
+std::vector<area> as_areas(context& ctx, const json::value& v, const jpath& path,
                            std::vector<std::size_t>* json_index) {
   std::vector<area> out;
   const auto elements = as_array(ctx, v, path, "the list of areas was not read");
   if (!elements) return out;
+  out.reserve(elements->size());
+  if (json_index) json_index->reserve(elements->size());
   for (const auto& e : *elements) {
-    const auto word = as_string(ctx, *e.value, e.path, "the area was dropped");
+    const auto word = as_string_view(ctx, *e.value, e.path, "the area was dropped");
     if (!word) continue;
     const auto group = parse_area_group(*word);
     if (!group) {
@@ -552,7 +761,9 @@ std::vector<area> as_areas(context& ctx, const json::value& v, const std::string
                    "the area was dropped");
       continue;
     }
-    for (area a : group->to_vector()) {
+    // The members in declaration order, as enum_set::to_vector() gives them, without its vector.
+    for (std::uint64_t bits = group->bits(); bits != 0; bits &= bits - 1) {
+      const auto a = static_cast<area>(std::countr_zero(bits));
       if (std::find(out.begin(), out.end(), a) != out.end()) continue;
       out.push_back(a);
       if (json_index) json_index->push_back(e.index);
@@ -561,7 +772,7 @@ std::vector<area> as_areas(context& ctx, const json::value& v, const std::string
   return out;
 }
 
-std::vector<std::string> as_strings(context& ctx, const json::value& v, const std::string& path) {
+std::vector<std::string> as_strings(context& ctx, const json::value& v, const jpath& path) {
   std::vector<std::string> out;
   const auto elements = as_array(ctx, v, path, "the list was not read");
   if (!elements) return out;
@@ -572,15 +783,39 @@ std::vector<std::string> as_strings(context& ctx, const json::value& v, const st
 
 // --- object_reader ---------------------------------------------------------------------------
 
-object_reader::object_reader(context& ctx, const json::object& obj, std::string path)
-    : ctx_(ctx), obj_(obj), path_(std::move(path)) {}
+void object_reader::mark(const json::key_value_pair* member) {
+  const auto i = static_cast<std::size_t>(member - obj_.begin());
+  if (i < 64) {
+    asked_ |= std::uint64_t{1} << i;
+    return;
+  }
+  if (asked_more_.size() <= i - 64) asked_more_.resize(obj_.size() - 64);
+  asked_more_[i - 64] = true;
+}
 
-void object_reader::accept(std::string_view key) { known_keys_.emplace_back(key); }
+void object_reader::accept(std::string_view key) {
+  const auto it = obj_.find(json::string_view(key.data(), key.size()));
+  if (it != obj_.end()) mark(&*it);
+}
 
 const json::value* object_reader::find(std::string_view key) {
-  accept(key);
-  const json::value* v = obj_.if_contains(json::string_view(key.data(), key.size()));
-  return v && !v->is_null() ? v : nullptr;
+  const json::key_value_pair* it = nullptr;
+  if (obj_.size() <= 16) {
+    // Small objects (every object of the formats): a scan that compares sizes first.
+    for (const auto& member : obj_) {
+      const json::string_view k = member.key();
+      if (k.size() == key.size() && std::memcmp(k.data(), key.data(), key.size()) == 0) {
+        it = &member;
+        break;
+      }
+    }
+  } else {
+    const auto found = obj_.find(json::string_view(key.data(), key.size()));
+    if (found != obj_.end()) it = &*found;
+  }
+  if (it == nullptr) return nullptr;
+  mark(it);
+  return it->value().is_null() ? nullptr : &it->value();
 }
 
 const json::value* object_reader::require(std::string_view key, std::string_view consequence) {
@@ -615,10 +850,14 @@ known object_reader::get_known(std::string_view key) {
 }
 
 void object_reader::check_schema(std::string_view expected) {
+  const json::value* v = find("schema");
+  if (v && v->is_string() && std::string_view(v->get_string()) == expected &&
+      expected.size() <= ctx_.limits().max_string_length)
+    return;
   const std::string expected_text = quoted(expected);
-  const json::value* v = require("schema", "expected " + expected_text);
+  if (!v) v = require("schema", "expected " + expected_text);
   if (!v) return;
-  const auto text = as_string(ctx_, *v, path_of("schema"), "expected " + expected_text);
+  const auto text = as_string_view(ctx_, *v, path_of("schema"), "expected " + expected_text);
   if (text && *text != expected)
     ctx_.error("wrong_schema", path_of("schema"),
                quoted(cut(*text, max_quoted_chars)) + " is not " + expected_text +
@@ -626,9 +865,13 @@ void object_reader::check_schema(std::string_view expected) {
 }
 
 void object_reader::finish() {
+  std::size_t i = 0;
   for (const auto& member : obj_) {
+    const bool asked = i < 64 ? (asked_ >> i & 1U) != 0
+                              : i - 64 < asked_more_.size() && asked_more_[i - 64];
+    ++i;
+    if (asked) continue;
     const std::string_view key(member.key().data(), member.key().size());
-    if (std::find(known_keys_.begin(), known_keys_.end(), key) != known_keys_.end()) continue;
     ctx_.warning("unknown_key", path_of(key), "unknown key, ignored");
   }
 }
@@ -674,69 +917,73 @@ std::optional<double> to_canonical_unit(lab_code c, std::string_view unit, doubl
 
 // --- writer ----------------------------------------------------------------------------------
 
-void writer::before_value() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!first_.empty()) {
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
-  }
-}
-
-void writer::begin_object() {
-  before_value();
-  out_ += '{';
-  first_.push_back(true);
-}
-
-void writer::end_object() {
-  first_.pop_back();
-  out_ += '}';
-}
-
-void writer::begin_array() {
-  before_value();
-  out_ += '[';
-  first_.push_back(true);
-}
-
-void writer::end_array() {
-  first_.pop_back();
-  out_ += ']';
+std::string bounded(std::string_view s, std::size_t limit) {
+  std::string out;
+  append_bounded(out, s, limit);
+  return out;
 }
 
 void writer::key(std::string_view k) {
   before_value();
-  out_ += quoted(k);
-  out_ += ':';
+  out_ += '"';
+  append_escaped(out_, k, static_cast<std::size_t>(-1));
+  out_ += "\":";
   after_key_ = true;
 }
 
 void writer::string(std::string_view s) {
-  before_value();
-  out_ += quoted(s);
+  out_.append(needs_comma() ? std::string_view(",\"") : std::string_view("\""));
+  append_bounded(out_, s, max_written_string);
+  out_ += '"';
 }
 
 void writer::number(double v) {
   before_value();
-  out_ += std::isfinite(v) ? number_text(v) : std::string("null");
+  if (!std::isfinite(v)) {
+    out_.append("null");
+    return;
+  }
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  if (ec == std::errc{}) {
+    out_.append(buf, end);
+  } else {
+    out_ += '?';
+  }
 }
 
 void writer::integer(long long v) {
   before_value();
-  out_ += std::to_string(v);
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, ec == std::errc{} ? end : buf);
 }
 
-void writer::boolean(bool b) {
+void writer::date_value(const date& d) {
   before_value();
-  out_ += b ? "true" : "false";
-}
-
-void writer::null() {
-  before_value();
-  out_ += "null";
+  const int y = static_cast<int>(d.year());
+  const unsigned m = static_cast<unsigned>(d.month());
+  const unsigned day = static_cast<unsigned>(d.day());
+  if (y < 0 || y > 9999 || m > 99 || day > 99) {
+    // As to_string(date) writes it.
+    out_ += '"';
+    out_ += to_string(d);
+    out_ += '"';
+    return;
+  }
+  char buf[12] = {'"',
+                  static_cast<char>('0' + y / 1000),
+                  static_cast<char>('0' + y / 100 % 10),
+                  static_cast<char>('0' + y / 10 % 10),
+                  static_cast<char>('0' + y % 10),
+                  '-',
+                  static_cast<char>('0' + m / 10),
+                  static_cast<char>('0' + m % 10),
+                  '-',
+                  static_cast<char>('0' + day / 10),
+                  static_cast<char>('0' + day % 10),
+                  '"'};
+  out_.append(buf, sizeof buf);
 }
 
 }  // namespace mnscreen::io

@@ -27,6 +27,8 @@ void read_items(object_reader& r, std::string_view key, std::vector<T>& out,
   index_map map{r.path_of(key), {}};
   if (const json::value* v = r.find(key)) {
     if (const auto elements = io::as_array(r.ctx(), *v, map.array_path, "the list was not read")) {
+      out.reserve(elements->size());
+      map.json_index.reserve(elements->size());
       for (const element& e : *elements) {
         if (!e.value->is_object()) {
           io::wrong_type(r.ctx(), e.path, *e.value, "an object", "the item was dropped");
@@ -190,8 +192,10 @@ void read_negatives(object_reader& r, std::vector<negative>& out, std::vector<in
   index_map map{r.path_of("negatives"), {}};
   if (const json::value* v = r.find("negatives")) {
     if (const auto elements = io::as_array(r.ctx(), *v, map.array_path, "the list was not read")) {
+      out.reserve(elements->size());
+      map.json_index.reserve(elements->size());
       for (const element& e : *elements) {
-        const auto word = io::as_string(r.ctx(), *e.value, e.path, "the word was dropped");
+        const auto word = io::as_string_view(r.ctx(), *e.value, e.path, "the word was dropped");
         if (!word) continue;
         if (auto n = parse_negative(*word)) {
           out.push_back(*n);
@@ -272,9 +276,13 @@ template <class T, class Read>
 parse_result<T> read_document(std::string_view text, const read_limits& limits, Read read) {
   io::context ctx(limits);
   parse_result<T> result;
-  if (const auto doc = io::parse_document(text, ctx)) {
+  // The document lives in one buffer, on the stack for documents of ordinary size.
+  unsigned char buffer[8192];
+  json::monotonic_resource memory(buffer, sizeof buffer);
+  if (const auto doc = io::parse_document(text, ctx, &memory)) {
     if (const json::object* root = io::root_object(*doc, ctx)) {
       std::vector<index_map> maps;
+      maps.reserve(8);
       object_reader r(ctx, *root, "$");
       read(r, result.value, maps);
       r.finish();

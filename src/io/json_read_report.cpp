@@ -188,7 +188,7 @@ void read_report_policy(object_reader& r, report& rep) {
     io::wrong_type(r.ctx(), r.path_of("overrides"), *v, "an object", "the overrides were dropped");
     return;
   }
-  const std::string base = r.path_of("overrides");
+  const std::string base = r.path_of("overrides").str();
   for (const auto& member : v->get_object()) {
     const std::string_view key(member.key().data(), member.key().size());
     const std::string path = io::member_path(base, key);
@@ -280,7 +280,7 @@ std::vector<risk_score> read_risks(object_reader& r) {
   for (const auto& member : v->get_object()) {
     constexpr std::string_view dropped = "the risk was dropped";
     const std::string_view key(member.key().data(), member.key().size());
-    const std::string risk_path = io::member_path(r.path_of("risks"), key);
+    const std::string risk_path = io::member_path(r.path_of("risks").str(), key);
     const auto c = parse_code<complication>(key);
     if (!c) io::unknown_code(r.ctx(), risk_path, key, "a complication word", dropped);
     if (!member.value().is_object()) {
@@ -293,12 +293,18 @@ std::vector<risk_score> read_risks(object_reader& r) {
     std::optional<risk_band> band;
     if (const json::value* sv = item.require("score", dropped))
       score = io::as_number(r.ctx(), *sv, item.path_of("score"), dropped);
+    // formats.md: a score is a probability.
+    const bool probability = score && *score >= 0.0 && *score <= 1.0;
+    if (score && !probability)
+      r.ctx().error("out_of_range", item.path_of("score"),
+                    io::number_text(*score) + " is not a probability in [0, 1]; " +
+                        std::string(dropped));
     if (const json::value* bv = item.require("band", dropped))
       band = io::as_code<risk_band>(r.ctx(), *bv, item.path_of("band"),
                                     "a band word (low, moderate, high)", dropped);
     s.drivers = read_objects<risk_driver>(item, "drivers", read_driver);
     item.finish();
-    if (!c || !score || !band) continue;
+    if (!c || !probability || !band) continue;
     s.complication = *c;
     s.score = *score;
     s.band = *band;

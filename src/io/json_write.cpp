@@ -7,15 +7,83 @@
 #include <utility>
 #include <variant>
 
+#include "io/bounded.hpp"
 #include "io/json_common.hpp"
 #include "mnscreen/json.hpp"
 
 namespace mnscreen {
+
+namespace detail {
+
+static_assert(max_report_string == read_limits{}.max_string_length);
+static_assert(max_report_string == io::max_written_string);
+
+std::string cut_with_marker(std::string_view s, std::size_t limit) {
+  if (s.size() <= limit) return std::string(s);
+  const std::string marker = "\xE2\x80\xA6 [cut, " + std::to_string(s.size()) + " bytes in all]";
+  std::size_t n = limit > marker.size() ? limit - marker.size() : 0;
+  // Back to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) --n;
+  std::string out(s.substr(0, n));
+  out += marker;
+  return out;
+}
+
+namespace {
+
+template <class F>
+void for_each_string(const report& r, F f) {
+  f(r.knowledge_version);
+  f(r.library_version);
+  f(r.policy_name);
+  for (const auto& [name, value] : r.policy_overrides) {
+    f(name);
+    if (const auto* s = std::get_if<std::string>(&value)) f(*s);
+  }
+  f(r.model);
+  for (const auto& q : r.questions) f(q.ask);
+  for (const auto& fl : r.flags) {
+    f(fl.rule_id);
+    f(fl.reason);
+    f(fl.action);
+    for (const auto& e : fl.evidence) f(e.source);
+  }
+  for (const auto& s : r.risks)
+    for (const auto& d : s.drivers) f(d.factor);
+  for (const auto& s : r.prep) f(s);
+  for (const auto& s : r.aftercare) f(s);
+  for (const auto& d : r.warnings) {
+    f(d.code);
+    f(d.path);
+    f(d.message);
+  }
+}
+
+}  // namespace
+
+bool has_long_strings(const report& r) noexcept {
+  bool found = false;
+  for_each_string(r, [&](const std::string& s) { found = found || s.size() > max_report_string; });
+  return found;
+}
+
+void cut_long_strings(report& r) {
+  // for_each_string visits const strings; the casts are on strings of the non-const `r`.
+  for_each_string(r, [](const std::string& s) {
+    if (s.size() > max_report_string) const_cast<std::string&>(s) = cut_with_marker(s);
+  });
+}
+
+}  // namespace detail
+
 namespace {
 
 using io::writer;
 
-void write_date(writer& w, std::string_view key, const date& d) { w.member(key, to_string(d)); }
+void write_date(writer& w, std::string_view key, const date& d) {
+  w.plain_key(key);
+  w.date_value(d);
+}
 
 void write_date(writer& w, std::string_view key, const std::optional<date>& d) {
   if (d) write_date(w, key, *d);
@@ -23,30 +91,36 @@ void write_date(writer& w, std::string_view key, const std::optional<date>& d) {
 
 template <class E>
 void write_code(writer& w, std::string_view key, const std::optional<E>& e) {
-  if (e) w.member(key, to_string(*e));
+  if (e) {
+    w.plain_key(key);
+    w.string(to_string(*e));
+  }
 }
 
 void write_known(writer& w, std::string_view key, known k) {
   if (k == known::unknown) return;
-  w.key(key);
+  w.plain_key(key);
   w.boolean(k == known::yes);
 }
 
 void write_text(writer& w, std::string_view key, const std::string& s) {
-  if (!s.empty()) w.member(key, s);
+  if (!s.empty()) {
+    w.plain_key(key);
+    w.string(s);
+  }
 }
 
 template <class E>
 void write_codes(writer& w, std::string_view key, const std::vector<E>& codes, bool always) {
   if (codes.empty() && !always) return;
-  w.key(key);
+  w.plain_key(key);
   w.begin_array();
   for (E e : codes) w.string(to_string(e));
   w.end_array();
 }
 
 void write_strings(writer& w, std::string_view key, const std::vector<std::string>& items) {
-  w.key(key);
+  w.plain_key(key);
   w.begin_array();
   for (const auto& s : items) w.string(s);
   w.end_array();
@@ -119,7 +193,7 @@ void write_patient(writer& w, const patient_info& p) {
 template <class T, class F>
 void write_items(writer& w, std::string_view key, const std::vector<T>& items, F write_item) {
   if (items.empty()) return;
-  w.key(key);
+  w.plain_key(key);
   w.begin_array();
   for (const T& item : items) {
     w.begin_object();
@@ -132,7 +206,7 @@ void write_items(writer& w, std::string_view key, const std::vector<T>& items, F
 }  // namespace
 
 std::string to_json(const intake& in) {
-  writer w;
+  writer w(2048);
   w.begin_object();
   w.member("schema", "mnscreen.intake/1");
   write_patient(w, in.patient);
@@ -189,7 +263,7 @@ std::string to_json(const intake& in) {
 }
 
 std::string to_json(const procedure_plan& plan) {
-  writer w;
+  writer w(512);
   w.begin_object();
   w.member("schema", "mnscreen.plan/1");
   write_date(w, "date", plan.date);
@@ -210,7 +284,7 @@ std::string to_json(const policy& pol) {
   std::vector<std::pair<std::string, setting_value>> settings;
   for (const auto& info : policy_settings())
     if (auto v = get_setting(pol, info.name)) settings.emplace_back(std::string(info.name), *v);
-  writer w;
+  writer w(4096);
   w.begin_object();
   w.member("schema", "mnscreen.policy/1");
   w.member("name", pol.name);
@@ -220,7 +294,7 @@ std::string to_json(const policy& pol) {
 }
 
 std::string to_json(const report& rep) {
-  writer w;
+  writer w(8192);
   w.begin_object();
   w.member("schema", "mnscreen.report/1");
   w.member("knowledge_version", rep.knowledge_version);
@@ -238,7 +312,7 @@ std::string to_json(const report& rep) {
   w.member("decision", to_string(rep.decision));
   w.key("defer_until");
   if (rep.defer_until) {
-    w.string(to_string(*rep.defer_until));
+    w.date_value(*rep.defer_until);
   } else {
     w.null();
   }
@@ -265,7 +339,7 @@ std::string to_json(const report& rep) {
     w.member("action", f.action);
     w.key("earliest_safe_date");
     if (f.earliest_safe_date) {
-      w.string(to_string(*f.earliest_safe_date));
+      w.date_value(*f.earliest_safe_date);
     } else {
       w.null();
     }
@@ -282,14 +356,21 @@ std::string to_json(const report& rep) {
   }
   w.end_array();
   // An object keyed by complication, in complication order whatever the vector's order.
-  std::vector<const risk_score*> risks;
-  for (const auto& r : rep.risks) risks.push_back(&r);
-  std::stable_sort(risks.begin(), risks.end(), [](const risk_score* a, const risk_score* b) {
+  const auto by_complication = [](const risk_score* a, const risk_score* b) {
     return a->complication < b->complication;
-  });
+  };
+  std::vector<const risk_score*> sorted;  // only when the vector is out of order
+  if (!std::is_sorted(rep.risks.begin(), rep.risks.end(),
+                      [&](const risk_score& a, const risk_score& b) {
+                        return by_complication(&a, &b);
+                      })) {
+    for (const auto& r : rep.risks) sorted.push_back(&r);
+    std::stable_sort(sorted.begin(), sorted.end(), by_complication);
+  }
   w.key("risks");
   w.begin_object();
-  for (const risk_score* r : risks) {
+  for (std::size_t i = 0; i < rep.risks.size(); ++i) {
+    const risk_score* r = sorted.empty() ? &rep.risks[i] : sorted[i];
     w.key(to_string(r->complication));
     w.begin_object();
     w.key("score");

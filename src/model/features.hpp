@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <vector>
 
 #include "facts.hpp"
 #include "mnscreen/risk_model.hpp"
@@ -87,6 +88,18 @@ inline constexpr std::size_t coefficient_count = complication_count * coefficien
 
 /// Writes the features of `f` into `out` (size `feature_count`) without allocating.
 void fill_risk_features(const facts& f, std::span<double> out) noexcept;
+
+/// Scores of all complications for one feature vector into `out` (resized to
+/// complication_count; a reused vector keeps its drivers' capacity). Same result as
+/// risk_model::score (which calls it), without the size check.
+void score_into(const risk_model& m, std::span<const double> features, const policy& pol,
+                std::vector<risk_score>& out);
+
+/// Fills `out` from probabilities already computed (a row of risk_model::score_batch, which
+/// gives the same bits as risk_model::score): bands from the policy, drivers from `features`.
+void fill_risk_scores(const risk_model& m, std::span<const double> features,
+                      std::span<const double, complication_count> p, const policy& pol,
+                      std::vector<risk_score>& out);
 
 /// One prior coefficient: the odds ratio of a feature for a complication and its source.
 struct prior_entry {

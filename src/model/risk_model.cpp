@@ -39,6 +39,35 @@ risk_band band_of(double p, const policy& pol) noexcept {
   return risk_band::low;
 }
 
+// The probabilities of `rows` patients (row-major patients x features) into row-major
+// patients x complications: one Eigen product of the whole block by the weights, then the
+// logistic row by row. screen() (one row) and score_batch / screen_many (many rows) all go
+// through here, so a patient's scores are the same bits whichever path scored it:
+//  - the product is coefficient-based (lazyProduct): each score's sum over the features is the
+//    same reduction whatever the number of rows or the row's place in the block (the blocked
+//    GEMM kernel sums the rows at the edge of a block in another order, which changes the last
+//    bit of about 0.3 % of scores);
+//  - the logistic is applied to one patient's 7 values at a time, as a fixed-size array, so
+//    each complication takes the same (vectorised or scalar) path for every patient.
+void probabilities(const double* coefficients, const double* features, Eigen::Index rows,
+                   double* out) {
+  const Eigen::Map<const coefficient_matrix> w(coefficients);
+  const auto wt = w.rightCols<n_features>().transpose();  // a view: features x complications
+  const Eigen::Matrix<double, 1, n_out> b0 = w.col(0).transpose();
+  const Eigen::Map<const feature_rows> x(features, rows, n_features);
+  Eigen::Map<score_rows> y(out, rows, n_out);
+  for (Eigen::Index r = 0; r < rows; r += batch_block_rows) {
+    const Eigen::Index m = std::min(batch_block_rows, rows - r);
+    auto yb = y.middleRows(r, m);
+    yb.noalias() = x.middleRows(r, m).lazyProduct(wt);
+    for (Eigen::Index i = 0; i < m; ++i) {
+      const Eigen::Matrix<double, n_out, 1> eta = b0.transpose() + yb.row(i).transpose();
+      const Eigen::Array<double, n_out, 1> p = eta.array().logistic();
+      yb.row(i) = p.matrix().transpose();
+    }
+  }
+}
+
 }  // namespace
 
 struct risk_model::data {
@@ -89,45 +118,8 @@ std::vector<risk_score> risk_model::score(std::span<const double> features,
                                 std::to_string(detail::feature_count) + " features, got " +
                                 std::to_string(features.size()));
   }
-  const Eigen::Map<const coefficient_matrix> w(data_->coefficients.data());
-  const Eigen::Map<const Eigen::Matrix<double, n_features, 1>> x(features.data());
-  const Eigen::Matrix<double, n_out, 1> eta = w.col(0) + w.rightCols<n_features>() * x;
-  const Eigen::Array<double, n_out, 1> p = eta.array().logistic();
-
-  // The non-zero features (a handful for most patients), found once for all complications.
-  std::array<std::size_t, detail::feature_count> present;  // NOLINT: filled before use
-  std::size_t n_present = 0;
-  for (std::size_t i = 0; i < detail::feature_count; ++i) {
-    present[n_present] = i;
-    if (features[i] != 0.0) ++n_present;
-  }
-
-  std::vector<risk_score> out(complication_count);
-  // Contributions of one complication, sorted on the stack (no allocation).
-  std::array<std::pair<double, std::size_t>, detail::feature_count> contrib;  // NOLINT
-  const auto names = risk_features();
-  for (std::size_t k = 0; k < complication_count; ++k) {
-    const auto row = static_cast<Eigen::Index>(k);
-    std::size_t n = 0;
-    for (std::size_t q = 0; q < n_present; ++q) {
-      const std::size_t i = present[q];
-      const double c = w(row, static_cast<Eigen::Index>(i) + 1) * features[i];
-      if (c > 0.0) contrib[n++] = {c, i};
-    }
-    const auto end = contrib.begin() + static_cast<std::ptrdiff_t>(n);
-    // Largest first; equal weights in feature order, so the output is fully determined.
-    std::sort(contrib.begin(), end, [](const auto& a, const auto& b) {
-      return a.first > b.first || (a.first == b.first && a.second < b.second);
-    });
-    risk_score& r = out[k];
-    r.complication = static_cast<complication>(k);
-    r.score = p(row);
-    r.band = band_of(r.score, pol);
-    r.drivers.reserve(n);
-    for (auto it = contrib.begin(); it != end; ++it) {
-      r.drivers.push_back(risk_driver{std::string(names[it->second].name), it->first});
-    }
-  }
+  std::vector<risk_score> out;
+  detail::score_into(*this, features, pol, out);
   return out;
 }
 
@@ -145,21 +137,61 @@ void risk_model::score_batch(std::span<const double> features, std::span<double>
                                 std::to_string(patients * complication_count) + " needed");
   }
   if (patients == 0) return;
-  const auto rows = static_cast<Eigen::Index>(patients);
-  const Eigen::Map<const coefficient_matrix> w(data_->coefficients.data());
-  // Weights as features x complications (the transpose of the stored block), copied once so
-  // that the product reads a contiguous, aligned right-hand side.
-  const Eigen::Matrix<double, n_features, n_out> wt = w.rightCols<n_features>().transpose();
-  const Eigen::Matrix<double, 1, n_out> b0 = w.col(0).transpose();
-  const Eigen::Map<const feature_rows> x(features.data(), rows, n_features);
-  Eigen::Map<score_rows> y(out.data(), rows, n_out);
-  for (Eigen::Index r = 0; r < rows; r += batch_block_rows) {
-    const Eigen::Index m = std::min(batch_block_rows, rows - r);
-    auto yb = y.middleRows(r, m);
-    yb.noalias() = x.middleRows(r, m) * wt;
-    yb.rowwise() += b0;
-    yb = yb.array().logistic().matrix();
+  probabilities(data_->coefficients.data(), features.data(), static_cast<Eigen::Index>(patients),
+                out.data());
+}
+
+namespace detail {
+
+void score_into(const risk_model& m, std::span<const double> features, const policy& pol,
+                std::vector<risk_score>& out) {
+  std::array<double, complication_count> p;  // NOLINT: filled by probabilities()
+  probabilities(m.coefficients().data(), features.data(), 1, p.data());
+  fill_risk_scores(m, features, p, pol, out);
+}
+
+void fill_risk_scores(const risk_model& m, std::span<const double> features,
+                      std::span<const double, complication_count> p, const policy& pol,
+                      std::vector<risk_score>& out) {
+  const Eigen::Map<const coefficient_matrix> w(m.coefficients().data());
+  // The non-zero features (a handful for most patients), found once for all complications.
+  std::array<std::size_t, feature_count> present;  // NOLINT: filled before use
+  std::size_t n_present = 0;
+  for (std::size_t i = 0; i < feature_count; ++i) {
+    present[n_present] = i;
+    if (features[i] != 0.0) ++n_present;
+  }
+
+  out.resize(complication_count);
+  // Contributions of one complication, sorted on the stack (no allocation).
+  std::array<std::pair<double, std::size_t>, feature_count> contrib;  // NOLINT
+  const auto names = risk_features();
+  for (std::size_t k = 0; k < complication_count; ++k) {
+    const auto row = static_cast<Eigen::Index>(k);
+    std::size_t n = 0;
+    for (std::size_t q = 0; q < n_present; ++q) {
+      const std::size_t i = present[q];
+      const double c = w(row, static_cast<Eigen::Index>(i) + 1) * features[i];
+      if (c > 0.0) contrib[n++] = {c, i};
+    }
+    const auto end = contrib.begin() + static_cast<std::ptrdiff_t>(n);
+    // Largest first; equal weights in feature order, so the output is fully determined.
+    std::sort(contrib.begin(), end, [](const auto& a, const auto& b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    risk_score& r = out[k];
+    r.complication = static_cast<complication>(k);
+    r.score = p[k];
+    r.band = band_of(r.score, pol);
+    // Assigned in place: a reused report keeps its drivers' capacity (no allocation).
+    r.drivers.resize(n);
+    for (std::size_t d = 0; d < n; ++d) {
+      r.drivers[d].factor.assign(names[contrib[d].second].name);
+      r.drivers[d].weight = contrib[d].first;
+    }
   }
 }
+
+}  // namespace detail
 
 }  // namespace mnscreen

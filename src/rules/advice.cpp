@@ -4,6 +4,7 @@
 // clinical-spec.md (seed article) and the rules' own actions. The texts depend only on the
 // policy, so they are built once per screener (advice_texts) and a screen only selects them.
 #include <algorithm>
+#include <array>
 
 #include "engine.hpp"
 #include "questions.hpp"
@@ -122,44 +123,69 @@ advice_texts::advice_texts(const policy& p) {
   scalp_after_ = "Scalp: do not wash your hair or apply minoxidil for 24 hours.";
 }
 
+namespace {
+
+// Texts chosen for one list, by address (they live in the screener's advice_texts).
+class picked {
+ public:
+  void add(const std::string& s) noexcept {
+    if (n_ < texts_.size()) texts_[n_++] = &s;
+  }
+  void add(const std::vector<std::string>& v) noexcept {
+    for (const auto& s : v) add(s);
+  }
+  // Sized once and copied into place (existing strings reuse their capacity).
+  void copy_to(std::vector<std::string>& out) const {
+    out.resize(n_);
+    for (std::size_t i = 0; i < n_; ++i) out[i].assign(*texts_[i]);
+  }
+
+ private:
+  std::array<const std::string*, 32> texts_{};  // at most 4 + 1 + 7 + 2 (prep), 6 + 8 (aftercare)
+  std::size_t n_ = 0;
+};
+
+}  // namespace
+
 void advice_texts::advise(const facts& f, const fired_rules& fired,
                           std::vector<std::string>& prep,
                           std::vector<std::string>& aftercare) const {
   const rule_indices& id = ids();
-  prep.reserve(prep_always_.size() + 8);
-  aftercare.reserve(aftercare_always_.size() + 8);
-
-  prep.insert(prep.end(), prep_always_.begin(), prep_always_.end());
+  picked p;
+  p.add(prep_always_);
   if (on(fired, id.hsv_prophylaxis))
-    prep.push_back(f.current(medication_class::antiviral_prophylaxis) ? prophylaxis_continue_
-                   : f.rules_policy().require_hsv_prophylaxis ? prophylaxis_start_
-                                                              : prophylaxis_consider_);
-  if (on(fired, id.supplements)) prep.push_back(supplements_);
-  if (on(fired, id.exfoliant)) prep.push_back(exfoliant_);
-  if (on(fired, id.acne_meds)) prep.push_back(acne_meds_);
-  if (on(fired, id.pigment)) prep.push_back(pigment_prep_);
-  if (on(fired, id.keloid)) prep.push_back(keloid_prep_);
-  if (on(fired, id.metal)) prep.push_back(metal_prep_);
+    p.add(f.current(medication_class::antiviral_prophylaxis) ? prophylaxis_continue_
+          : f.rules_policy().require_hsv_prophylaxis        ? prophylaxis_start_
+                                                            : prophylaxis_consider_);
+  if (on(fired, id.supplements)) p.add(supplements_);
+  if (on(fired, id.exfoliant)) p.add(exfoliant_);
+  if (on(fired, id.acne_meds)) p.add(acne_meds_);
+  if (on(fired, id.pigment)) p.add(pigment_prep_);
+  if (on(fired, id.keloid)) p.add(keloid_prep_);
+  if (on(fired, id.metal)) p.add(metal_prep_);
   const auto a = static_cast<std::size_t>(f.plan().anesthetic);
   if (f.plan().anesthetic != anesthetic::none && !on(fired, id.anesthetic_allergy) &&
       a < anesthetic_prep_.size())
-    prep.push_back(anesthetic_prep_[a]);
-  if (f.is_home()) prep.insert(prep.end(), home_prep_.begin(), home_prep_.end());
+    p.add(anesthetic_prep_[a]);
+  if (f.is_home()) p.add(home_prep_);
+  p.copy_to(prep);
 
-  aftercare.insert(aftercare.end(), aftercare_always_.begin(), aftercare_always_.end());
-  if (on(fired, id.hsv_prophylaxis) || on(fired, id.active_hsv)) aftercare.push_back(hsv_after_);
+  picked c;
+  c.add(aftercare_always_);
+  if (on(fired, id.hsv_prophylaxis) || on(fired, id.active_hsv)) c.add(hsv_after_);
   if (on(fired, id.anticoagulant) || on(fired, id.antiplatelet) || on(fired, id.nsaid))
-    aftercare.push_back(bleeding_after_);
-  if (on(fired, id.keloid)) aftercare.push_back(keloid_after_);
+    c.add(bleeding_after_);
+  if (on(fired, id.keloid)) c.add(keloid_after_);
   if (on(fired, id.diabetes) || on(fired, id.immuno) || on(fired, id.steroids))
-    aftercare.push_back(healing_after_);
-  if (on(fired, id.photosensitiser) || on(fired, id.pigment)) aftercare.push_back(sun_after_);
-  if (on(fired, id.smoker)) aftercare.push_back(smoker_after_);
-  if (f.is_home()) aftercare.push_back(home_after_);
+    c.add(healing_after_);
+  if (on(fired, id.photosensitiser) || on(fired, id.pigment)) c.add(sun_after_);
+  if (on(fired, id.smoker)) c.add(smoker_after_);
+  if (f.is_home()) c.add(home_after_);
   const auto& adj = f.plan().adjuncts;
   if (std::find(adj.begin(), adj.end(), adjunct::minoxidil) != adj.end() ||
       f.planned().contains(area::scalp))
-    aftercare.push_back(scalp_after_);
+    c.add(scalp_after_);
+  c.copy_to(aftercare);
 }
 
 }  // namespace mnscreen::detail

@@ -116,19 +116,22 @@ void device_not_single_use(const facts& f, finding& out) {
 void depth_exceeds_area_limit(const facts& f, finding& out) {
   const double depth = f.plan().needle_depth.value();
   area_set over;
-  std::string detail;
-  for (area a : all_codes<area>()) {
-    if (!f.planned().contains(a)) continue;
-    const double limit = depth_limit_mm[static_cast<std::size_t>(a)];
-    if (depth > limit) {
+  for (area a : all_codes<area>())
+    if (f.planned().contains(a) && depth > depth_limit_mm[static_cast<std::size_t>(a)])
       over.insert(a);
-      detail += (detail.empty() ? "" : ", ") + std::string(to_string(a)) + " " + num(limit) + " mm";
-    }
-  }
   if (over.empty()) return;
-  out.fire(effect::modify_plan,
-           "Needle depth " + num(depth) + " mm is above the limit for " + detail + ".",
-           "Use a depth within each area's limit.", over);
+  std::string reason;
+  reason.reserve(96);
+  text::append(reason, "Needle depth ", text::decimal(depth), " mm is above the limit for ");
+  bool first = true;
+  for (area a : all_codes<area>()) {
+    if (!over.contains(a)) continue;
+    text::append(reason, first ? "" : ", ", to_string(a), ' ',
+                 text::decimal(depth_limit_mm[static_cast<std::size_t>(a)]), " mm");
+    first = false;
+  }
+  reason += '.';
+  out.fire(effect::modify_plan, std::move(reason), "Use a depth within each area's limit.", over);
 }
 
 void home_device_too_deep(const facts& f, finding& out) {

@@ -1,39 +1,44 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine.hpp"
 
+#include <bit>
 #include <charconv>
+#include <cstdint>
 
 namespace mnscreen::detail {
 
 flag finding::to_flag(const rule_info& info) && {
   flag f;
-  f.rule_id = std::string(info.id);
-  f.effect = effect_;
-  f.complications.assign(info.complications.begin(), info.complications.end());
-  if (!areas_.empty()) f.areas = areas_.to_vector();
-  f.reason = std::move(reason_);
-  f.action = std::move(action_);
-  f.earliest_safe_date = safe_date_;
-  f.evidence.reserve(info.evidence.size());
-  for (const auto& e : info.evidence) f.evidence.push_back({std::string(e.source), e.level});
+  move_into(info, f);
   return f;
 }
 
-std::string area_list(area_set s) {
-  const auto v = s.to_vector();
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) out += (i + 1 == v.size()) ? " and " : ", ";
-    out += to_string(v[i]);
+void finding::move_into(const rule_info& info, flag& f) {
+  f.rule_id.assign(info.id);
+  f.effect = effect_;
+  f.complications.assign(info.complications.begin(), info.complications.end());
+  f.areas.clear();
+  if (!areas_.empty()) {
+    f.areas.reserve(static_cast<std::size_t>(std::popcount(areas_.bits())));
+    for (std::uint64_t bits = areas_.bits(); bits != 0; bits &= bits - 1)
+      f.areas.push_back(static_cast<area>(std::countr_zero(bits)));
   }
-  return out;
+  f.reason = std::move(reason_);
+  f.action = std::move(action_);
+  f.earliest_safe_date = safe_date_;
+  f.evidence.resize(info.evidence.size());
+  for (std::size_t i = 0; i < info.evidence.size(); ++i) {
+    f.evidence[i].source.assign(info.evidence[i].source);
+    f.evidence[i].level = info.evidence[i].level;
+  }
+  fired_ = false;
+  reason_.clear();
+  action_.clear();
 }
 
-std::string num(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc{} ? std::string(buf, end) : std::string("?");
-}
+std::string area_list(area_set s) { return text::cat(text::areas{s}); }
+
+std::string num(double v) { return std::string(text::decimal(v).view()); }
 
 std::string words(std::string_view code) {
   std::string s(code);
@@ -77,6 +82,25 @@ void escalate_combined_exclusions(const facts& f, std::span<finding> findings) {
   }
 }
 
+void escalate_combined_exclusions(const facts& f, std::span<flag> flags) {
+  area_set excluded;
+  int count = 0;
+  for (const flag& x : flags) {
+    if (x.areas.empty() || !is_area_exclusion(x.rule_id)) continue;
+    excluded.insert(make_area_set(x.areas));
+    ++count;
+  }
+  if (count < 2 || !excluded.covers(f.planned())) return;
+  for (flag& x : flags) {
+    if (x.areas.empty() || !is_area_exclusion(x.rule_id) || x.effect >= effect::do_not_treat)
+      continue;
+    // As finding::escalate.
+    x.effect = effect::do_not_treat;
+    x.reason += " Together with the other area exclusions, no planned area remains.";
+    x.action = "Do not treat this plan; every planned area is excluded.";
+  }
+}
+
 effect exclusion_effect(const facts& f, area_set excluded) noexcept {
   return excluded.covers(f.planned()) ? effect::do_not_treat : effect::modify_plan;
 }
@@ -86,10 +110,15 @@ bool defer_after(const facts& f, finding& out, date event, int wait_days, std::s
   const long since = days_between(event, f.today());
   if (since >= wait_days) return false;
   const date safe = add_days(event, wait_days);
-  out.fire(effect::defer,
-           std::move(what) + ": " + (since >= 0 ? std::to_string(since) + " day(s) ago" : "after the plan date") + ", less than the " +
-               std::to_string(wait_days) + "-day wait.",
-           "Defer until " + day(safe) + ".", areas, safe);
+  std::string reason = std::move(what);
+  if (since >= 0)
+    text::append(reason, ": ", text::integer(since), " day(s) ago, less than the ",
+                 text::integer(wait_days), "-day wait.");
+  else
+    text::append(reason, ": after the plan date, less than the ", text::integer(wait_days),
+                 "-day wait.");
+  out.fire(effect::defer, std::move(reason),
+           text::cat("Defer until ", text::iso_date(safe), "."), areas, safe);
   return true;
 }
 

@@ -13,6 +13,7 @@
 #include "facts.hpp"
 #include "mnscreen/report.hpp"
 #include "mnscreen/rules.hpp"
+#include "rules/text.hpp"
 
 namespace mnscreen::detail {
 
@@ -44,6 +45,9 @@ class finding {
     action_ = std::move(action);
   }
   [[nodiscard]] flag to_flag(const rule_info& info) &&;
+  /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
+  /// moving the reason and action; the finding is then reset (not fired) for reuse.
+  void move_into(const rule_info& info, flag& out);
 
  private:
   bool fired_ = false;
@@ -73,7 +77,7 @@ inline constexpr std::size_t rule_count = 56;
 /// Decimal without trailing zeros: 1.5, 0.25, 3.
 [[nodiscard]] std::string num(double v);
 /// Date as YYYY-MM-DD.
-[[nodiscard]] inline std::string day(date d) { return to_string(d); }
+[[nodiscard]] inline std::string day(date d) { return std::string(text::iso_date(d).view()); }
 /// "warfarin", "isotretinoin"… with underscores as spaces.
 [[nodiscard]] std::string words(std::string_view code);
 
@@ -84,6 +88,8 @@ inline constexpr std::size_t rule_count = 56;
 /// When the area exclusions of one screen together leave no planned area, each of them becomes
 /// `do_not_treat` (one exclusion covering every area already is).
 void escalate_combined_exclusions(const facts& f, std::span<finding> findings);
+/// The same on the flags of one screen (in any order): the screener's form.
+void escalate_combined_exclusions(const facts& f, std::span<flag> flags);
 
 /// Outcome of an area exclusion: `do_not_treat` if it covers every planned area, else
 /// `modify_plan`. `excluded` must be non-empty.
@@ -94,6 +100,8 @@ void escalate_combined_exclusions(const facts& f, std::span<finding> findings);
 
 /// Fires a "wait after an event" deferral when fewer than `wait_days` have passed since
 /// `event` (on the plan date). @return true if it fired.
+/// `what` is the start of the reason ("Waxing on 2026-11-20 on the cheeks"); it is extended in
+/// place.
 bool defer_after(const facts& f, finding& out, date event, int wait_days, std::string what,
                  area_set areas = {});
 

@@ -7,9 +7,9 @@
 namespace mnscreen::detail::checks {
 namespace {
 
-std::string drug(const medication& m) { return words(to_string(m.code)); }
+text::words drug(const medication& m) { return {to_string(m.code)}; }
 
-std::string substance(const allergy& a) { return words(to_string(a.substance)); }
+text::words substance(const allergy& a) { return {to_string(a.substance)}; }
 
 }  // namespace
 
@@ -19,9 +19,9 @@ void topical_retinoid_recent(const facts& f, finding& out) {
   if (const medication* m = f.current_on_area(medication_class::topical_retinoid)) {
     const date safe = add_days(f.today(), hold);
     out.fire(effect::defer,
-             "Still using the topical retinoid " + drug(*m) + " on the treated skin.",
-             "Stop it now and defer until " + day(safe) + " (" + std::to_string(hold) +
-                 " days without it).",
+             text::cat("Still using the topical retinoid ", drug(*m), " on the treated skin."),
+             text::cat("Stop it now and defer until ", text::iso_date(safe), " (",
+                       text::integer(hold), " days without it)."),
              {}, safe);
     return;
   }
@@ -37,23 +37,25 @@ void topical_retinoid_recent(const facts& f, finding& out) {
   // Checked here so that no message is built for a wait that has passed (hot path).
   if (!latest || days_between(*latest->stop, f.today()) >= hold) return;
   defer_after(f, out, *latest->stop, hold,
-              "Topical retinoid " + drug(*latest) + " stopped on " + day(*latest->stop));
+              text::cat("Topical retinoid ", drug(*latest), " stopped on ",
+                        text::iso_date(*latest->stop)));
 }
 
 void topical_exfoliant_recent(const facts& f, finding& out) {
   const medication* m = f.current_on_area(medication_class::topical_exfoliant);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           "Using the exfoliant " + drug(*m) + " on the treated skin.",
-           "Pause it " + std::to_string(f.rules_policy().exfoliation_wait_days) +
-               " days before and until the skin has settled after.");
+           text::cat("Using the exfoliant ", drug(*m), " on the treated skin."),
+           text::cat("Pause it ", text::integer(f.rules_policy().exfoliation_wait_days),
+                     " days before and until the skin has settled after."));
 }
 
 void acne_medication_current(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::acne_antibiotic);
   if (!m) m = f.current(medication_class::acne_hormonal);
   if (!m) return;
-  out.fire(effect::proceed_with_caution, "Currently taking the acne medication " + drug(*m) + ".",
+  out.fire(effect::proceed_with_caution,
+           text::cat("Currently taking the acne medication ", drug(*m), "."),
            "Agree with the prescriber whether to pause acne medication and skin antibiotics "
            "before the session.");
 }
@@ -62,7 +64,7 @@ void photosensitiser_current(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::photosensitiser);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           "Taking " + drug(*m) + ", which makes skin more sensitive to light.",
+           text::cat("Taking ", drug(*m), ", which makes skin more sensitive to light."),
            "Strict sun avoidance and SPF 30+ before and after.");
 }
 
@@ -92,21 +94,21 @@ void anesthetic_allergy(const facts& f, finding& out) {
     else
       other_class = other_class ? other_class : &a;
   }
-  const std::string plan_word = words(to_string(planned));
+  const text::words plan_word{to_string(planned)};
   if (severe) {
     out.fire(effect::modify_plan,
-             std::string("Severe reaction") +
-                 (severe->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)" : "") +
-                 " to the local anaesthetic " + substance(*severe) + "; plan uses " + plan_word +
-                 ".",
+             text::cat("Severe reaction",
+                       severe->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)" : "",
+                       " to the local anaesthetic ", substance(*severe), "; plan uses ", plan_word,
+                       "."),
              "No topical anaesthetic; refer to an allergist. Never switch to another class "
              "without allergist testing.");
     return;
   }
   if (match) {
     out.fire(effect::modify_plan,
-             "Allergy to " + substance(*match) + ", and the planned anaesthetic " + plan_word +
-                 " contains it or its class.",
+             text::cat("Allergy to ", substance(*match), ", and the planned anaesthetic ",
+                       plan_word, " contains it or its class."),
              "Choose an anaesthetic of another class only after allergist advice, or none.");
     return;
   }
@@ -116,11 +118,11 @@ void anesthetic_allergy(const facts& f, finding& out) {
     // ester-only plan, so that is a caution too (conservative reading, docs/architecture.md).
     const bool ester = classes_of(other_class->substance).contains(allergy_class::ester_anesthetic);
     out.fire(effect::proceed_with_caution,
-             "Allergy to the " + std::string(ester ? "ester" : "amide") + " anaesthetic " +
-                 substance(*other_class) + "; the plan uses " + plan_word + " (" +
-                 (ester ? "amide" : "ester") +
-                 "). Classes are taught not to cross-react, but patch-test data show many "
-                 "patients react to both.",
+             text::cat("Allergy to the ", ester ? "ester" : "amide", " anaesthetic ",
+                       substance(*other_class), "; the plan uses ", plan_word, " (",
+                       ester ? "amide" : "ester",
+                       "). Classes are taught not to cross-react, but patch-test data show many "
+                       "patients react to both."),
              "Consider patch testing or no anaesthetic; watch for a reaction.");
   }
 }
@@ -130,10 +132,9 @@ void metal_allergy_needles(const facts& f, finding& out) {
   if (const allergy* a = f.allergy_to(allergy_class::metal_in_steel);
       a && (mat == needle_material::stainless_steel || mat == needle_material::unknown)) {
     out.fire(effect::modify_plan,
-             "Allergy to " + substance(*a) + "; the needles are " +
-                 (mat == needle_material::unknown ? std::string("of unstated material")
-                                                  : std::string("stainless steel")) +
-                 ".",
+             text::cat("Allergy to ", substance(*a), "; the needles are ",
+                       mat == needle_material::unknown ? "of unstated material" : "stainless steel",
+                       "."),
              "Use gold-plated, titanium or nickel-free needles.");
     return;
   }
@@ -147,7 +148,7 @@ void metal_allergy_needles(const facts& f, finding& out) {
 void antiseptic_allergy(const facts& f, finding& out) {
   const allergy* a = f.allergy_to(allergy_class::antiseptic);
   if (!a) return;
-  out.fire(effect::info, "Allergy to the antiseptic " + substance(*a) + ".",
+  out.fire(effect::info, text::cat("Allergy to the antiseptic ", substance(*a), "."),
            "Prepare the skin with another antiseptic.");
 }
 
@@ -158,7 +159,7 @@ void product_allergy(const facts& f, finding& out) {
                                             allergy_class::propylene_glycol,
                                             allergy_class::lanolin}))
       continue;
-    const std::string n = substance(a);
+    const std::string n = text::cat(substance(a));
     if (names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;
   }
   if (names.empty()) return;

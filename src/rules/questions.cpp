@@ -14,9 +14,7 @@ constexpr medication_class_set anticoagulants{medication_class::anticoagulant_vk
                                               medication_class::anticoagulant_heparin};
 
 bool has_med_class(const facts& f, medication_class_set classes) {
-  for (const auto& m : f.record().medications)
-    if (classes_of(m.code).overlaps(classes)) return true;
-  return false;
+  return f.recorded_classes().overlaps(classes);
 }
 
 bool has_condition(const facts& f, condition_code c) { return f.any_status(c) != nullptr; }

@@ -28,6 +28,8 @@ class advice_texts {
  public:
   explicit advice_texts(const policy& p);
   /// Preparation and aftercare for this plan and these fired rules.
+  /// Replaces the contents of `prep` and `aftercare`; strings already there are overwritten
+  /// in place (a reused report keeps their capacity).
   void advise(const facts& f, const fired_rules& fired, std::vector<std::string>& prep,
               std::vector<std::string>& aftercare) const;
 

@@ -7,7 +7,7 @@ namespace {
 
 std::string where(const facts& f, const condition& c) {
   return c.sites.empty() ? std::string("(site not recorded, so it may be in the treated area)")
-                         : "on the " + area_list(f.overlap(c.sites));
+                         : text::cat("on the ", text::areas{f.overlap(c.sites)});
 }
 
 }  // namespace
@@ -57,24 +57,27 @@ void hsv_history_prophylaxis(const facts& f, finding& out) {
   const area_set scope = hsv_scope_areas(p);
   const area_set in_scope = f.planned() & scope;
   if (in_scope.empty()) return;
-  const std::string days = "from " + std::to_string(p.hsv_prophylaxis_days_before) +
-                           " day(s) before to " + std::to_string(p.hsv_prophylaxis_days_after) +
-                           " day(s) after the session";
+  const text::integer before(p.hsv_prophylaxis_days_before), after(p.hsv_prophylaxis_days_after);
+  const auto days = [&](std::string_view lead) {
+    return text::cat(lead, "from ", before, " day(s) before to ", after,
+                     " day(s) after the session.");
+  };
   if (const medication* m = f.current(medication_class::antiviral_prophylaxis)) {
     out.fire(effect::info,
-             "History of cold sores; already taking " + words(to_string(m->code)) + ".",
-             "Continue the antiviral " + days + ".", in_scope);
+             text::cat("History of cold sores; already taking ", text::words{to_string(m->code)},
+                       "."),
+             days("Continue the antiviral "), in_scope);
     return;
   }
-  const std::string reason =
-      "History of cold sores (herpes labialis) and treatment planned on the " +
-      area_list(in_scope) + ": needling can reactivate HSV.";
+  std::string reason =
+      text::cat("History of cold sores (herpes labialis) and treatment planned on the ",
+                text::areas{in_scope}, ": needling can reactivate HSV.");
   if (!p.require_hsv_prophylaxis) {
-    out.fire(effect::info, reason, "Consider antiviral prophylaxis " + days + ".", in_scope);
+    out.fire(effect::info, std::move(reason), days("Consider antiviral prophylaxis "), in_scope);
     return;
   }
-  out.fire(effect::proceed_with_caution, reason,
-           "Prescribe antiviral prophylaxis (e.g. valaciclovir) " + days + ".", in_scope);
+  out.fire(effect::proceed_with_caution, std::move(reason),
+           days("Prescribe antiviral prophylaxis (e.g. valaciclovir) "), in_scope);
 }
 
 void skin_cancer_in_area(const facts& f, finding& out) {
@@ -135,7 +138,7 @@ void inflammatory_acne_in_area(const facts& f, finding& out) {
     const std::string sev =
         inflammatory->severity ? std::string(to_string(*inflammatory->severity))
                                : std::string("unrecorded-severity (treated as inflammatory)");
-    out.fire(effect::defer, "Active " + sev + " acne " + where(f, *inflammatory) + ".",
+    out.fire(effect::defer, text::cat("Active ", sev, " acne ", where(f, *inflammatory), "."),
              "Defer until the acne is controlled; re-screen then.", areas);
   } else if (mild) {
     out.fire(effect::proceed_with_caution, "Mild (comedonal) acne " + where(f, *mild) + ".",
@@ -191,11 +194,18 @@ void pigmentation_risk(const facts& f, finding& out) {
   const bool dark_rf = f.is_rf() && fitz && *fitz >= 4;
   if (!melasma && !dark_rf) return;
   std::string reason;
-  if (melasma) reason = "Active melasma " + where(f, *melasma) + ".";
+  if (melasma) {
+    if (melasma->sites.empty())
+      reason = text::cat("Active melasma ",
+                         "(site not recorded, so it may be in the treated area)", ".");
+    else
+      reason = text::cat("Active melasma on the ", text::areas{f.overlap(melasma->sites)}, ".");
+  }
   if (dark_rf)
-    reason += (reason.empty() ? "" : " ") + std::string("Fitzpatrick type ") +
-              std::to_string(*fitz) + " with RF microneedling.";
-  out.fire(effect::proceed_with_caution, reason + " Risk of post-inflammatory pigment change.",
+    text::append(reason, reason.empty() ? "" : " ", "Fitzpatrick type ", text::integer(*fitz),
+                 " with RF microneedling.");
+  reason += " Risk of post-inflammatory pigment change.";
+  out.fire(effect::proceed_with_caution, std::move(reason),
            "Test spot first, conservative settings, strict sun protection before and after.",
            melasma ? f.overlap(melasma->sites) : area_set{});
 }

@@ -5,7 +5,7 @@
 namespace mnscreen::detail::checks {
 namespace {
 
-std::string drug(const medication& m) { return words(to_string(m.code)); }
+text::words drug(const medication& m) { return {to_string(m.code)}; }
 
 // Keloid sites named in the reason as high-risk (clinical-spec keloid_history).
 constexpr area_set high_risk_keloid_sites{area::chest, area::back, area::neck, area::jawline};
@@ -86,7 +86,7 @@ void anticoagulant_therapy(const facts& f, finding& out) {
     if (!m) m = f.current(c);
   if (!m) return;
   const effect e = f.rules_policy().anticoagulant_effect;
-  out.fire(e, "Currently taking the anticoagulant " + drug(*m) + ".",
+  out.fire(e, text::cat("Currently taking the anticoagulant ", drug(*m), "."),
            e == effect::do_not_treat
                ? "Do not needle under this clinic's policy. Never stop a prescribed "
                  "anticoagulant: the prescriber decides."
@@ -101,8 +101,8 @@ void inr_above_limit(const facts& f, finding& out) {
   const lab_result* inr = f.latest_lab(lab_code::inr, p.inr_max_age_days);
   if (!inr || inr->value <= p.inr_max) return;
   out.fire(effect::defer,
-           "INR " + num(inr->value) + " on " + day(inr->date) + " is above " + num(p.inr_max) +
-               " while taking " + drug(*vka) + ".",
+           text::cat("INR ", text::decimal(inr->value), " on ", text::iso_date(inr->date),
+                     " is above ", text::decimal(p.inr_max), " while taking ", drug(*vka), "."),
            "Defer until an INR at or below " + num(p.inr_max) +
                " (the prescriber adjusts the dose); re-screen with the new result.");
 }
@@ -110,7 +110,8 @@ void inr_above_limit(const facts& f, finding& out) {
 void antiplatelet_therapy(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::antiplatelet);
   if (!m) return;
-  out.fire(effect::proceed_with_caution, "Currently taking the antiplatelet " + drug(*m) + ".",
+  out.fire(effect::proceed_with_caution,
+           text::cat("Currently taking the antiplatelet ", drug(*m), "."),
            "Expect more bruising; do not stop a prescribed antiplatelet.");
 }
 
@@ -119,33 +120,32 @@ void aspirin_or_nsaid(const facts& f, finding& out) {
   if (!m) m = f.current(medication_class::nsaid);
   if (!m) return;
   const bool is_aspirin = classes_of(m->code).contains(medication_class::aspirin);
-  out.fire(effect::proceed_with_caution, "Currently taking " + drug(*m) + ".",
-           is_aspirin ? "Over-the-counter aspirin: pause " +
-                            std::to_string(f.rules_policy().pause_nsaid_days) +
-                            " days before if not prescribed. Prescribed (cardiac) aspirin is "
-                            "not stopped."
-                      : "Pause over-the-counter anti-inflammatory painkillers " +
-                            std::to_string(f.rules_policy().pause_nsaid_days) +
-                            " days before unless prescribed; paracetamol is fine.");
+  const text::integer pause(f.rules_policy().pause_nsaid_days);
+  out.fire(effect::proceed_with_caution, text::cat("Currently taking ", drug(*m), "."),
+           is_aspirin ? text::cat("Over-the-counter aspirin: pause ", pause,
+                                  " days before if not prescribed. Prescribed (cardiac) aspirin "
+                                  "is not stopped.")
+                      : text::cat("Pause over-the-counter anti-inflammatory painkillers ", pause,
+                                  " days before unless prescribed; paracetamol is fine."));
 }
 
 void bleeding_supplements(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::bleeding_supplement);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           "Taking " + drug(*m) + ", a supplement that can increase bleeding.",
-           "Pause it " + std::to_string(f.rules_policy().pause_supplement_days) +
-               " days before the session.");
+           text::cat("Taking ", drug(*m), ", a supplement that can increase bleeding."),
+           text::cat("Pause it ", text::integer(f.rules_policy().pause_supplement_days),
+                     " days before the session."));
 }
 
 void isotretinoin_recent(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
   if (const medication* m = f.current(medication_class::oral_retinoid)) {
     const effect e = p.isotretinoin_current_effect;
-    out.fire(e, "Currently taking oral " + drug(*m) + ".",
+    out.fire(e, text::cat("Currently taking oral ", drug(*m), "."),
              e == effect::defer
-                 ? "Defer until " + std::to_string(p.isotretinoin_washout_days) +
-                       " days after the last dose; re-screen with the stop date."
+                 ? text::cat("Defer until ", text::integer(p.isotretinoin_washout_days),
+                             " days after the last dose; re-screen with the stop date.")
                  : "Proceed only with the prescriber's agreement; conservative depth.");
     return;
   }
@@ -154,10 +154,10 @@ void isotretinoin_recent(const facts& f, finding& out) {
   const date safe = add_days(*m->stop, p.isotretinoin_washout_days);
   if (days_between(*m->stop, f.today()) >= p.isotretinoin_washout_days) return;
   out.fire(effect::defer,
-           "Oral " + drug(*m) + " stopped on " + day(*m->stop) + ", inside the " +
-               std::to_string(p.isotretinoin_washout_days) + "-day wash-out.",
-           "Defer until " + day(safe) + ", or record a prescriber's approval under a permissive "
-           "policy.",
+           text::cat("Oral ", drug(*m), " stopped on ", text::iso_date(*m->stop), ", inside the ",
+                     text::integer(p.isotretinoin_washout_days), "-day wash-out."),
+           text::cat("Defer until ", text::iso_date(safe),
+                     ", or record a prescriber's approval under a permissive policy."),
            {}, safe);
 }
 
@@ -168,7 +168,7 @@ void immunosuppressed(const facts& f, finding& out) {
                      f.active(condition_code::cancer_active);
   if (chemo) reason = "Active cancer or chemotherapy.";
   else if (const medication* m = f.current(medication_class::immunosuppressant))
-    reason = "Taking the immunosuppressant " + drug(*m) + ".";
+    reason = text::cat("Taking the immunosuppressant ", drug(*m), ".");
   else if (f.active(condition_code::immunosuppression))
     reason = "Immunosuppression recorded.";
   else if (const lab_result* cd4 = f.latest_lab(lab_code::cd4))
@@ -186,7 +186,8 @@ void systemic_steroids(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::systemic_corticosteroid);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           "Taking the systemic corticosteroid " + drug(*m) + ": slower healing, more infection.",
+           text::cat("Taking the systemic corticosteroid ", drug(*m),
+                     ": slower healing, more infection."),
            "Conservative depth; do not stop a prescribed steroid.");
 }
 
@@ -196,18 +197,22 @@ void diabetes_control(const facts& f, finding& out) {
   const lab_result* a1c = f.latest_lab(lab_code::hba1c, p.hba1c_max_age_days);
   if (!a1c) {
     out.fire(effect::proceed_with_caution,
-             "Diabetes with no HbA1c in the last " + std::to_string(p.hba1c_max_age_days) +
-                 " days: control is unknown.",
+             text::cat("Diabetes with no HbA1c in the last ", text::integer(p.hba1c_max_age_days),
+                       " days: control is unknown."),
              "Ask for a recent HbA1c before treating.");
     return;
   }
-  const std::string fact = "Diabetes with HbA1c " + num(a1c->value) + " % on " + day(a1c->date);
+  const text::decimal value(a1c->value);
+  const text::iso_date on(a1c->date);
   if (a1c->value > p.hba1c_max_percent) {
-    out.fire(effect::defer, fact + ", above " + num(p.hba1c_max_percent) + " %.",
-             "Defer until diabetes is controlled (HbA1c at or below " +
-                 num(p.hba1c_max_percent) + " %); re-screen with a new result.");
+    const text::decimal limit(p.hba1c_max_percent);
+    out.fire(effect::defer,
+             text::cat("Diabetes with HbA1c ", value, " % on ", on, ", above ", limit, " %."),
+             text::cat("Defer until diabetes is controlled (HbA1c at or below ", limit,
+                       " %); re-screen with a new result."));
   } else {
-    out.fire(effect::proceed_with_caution, fact + " (controlled).",
+    out.fire(effect::proceed_with_caution,
+             text::cat("Diabetes with HbA1c ", value, " % on ", on, " (controlled)."),
              "Strict asepsis; review healing.");
   }
 }

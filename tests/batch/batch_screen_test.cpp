@@ -180,6 +180,58 @@ TEST_CASE("batch: output order is input order and threads 1 vs N are byte-identi
   }
 }
 
+// Workers screen each chunk into the reports of their previous chunk (screen_many over a
+// span): a report must not keep anything of the patient it held before (more flags, a
+// deferral date, questions, the warnings moved out for an error line).
+TEST_CASE("batch: reports reused from chunk to chunk are the same as fresh screens",
+          "[batch][concurrency]") {
+  const std::vector<std::string> intakes = {
+      test::sample_intake("intake-isotretinoin.json"), test::sample_intake("intake-healthy.json"),
+      test::sample_intake("intake-bleeding-disorder.json"),
+      test::sample_intake("intake-incomplete.json"), test::sample_intake("intake-pacemaker.json"),
+      test::sample_intake("intake-cold-sores.json")};
+  const std::vector<std::string> plans = {test::sample_plan(), test::sample_plan("plan-rf.json")};
+  std::string late = test::sample_intake("intake-healthy.json");
+  const auto at = late.find("\"birth_date\":\"");
+  REQUIRE(at != std::string::npos);
+  late.replace(at + 14, 10, "2030-01-01");  // after the plan date: an error of the screener
+
+  const screener s;
+  std::string input;
+  std::string expected;
+  std::size_t late_lines = 0;
+  for (std::size_t i = 0; i < 60; ++i) {
+    const std::string id = "\"r" + std::to_string(i) + "\"";
+    const std::string& plan_text = plans[(i / 3) % plans.size()];
+    if (i % 7 == 5) {
+      input += record(id, late, plan_text) + "\n";
+      ++late_lines;
+      continue;
+    }
+    const std::string& intake_text = intakes[(i * 5) % intakes.size()];
+    input += record(id, intake_text, plan_text) + "\n";
+    const auto in = parse_intake(intake_text);
+    const auto plan = parse_plan(plan_text);
+    REQUIRE(in.diagnostics.empty());
+    REQUIRE(plan.diagnostics.empty());
+    expected += "{\"id\":" + id + ",\"line\":" + std::to_string(i + 1) +
+                ",\"report\":" + to_json(s.screen(in.value, plan.value)) + "}\n";
+  }
+
+  for (unsigned threads : {1U, 2U}) {
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{4}, std::size_t{256}}) {
+      batch_options opt;
+      opt.threads = threads;
+      opt.chunk_records = chunk;
+      const auto r = run_batch(input, opt, s);
+      INFO("threads " << threads << ", chunk " << chunk);
+      CHECK(r.out == expected);
+      CHECK(r.summary.failed == late_lines);
+      CHECK(lines_of(r.err).size() == late_lines);
+    }
+  }
+}
+
 TEST_CASE("batch: records bigger than the chunk byte budget still go one by one", "[batch]") {
   batch_options opt;
   opt.threads = 2;
@@ -397,5 +449,34 @@ TEST_CASE("batch: the patients of a FHIR Bulk Data export, screened for one plan
     }
     if (threads == 1) reference = out.str();
     CHECK(out.str() == reference);
+  }
+}
+
+TEST_CASE("batch: FHIR patients screened into reused reports match one fresh chunk",
+          "[batch][fhir]") {
+  const auto bulk =
+      fhir_bulk_export::open(std::string(MNSCREEN_SHARED_DIR) + "/fhir/bulk-10-patients");
+  REQUIRE_FALSE(has_errors(bulk.diagnostics));
+  const auto plan = parse_plan(test::slurp(std::string(MNSCREEN_TEST_DATA_DIR) +
+                                           "/plan-cheeks-pen.json"));
+  REQUIRE(plan.ok());
+  const screener s;
+  const auto run = [&](unsigned threads, std::size_t chunk) {
+    std::ostringstream out;
+    std::ostringstream err;
+    batch_options opt;
+    opt.threads = threads;
+    opt.chunk_records = chunk;
+    (void)batch_screen_fhir(bulk.value, plan.value, out, err, s, opt);
+    return out.str() + err.str();
+  };
+  // All 13 patients in one chunk: every report is fresh. Chunks of 1 to 3: reports are
+  // screened into again, patient after patient.
+  const std::string fresh = run(1, 256);
+  REQUIRE_FALSE(fresh.empty());
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
+    INFO("chunk " << chunk);
+    CHECK(run(1, chunk) == fresh);
+    CHECK(run(2, chunk) == fresh);
   }
 }

@@ -129,3 +129,69 @@ TEST_CASE("json: limits apply to every document type", "[json][limits]") {
 }
 
 }  // namespace
+
+TEST_CASE("json: the writers cut strings over the limit, visibly, and read them back",
+          "[json][limits]") {
+  using namespace mnscreen;
+  const std::size_t limit = read_limits{}.max_string_length;
+  report rep;
+  rep.screened_on = *parse_date("2026-12-01");
+  rep.policy_name = std::string(limit, 'n');  // at the limit: written whole
+  rep.model = std::string(limit + 1, 'm');
+  // "é" is 2 bytes: a cut must not split it.
+  std::string accents;
+  while (accents.size() < limit + 10) accents += "\xC3\xA9";
+  rep.prep = {accents};
+  // Invalid bytes read back as U+FFFD (3 bytes): 30000 of them are over the limit when read.
+  rep.aftercare = {std::string(30000, '\xff')};
+  const std::string text = to_json(rep);
+  const auto back = parse_report(text);
+  CHECK(back.ok());
+  CHECK(back.value.policy_name == rep.policy_name);
+  CHECK(back.value.model.size() <= limit);
+  CHECK(back.value.model.find("[cut, 65537 bytes in all]") != std::string::npos);
+  REQUIRE(back.value.prep.size() == 1);
+  CHECK(back.value.prep[0].size() <= limit);
+  const std::string_view kept = std::string_view(back.value.prep[0]).substr(
+      0, back.value.prep[0].find("\xE2\x80\xA6 [cut"));
+  CHECK(kept.size() % 2 == 0);
+  REQUIRE(back.value.aftercare.size() == 1);
+  CHECK(back.value.aftercare[0].size() <= limit);
+  CHECK(back.value.aftercare[0].find("[cut, 30000 bytes in all]") != std::string::npos);
+  // Each cut string is a warning when read back.
+  CHECK(mnscreen::test::find_diag(back.diagnostics, "string_too_long", "$.model"));
+  CHECK(mnscreen::test::find_diag(back.diagnostics, "string_too_long", "$.prep[0]"));
+  CHECK(mnscreen::test::find_diag(back.diagnostics, "string_too_long", "$.aftercare[0]"));
+  CHECK(back.diagnostics.size() == 3);
+  // to_text cuts the same way.
+  const std::string summary = to_text(rep);
+  CHECK(summary.find("[cut, 65537 bytes in all]") != std::string::npos);
+  CHECK(summary.size() < 5 * limit);
+}
+
+TEST_CASE("json: duplicate and unknown keys in large objects and escaped keys",
+          "[json][errors]") {
+  using namespace mnscreen;
+  std::string many;  // 70 unknown keys: more than the reader tracks inline
+  for (int i = 0; i < 70; ++i) many += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  const auto r = parse_intake(R"({"schema": "mnscreen.intake/1", )" + many +
+                              R"("k3": 1, "patient": {)" + many + R"("\u0069d": "a", "id": "b",
+      "sex": "female"}, "medications": [{"code": "aspirin"}, {"code": "warfarin", "k": 1,
+      "\u006B": 2}]})");
+  using mnscreen::test::find_diag;
+  CHECK(find_diag(r.diagnostics, "duplicate_key", "$.k3"));
+  CHECK(find_diag(r.diagnostics, "duplicate_key", "$.patient.id"));
+  CHECK(find_diag(r.diagnostics, "duplicate_key", "$.medications[1].k"));
+  CHECK(r.value.patient.id == "b");
+  CHECK(r.value.patient.sex == sex::female);
+  REQUIRE(r.value.medications.size() == 2);
+  std::size_t duplicates = 0, unknown = 0;
+  for (const auto& d : r.diagnostics) {
+    duplicates += d.code == "duplicate_key";
+    unknown += d.code == "unknown_key";
+  }
+  CHECK(duplicates == 3);
+  CHECK(unknown == 70 + 70 + 1);  // root, patient, the medication's "k"
+  CHECK(find_diag(r.diagnostics, "unknown_key", "$.patient.k69"));
+  CHECK(find_diag(r.diagnostics, "unknown_key", "$.k0"));
+}

@@ -69,3 +69,45 @@ TEST_CASE("regression: a report score above 1 is an error", "[regression][json]"
   const auto r = parse_report(read_data("report-score-above-one.json"));
   CHECK_FALSE(r.ok());
 }
+
+// Found while fixing the report case above: every reader takes numbers through one conversion,
+// and an intake lab value, a plan depth, a policy number or a report override that overflows to
+// infinity was read as infinity too. Each is now an out_of_range error at its path.
+TEST_CASE("regression: a number that overflows to infinity is an error wherever it is read",
+          "[regression][json]") {
+  const auto has = [](const std::vector<diagnostic>& ds, std::string_view code,
+                      std::string_view path) {
+    for (const auto& d : ds)
+      if (d.code == code && d.path == path && d.severity == severity::error) return true;
+    return false;
+  };
+  const auto in = parse_intake(R"({"schema": "mnscreen.intake/1", "labs": [
+    {"code": "inr", "value": 2.1, "date": "2026-11-20"},
+    {"code": "hba1c", "value": 7e99999, "date": "2026-11-20"}]})");
+  CHECK_FALSE(in.ok());
+  CHECK(has(in.diagnostics, "out_of_range", "$.labs[1].value"));
+  CHECK(in.value.labs.size() == 1);  // the good one is kept
+
+  const auto plan = parse_plan(R"({"schema": "mnscreen.plan/1", "date": "2026-12-01",
+    "device": "pen", "needle_depth_mm": -1.6e245616929, "areas": ["cheeks"],
+    "anesthetic": "none", "setting": "clinic"})");
+  CHECK_FALSE(plan.ok());
+  CHECK(has(plan.diagnostics, "out_of_range", "$.needle_depth_mm"));
+
+  const auto pol = parse_policy(R"({"schema": "mnscreen.policy/1", "name": "x",
+    "inr_max": 1e400, "isotretinoin_washout_days": 1e400})");
+  CHECK_FALSE(pol.ok());
+  CHECK(has(pol.diagnostics, "out_of_range", "$.inr_max"));
+  CHECK(has(pol.diagnostics, "out_of_range", "$.isotretinoin_washout_days"));
+  CHECK(pol.value.inr_max == policy{}.inr_max);
+
+  const auto rep = parse_report(R"({"schema": "mnscreen.report/1", "screened_on": "2026-12-01",
+    "decision": "proceed", "complete": true,
+    "policy": {"name": "p", "overrides": {"inr_max": 1e400}},
+    "risks": {"infection": {"score": -0.5, "band": "low", "drivers": []}}})");
+  CHECK_FALSE(rep.ok());
+  CHECK(has(rep.diagnostics, "out_of_range", "$.policy.overrides.inr_max"));
+  CHECK(has(rep.diagnostics, "out_of_range", "$.risks.infection.score"));
+  CHECK(rep.value.policy_overrides.empty());
+  CHECK(rep.value.risks.empty());
+}

@@ -63,3 +63,26 @@ TEST_CASE("concurrency: one screener, many threads, identical to serial", "[conc
       CHECK(per_thread[i] == serial[i % serial.size()]);
   }
 }
+
+TEST_CASE("concurrency: screen_many from several threads, identical to serial screen",
+          "[concurrency]") {
+  const screener s;
+  const auto inputs = cases();
+  std::vector<intake> intakes;
+  std::vector<procedure_plan> plans;
+  std::vector<report> serial;
+  for (const auto& [in, plan] : inputs) {
+    intakes.push_back(in);
+    plans.push_back(plan);
+    serial.push_back(s.screen(in, plan));
+  }
+  constexpr int threads = 4;
+  std::vector<std::vector<report>> results(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) results[static_cast<std::size_t>(t)] = s.screen_many(intakes, plans);
+    });
+  for (auto& th : pool) th.join();
+  for (const auto& per_thread : results) CHECK(per_thread == serial);
+}
