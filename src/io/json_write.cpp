@@ -31,28 +31,29 @@ std::string cut_with_marker(std::string_view s, std::size_t limit) {
 
 namespace {
 
-template <class F>
-void for_each_string(const report& r, F f) {
+// Calls f on every string of `r`; with a non-const `r`, f may change them.
+template <class Report, class F>
+void for_each_string(Report& r, F f) {
   f(r.knowledge_version);
   f(r.library_version);
   f(r.policy_name);
-  for (const auto& [name, value] : r.policy_overrides) {
+  for (auto& [name, value] : r.policy_overrides) {
     f(name);
-    if (const auto* s = std::get_if<std::string>(&value)) f(*s);
+    if (auto* s = std::get_if<std::string>(&value)) f(*s);
   }
   f(r.model);
-  for (const auto& q : r.questions) f(q.ask);
-  for (const auto& fl : r.flags) {
+  for (auto& q : r.questions) f(q.ask);
+  for (auto& fl : r.flags) {
     f(fl.rule_id);
     f(fl.reason);
     f(fl.action);
-    for (const auto& e : fl.evidence) f(e.source);
+    for (auto& e : fl.evidence) f(e.source);
   }
-  for (const auto& s : r.risks)
-    for (const auto& d : s.drivers) f(d.factor);
-  for (const auto& s : r.prep) f(s);
-  for (const auto& s : r.aftercare) f(s);
-  for (const auto& d : r.warnings) {
+  for (auto& s : r.risks)
+    for (auto& d : s.drivers) f(d.factor);
+  for (auto& s : r.prep) f(s);
+  for (auto& s : r.aftercare) f(s);
+  for (auto& d : r.warnings) {
     f(d.code);
     f(d.path);
     f(d.message);
@@ -68,9 +69,8 @@ bool has_long_strings(const report& r) noexcept {
 }
 
 void cut_long_strings(report& r) {
-  // for_each_string visits const strings; the casts are on strings of the non-const `r`.
-  for_each_string(r, [](const std::string& s) {
-    if (s.size() > max_report_string) const_cast<std::string&>(s) = cut_with_marker(s);
+  for_each_string(r, [](std::string& s) {
+    if (s.size() > max_report_string) s = cut_with_marker(s);
   });
 }
 
