@@ -39,9 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto again = parse_model_file(json);
   fuzz::require(again.ok() && same(again.value, r.value), "model file JSON round trip is lossy",
                 json);
-  // Not required: writing `again` gives the same text. A coefficient that reads as -0.0 is
-  // written "-0" and may read back as +0 (equal values, different text; reported, tracked by
-  // tests/regression "model file: -0 coefficients keep their text").
+  // Written again, it is the same text (a signed zero is written "0", never "-0").
+  fuzz::require(to_json(again.value) == json, "model file written twice differs", json);
   try {
     const screener s{policy{}, to_risk_model(r.value)};
     fuzz::check_report(s.screen(fuzz::rich_intake(), fuzz::face_plan()), false);

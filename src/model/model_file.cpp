@@ -157,7 +157,9 @@ bool read_rows(reader& rd, const json::value& v, const std::string& path, bool a
         ok = false;
         continue;
       }
-      if (!allow_null && !std::isfinite(d)) {
+      // Only null stands for "not estimated": a number that overflows (1e999) is an error in
+      // both lists (written back it would be null, and the file would not read back the same).
+      if (!x.is_null() && !std::isfinite(d)) {
         rd.error("not_finite", p + "[" + std::to_string(j) + "]", "the value is not finite");
         ok = false;
         continue;

@@ -111,3 +111,17 @@ TEST_CASE("regression: a number that overflows to infinity is an error wherever 
   CHECK(rep.value.policy_overrides.empty());
   CHECK(rep.value.risks.empty());
 }
+
+// Found by fuzz_model_file in a CI fuzz stage: a standard error that overflows
+// (0.58313973700E2461) was read as infinity without an error, written as null, and read back as
+// "not estimated" (NaN): the model file did not survive a round trip. Only null means "not
+// estimated"; a number that is not finite is an error, as in the coefficients.
+TEST_CASE("regression: a model file with an infinite standard error is refused",
+          "[regression][model]") {
+  const auto r = parse_model_file(read_data("model-file-infinite-std-error.json"));
+  CHECK_FALSE(r.ok());
+  bool named = false;
+  for (const auto& d : r.diagnostics)
+    named = named || (d.code == "not_finite" && d.path.find("$.std_errors.") == 0);
+  CHECK(named);
+}
