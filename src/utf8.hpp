@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Private: UTF-8 validation shared by the JSON writer and the batch reader, so that every
-// place that passes text on checks it the same way.
+// Private: UTF-8 validation and cutting shared by the JSON writer and readers, the batch reader
+// and the FHIR reader, so that every place that passes text on treats it the same way.
 #ifndef MNSCREEN_SRC_UTF8_HPP
 #define MNSCREEN_SRC_UTF8_HPP
 
@@ -35,6 +35,14 @@ namespace mnscreen::detail {
   for (std::size_t k = 2; k < len; ++k)
     if (at(i + k) < 0x80U || at(i + k) > 0xBFU) return 0;
   return len;
+}
+
+/// The longest prefix of `s` of at most `n` bytes that does not split a UTF-8 sequence (it backs
+/// up over continuation bytes, 10xxxxxx).
+[[nodiscard]] inline std::string_view utf8_prefix(std::string_view s, std::size_t n) noexcept {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) --n;
+  return s.substr(0, n);
 }
 
 }  // namespace mnscreen::detail

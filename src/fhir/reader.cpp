@@ -19,6 +19,7 @@
 #include "fhir/reader_core.hpp"
 #include "fhir/terminology.hpp"
 #include "mnscreen/screener.hpp"
+#include "utf8.hpp"
 
 namespace mnscreen {
 namespace fhir_detail {
@@ -62,9 +63,7 @@ constexpr std::size_t max_quoted_chars = 60;
 /// `s`, or its first `max_quoted_chars` bytes (never splitting a UTF-8 sequence) and "...".
 std::string shorten(std::string_view s) {
   if (s.size() <= max_quoted_chars) return std::string(s);
-  std::size_t n = max_quoted_chars;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) --n;
-  std::string out(s.substr(0, n));
+  std::string out(detail::utf8_prefix(s, max_quoted_chars));
   out += "...";
   return out;
 }

@@ -42,14 +42,6 @@ bool is_identifier(std::string_view key) noexcept {
 
 bool is_continuation(unsigned char c) noexcept { return (c & 0xC0U) == 0x80U; }
 
-// Cuts `s` to at most `n` bytes without splitting a UTF-8 sequence.
-std::string_view cut(std::string_view s, std::size_t n) noexcept {
-  if (s.size() <= n) return s;
-  while (n > 0 && is_continuation(static_cast<unsigned char>(s[n]))) --n;
-  return s.substr(0, n);
-}
-
-
 // Bytes that need no escaping in a JSON string: printable ASCII other than `"` and `\`.
 constexpr auto safe_byte = [] {
   std::array<bool, 256> t{};
@@ -72,9 +64,9 @@ std::size_t safe_run(const char* p, std::size_t n) noexcept {
   const __m128i backslash = _mm_set1_epi8('\\');
   for (; i + 16 <= n; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i stop = _mm_or_si128(_mm_cmplt_epi8(v, space),
-                                      _mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                                   _mm_cmpeq_epi8(v, backslash)));
+    const __m128i stop =
+        _mm_or_si128(_mm_cmplt_epi8(v, space),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
     if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
   }
@@ -170,8 +162,7 @@ void append_bounded(std::string& out, std::string_view s, std::size_t limit) {
   const std::size_t start = out.size();
   if (append_escaped(out, s, limit) == s.size()) return;
   out.resize(start);
-  const std::string marker =
-      "\xE2\x80\xA6 [cut, " + std::to_string(s.size()) + " bytes in all]";
+  const std::string marker = cut_marker(s.size());
   append_escaped(out, s, limit > marker.size() ? limit - marker.size() : 0);
   out.append(marker);
 }
@@ -179,8 +170,8 @@ void append_bounded(std::string& out, std::string_view s, std::size_t limit) {
 // The whole length named by the writers' cut marker (`… [cut, 70000 bytes in all]`) at the end
 // of `s`, or nothing when `s` does not end with one.
 std::optional<std::size_t> cut_total(std::string_view s) noexcept {
-  constexpr std::string_view tail = " bytes in all]";
-  constexpr std::string_view head = "\xE2\x80\xA6 [cut, ";
+  constexpr std::string_view head = cut_marker_head;
+  constexpr std::string_view tail = cut_marker_tail;
   if (s.size() < head.size() + tail.size() + 1 || s.substr(s.size() - tail.size()) != tail)
     return std::nullopt;
   const std::size_t digits_end = s.size() - tail.size();
@@ -290,9 +281,8 @@ class document_builder {
     } else {
       for (std::size_t i = top.first_key; i < keys_.size() && !seen; ++i) seen = keys_[i] == key;
       if (keys_.size() - top.first_key + 1 >= max_linear_keys) {
-        std::set<std::string, std::less<>> all(keys_.begin() + static_cast<std::ptrdiff_t>(
-                                                                   top.first_key),
-                                               keys_.end());
+        std::set<std::string, std::less<>> all(
+            keys_.begin() + static_cast<std::ptrdiff_t>(top.first_key), keys_.end());
         all.emplace(key);
         big_.push_back(std::move(all));
         top.big = true;
@@ -473,7 +463,7 @@ std::string member_path(std::string_view parent, std::string_view key) {
     out += '.';
     out += key;
   } else {
-    const std::string_view shown = cut(key, max_path_key_chars);
+    const std::string_view shown = detail::utf8_prefix(key, max_path_key_chars);
     std::string q = quoted(shown);
     if (shown.size() < key.size()) q.insert(q.size() - 1, "...");
     out += '[';
@@ -527,7 +517,7 @@ std::string describe(const json::value& v) {
   switch (v.kind()) {
     case json::kind::string: {
       const std::string_view s(v.get_string().data(), v.get_string().size());
-      const std::string_view shown = cut(s, max_quoted_chars);
+      const std::string_view shown = detail::utf8_prefix(s, max_quoted_chars);
       std::string q = quoted(shown);
       if (shown.size() < s.size()) q.insert(q.size() - 1, "...");
       return q;
@@ -545,7 +535,8 @@ std::string describe(const json::value& v) {
     case json::kind::array:
     case json::kind::object: {
       std::string s = json::serialize(v);
-      if (s.size() > max_quoted_chars) s = std::string(cut(s, max_quoted_chars)) + "...";
+      if (s.size() > max_quoted_chars)
+        s = std::string(detail::utf8_prefix(s, max_quoted_chars)) + "...";
       return s;
     }
   }
@@ -620,18 +611,19 @@ const json::object* root_object(const json::value& doc, context& ctx) {
 
 // --- conversions -----------------------------------------------------------------------------
 
-void wrong_type(context& ctx, const jpath& path, const json::value& v,
-                std::string_view expected, std::string_view consequence) {
+void wrong_type(context& ctx, const jpath& path, const json::value& v, std::string_view expected,
+                std::string_view consequence) {
   ctx.error("wrong_type", path,
             with_consequence(describe(v) + " is " + std::string(kind_name(v)) + ", expected " +
                                  std::string(expected),
                              consequence));
 }
 
-void unknown_code(context& ctx, const jpath& path, std::string_view word,
-                  std::string_view noun, std::string_view consequence) {
+void unknown_code(context& ctx, const jpath& path, std::string_view word, std::string_view noun,
+                  std::string_view consequence) {
   ctx.error("unknown_code", path,
-            with_consequence(quoted(cut(word, max_quoted_chars)) + " is not " + std::string(noun),
+            with_consequence(quoted(detail::utf8_prefix(word, max_quoted_chars)) + " is not " +
+                                 std::string(noun),
                              consequence));
 }
 
@@ -720,14 +712,14 @@ std::optional<date> as_date(context& ctx, const json::value& v, const jpath& pat
   if (!text) return std::nullopt;
   if (auto d = parse_date(*text)) return d;
   ctx.error("invalid_date", path,
-            with_consequence(quoted(cut(*text, max_quoted_chars)) +
+            with_consequence(quoted(detail::utf8_prefix(*text, max_quoted_chars)) +
                                  " is not a calendar date in the form YYYY-MM-DD",
                              consequence));
   return std::nullopt;
 }
 
 std::optional<array_items> as_array(context& ctx, const json::value& v, const jpath& path,
-                                   std::string_view consequence) {
+                                    std::string_view consequence) {
   if (!v.is_array()) {
     wrong_type(ctx, path, v, "an array", consequence);
     return std::nullopt;
@@ -860,15 +852,15 @@ void object_reader::check_schema(std::string_view expected) {
   const auto text = as_string_view(ctx_, *v, path_of("schema"), "expected " + expected_text);
   if (text && *text != expected)
     ctx_.error("wrong_schema", path_of("schema"),
-               quoted(cut(*text, max_quoted_chars)) + " is not " + expected_text +
+               quoted(detail::utf8_prefix(*text, max_quoted_chars)) + " is not " + expected_text +
                    "; the document was read as " + std::string(expected) + " anyway");
 }
 
 void object_reader::finish() {
   std::size_t i = 0;
   for (const auto& member : obj_) {
-    const bool asked = i < 64 ? (asked_ >> i & 1U) != 0
-                              : i - 64 < asked_more_.size() && asked_more_[i - 64];
+    const bool asked =
+        i < 64 ? (asked_ >> i & 1U) != 0 : i - 64 < asked_more_.size() && asked_more_[i - 64];
     ++i;
     if (asked) continue;
     const std::string_view key(member.key().data(), member.key().size());
@@ -917,10 +909,11 @@ std::optional<double> to_canonical_unit(lab_code c, std::string_view unit, doubl
 
 // --- writer ----------------------------------------------------------------------------------
 
-std::string bounded(std::string_view s, std::size_t limit) {
-  std::string out;
-  append_bounded(out, s, limit);
-  return out;
+std::string cut_marker(std::size_t total) {
+  std::string m(cut_marker_head);
+  m += std::to_string(total);
+  m += cut_marker_tail;
+  return m;
 }
 
 void writer::key(std::string_view k) {

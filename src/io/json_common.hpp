@@ -120,29 +120,27 @@ class jpath {
 // `consequence` says what happened to the data ("the medication was dropped"); it is appended
 // to the message.
 
-void wrong_type(context& ctx, const jpath& path, const json::value& v,
-                std::string_view expected, std::string_view consequence);
+void wrong_type(context& ctx, const jpath& path, const json::value& v, std::string_view expected,
+                std::string_view consequence);
 
 [[nodiscard]] std::optional<std::string> as_string(context& ctx, const json::value& v,
-                                                   const jpath& path,
-                                                   std::string_view consequence);
+                                                   const jpath& path, std::string_view consequence);
 /// As as_string, without a copy: a view of the document's string.
 [[nodiscard]] std::optional<std::string_view> as_string_view(context& ctx, const json::value& v,
                                                              const jpath& path,
                                                              std::string_view consequence);
-[[nodiscard]] std::optional<double> as_number(context& ctx, const json::value& v,
-                                              const jpath& path,
+[[nodiscard]] std::optional<double> as_number(context& ctx, const json::value& v, const jpath& path,
                                               std::string_view consequence);
 [[nodiscard]] std::optional<int> as_int(context& ctx, const json::value& v, const jpath& path,
                                         std::string_view consequence);
-[[nodiscard]] std::optional<bool> as_bool(context& ctx, const json::value& v,
-                                          const jpath& path, std::string_view consequence);
-[[nodiscard]] std::optional<date> as_date(context& ctx, const json::value& v,
-                                          const jpath& path, std::string_view consequence);
+[[nodiscard]] std::optional<bool> as_bool(context& ctx, const json::value& v, const jpath& path,
+                                          std::string_view consequence);
+[[nodiscard]] std::optional<date> as_date(context& ctx, const json::value& v, const jpath& path,
+                                          std::string_view consequence);
 
 /// Reports an `unknown_code` error for `word` at `path`.
-void unknown_code(context& ctx, const jpath& path, std::string_view word,
-                  std::string_view noun, std::string_view consequence);
+void unknown_code(context& ctx, const jpath& path, std::string_view word, std::string_view noun,
+                  std::string_view consequence);
 
 /// A code word of enum `E`; `noun` names the vocabulary ("a medication word").
 template <class E>
@@ -182,12 +180,11 @@ class array_items {
   jpath parent_;
 };
 [[nodiscard]] std::optional<array_items> as_array(context& ctx, const json::value& v,
-                                               const jpath& path, std::string_view consequence);
+                                                  const jpath& path, std::string_view consequence);
 
 /// Area words and group words (`face`, `body`) expanded, duplicates left out. Unknown words are
 /// reported and dropped. `json_index` (optional) receives the JSON index of each area.
-[[nodiscard]] std::vector<area> as_areas(context& ctx, const json::value& v,
-                                         const jpath& path,
+[[nodiscard]] std::vector<area> as_areas(context& ctx, const json::value& v, const jpath& path,
                                          std::vector<std::size_t>* json_index = nullptr);
 
 /// A list of code words of enum `E`; unknown words are reported and dropped.
@@ -273,14 +270,15 @@ class object_reader {
 /// string is cut at a UTF-8 boundary and ends with a marker: `… [cut, 70000 bytes in all]`.
 inline constexpr std::size_t max_written_string = read_limits{}.max_string_length;
 
-/// `s` cut to at most `limit` bytes (as written: invalid UTF-8 bytes count as the 3 bytes of
-/// U+FFFD) with the cut marker, or `s` itself when it fits.
-[[nodiscard]] std::string bounded(std::string_view s, std::size_t limit = max_written_string);
+/// The marker that ends a cut string: `… [cut, 70000 bytes in all]` for a `total` of 70000.
+inline constexpr std::string_view cut_marker_head = "\xE2\x80\xA6 [cut, ";
+inline constexpr std::string_view cut_marker_tail = " bytes in all]";
+[[nodiscard]] std::string cut_marker(std::size_t total);
 
 /// A compact JSON writer (one line, no spaces) that appends to one string. Numbers use the
 /// shortest text that reads back as the same double; non-finite numbers, which JSON cannot
 /// carry, are written as null. Strings are escaped, invalid UTF-8 becomes U+FFFD, and strings
-/// longer than max_written_string are cut (see bounded()). Nesting is at most 64 levels.
+/// longer than max_written_string are cut, ending with cut_marker(). Nesting is at most 64 levels.
 class writer {
  public:
   explicit writer(std::size_t reserve = 256) { out_.reserve(reserve); }

@@ -10,6 +10,7 @@
 #include "io/bounded.hpp"
 #include "io/json_common.hpp"
 #include "mnscreen/json.hpp"
+#include "utf8.hpp"
 
 namespace mnscreen {
 
@@ -20,11 +21,8 @@ static_assert(max_report_string == io::max_written_string);
 
 std::string cut_with_marker(std::string_view s, std::size_t limit) {
   if (s.size() <= limit) return std::string(s);
-  const std::string marker = "\xE2\x80\xA6 [cut, " + std::to_string(s.size()) + " bytes in all]";
-  std::size_t n = limit > marker.size() ? limit - marker.size() : 0;
-  // Back to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) --n;
-  std::string out(s.substr(0, n));
+  const std::string marker = io::cut_marker(s.size());
+  std::string out(utf8_prefix(s, limit > marker.size() ? limit - marker.size() : 0));
   out += marker;
   return out;
 }
@@ -360,10 +358,9 @@ std::string to_json(const report& rep) {
     return a->complication < b->complication;
   };
   std::vector<const risk_score*> sorted;  // only when the vector is out of order
-  if (!std::is_sorted(rep.risks.begin(), rep.risks.end(),
-                      [&](const risk_score& a, const risk_score& b) {
-                        return by_complication(&a, &b);
-                      })) {
+  if (!std::is_sorted(
+          rep.risks.begin(), rep.risks.end(),
+          [&](const risk_score& a, const risk_score& b) { return by_complication(&a, &b); })) {
     for (const auto& r : rep.risks) sorted.push_back(&r);
     std::stable_sort(sorted.begin(), sorted.end(), by_complication);
   }

@@ -444,35 +444,7 @@ inline rc::Gen<pools> gen_focused_pools(const procedure_plan& plan) {
 /// One fact added to an intake: a condition, a medication, an allergy, a device or a procedure.
 using fact = std::variant<condition, medication, allergy, implanted_device, prior_procedure>;
 
-}  // namespace mnscreen::prop
-
-namespace mnscreen {
-
-/// Prints an added fact as the intake that holds only it.
-inline void showValue(const prop::fact& f, std::ostream& os) {
-  intake only;
-  std::visit(
-      [&](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, condition>)
-          only.conditions.push_back(x);
-        else if constexpr (std::is_same_v<T, medication>)
-          only.medications.push_back(x);
-        else if constexpr (std::is_same_v<T, allergy>)
-          only.allergies.push_back(x);
-        else if constexpr (std::is_same_v<T, implanted_device>)
-          only.devices.push_back(x);
-        else
-          only.procedures.push_back(x);
-      },
-      f);
-  os << "added: " << to_json(only);
-}
-
-}  // namespace mnscreen
-
-namespace mnscreen::prop {
-
+/// `in` with `f` added to the matching list.
 inline intake with(intake in, const fact& f) {
   std::visit(
       [&](const auto& x) {
@@ -491,6 +463,19 @@ inline intake with(intake in, const fact& f) {
       f);
   return in;
 }
+
+}  // namespace mnscreen::prop
+
+namespace mnscreen {
+
+/// Prints an added fact as the intake that holds only it.
+inline void showValue(const prop::fact& f, std::ostream& os) {
+  os << "added: " << to_json(prop::with(intake{}, f));
+}
+
+}  // namespace mnscreen
+
+namespace mnscreen::prop {
 
 /// A risk fact for a plan on `on`: any condition, any non-protective medication, any allergy,
 /// any device, any recent procedure.
