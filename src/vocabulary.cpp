@@ -11,20 +11,20 @@ namespace {
 template <class E>
 struct words;
 
-#define MNSCREEN_WORDS(E, ...)                                   \
-  template <>                                                    \
-  struct words<E> {                                              \
-    static constexpr std::string_view list[] = {__VA_ARGS__};    \
+#define MNSCREEN_WORDS(E, ...)                                \
+  template <>                                                 \
+  struct words<E> {                                           \
+    static constexpr std::string_view list[] = {__VA_ARGS__}; \
   };
 
-MNSCREEN_WORDS(area, "forehead", "glabella", "periorbital", "nose", "eyelids", "cheeks",
-               "perioral", "chin", "jawline", "neck", "decolletage", "chest", "back", "arms",
-               "hands", "abdomen", "buttocks", "thighs", "legs", "scalp")
+MNSCREEN_WORDS(area, "forehead", "glabella", "periorbital", "nose", "eyelids", "cheeks", "perioral",
+               "chin", "jawline", "neck", "decolletage", "chest", "back", "arms", "hands",
+               "abdomen", "buttocks", "thighs", "legs", "scalp")
 MNSCREEN_WORDS(complication, "bleeding_bruising", "infection", "scarring", "dyspigmentation",
                "allergic_reaction", "irritation", "hsv_reactivation")
 MNSCREEN_WORDS(condition_code, "keloid", "hypertrophic_scarring", "acne_vulgaris", "rosacea",
-               "eczema", "psoriasis", "vitiligo", "lichen_planus", "hsv_labialis",
-               "herpes_zoster", "skin_infection", "warts", "open_wound", "sunburn", "skin_cancer",
+               "eczema", "psoriasis", "vitiligo", "lichen_planus", "hsv_labialis", "herpes_zoster",
+               "skin_infection", "warts", "open_wound", "sunburn", "skin_cancer",
                "actinic_keratosis", "raised_nevus", "tattoo", "bleeding_disorder",
                "thrombocytopenia", "diabetes_mellitus", "immunosuppression",
                "autoimmune_connective_tissue", "cancer_active", "radiation_therapy",
@@ -32,37 +32,34 @@ MNSCREEN_WORDS(condition_code, "keloid", "hypertrophic_scarring", "acne_vulgaris
                "trichotillomania")
 MNSCREEN_WORDS(condition_status, "active", "history", "resolved")
 MNSCREEN_WORDS(condition_severity, "mild", "moderate", "severe")
-MNSCREEN_WORDS(medication_code, "warfarin", "acenocoumarol", "apixaban", "rivaroxaban",
-               "edoxaban", "dabigatran", "heparin", "enoxaparin", "dalteparin", "fondaparinux",
-               "clopidogrel", "prasugrel", "ticagrelor", "dipyridamole", "aspirin", "ibuprofen",
-               "naproxen", "diclofenac", "ketoprofen", "celecoxib", "fish_oil", "vitamin_e",
-               "ginkgo", "garlic", "ginseng", "turmeric", "isotretinoin", "acitretin",
-               "tretinoin", "adapalene", "tazarotene", "retinol", "trifarotene",
-               "benzoyl_peroxide", "azelaic_acid", "salicylic_acid", "glycolic_acid",
-               "doxycycline", "minocycline", "tetracycline", "clindamycin", "erythromycin",
-               "spironolactone", "methotrexate", "ciclosporin", "tacrolimus", "mycophenolate",
-               "azathioprine", "biologic", "prednisolone", "prednisone", "dexamethasone",
-               "chemotherapy", "gold_salts", "valaciclovir", "aciclovir", "famciclovir",
-               "minoxidil", "anticoagulant_vka", "anticoagulant_doac", "anticoagulant_heparin",
-               "antiplatelet", "nsaid", "bleeding_supplement", "oral_retinoid",
+MNSCREEN_WORDS(medication_code, "warfarin", "acenocoumarol", "apixaban", "rivaroxaban", "edoxaban",
+               "dabigatran", "heparin", "enoxaparin", "dalteparin", "fondaparinux", "clopidogrel",
+               "prasugrel", "ticagrelor", "dipyridamole", "aspirin", "ibuprofen", "naproxen",
+               "diclofenac", "ketoprofen", "celecoxib", "fish_oil", "vitamin_e", "ginkgo", "garlic",
+               "ginseng", "turmeric", "isotretinoin", "acitretin", "tretinoin", "adapalene",
+               "tazarotene", "retinol", "trifarotene", "benzoyl_peroxide", "azelaic_acid",
+               "salicylic_acid", "glycolic_acid", "doxycycline", "minocycline", "tetracycline",
+               "clindamycin", "erythromycin", "spironolactone", "methotrexate", "ciclosporin",
+               "tacrolimus", "mycophenolate", "azathioprine", "biologic", "prednisolone",
+               "prednisone", "dexamethasone", "chemotherapy", "gold_salts", "valaciclovir",
+               "aciclovir", "famciclovir", "minoxidil", "anticoagulant_vka", "anticoagulant_doac",
+               "anticoagulant_heparin", "antiplatelet", "nsaid", "bleeding_supplement",
+               "oral_retinoid", "topical_retinoid", "topical_exfoliant", "acne_antibiotic",
+               "photosensitiser", "acne_hormonal", "immunosuppressant", "systemic_corticosteroid",
+               "gold_therapy", "antiviral_prophylaxis", "hair_growth_topical")
+MNSCREEN_WORDS(medication_class, "anticoagulant_vka", "anticoagulant_doac", "anticoagulant_heparin",
+               "antiplatelet", "aspirin", "nsaid", "bleeding_supplement", "oral_retinoid",
                "topical_retinoid", "topical_exfoliant", "acne_antibiotic", "photosensitiser",
-               "acne_hormonal", "immunosuppressant", "systemic_corticosteroid", "gold_therapy",
-               "antiviral_prophylaxis", "hair_growth_topical")
-MNSCREEN_WORDS(medication_class, "anticoagulant_vka", "anticoagulant_doac",
-               "anticoagulant_heparin", "antiplatelet", "aspirin", "nsaid",
-               "bleeding_supplement", "oral_retinoid", "topical_retinoid", "topical_exfoliant",
-               "acne_antibiotic", "photosensitiser", "acne_hormonal", "immunosuppressant",
-               "systemic_corticosteroid", "chemotherapy", "gold_therapy",
-               "antiviral_prophylaxis", "hair_growth_topical")
+               "acne_hormonal", "immunosuppressant", "systemic_corticosteroid", "chemotherapy",
+               "gold_therapy", "antiviral_prophylaxis", "hair_growth_topical")
 MNSCREEN_WORDS(route, "oral", "topical", "injection", "other")
 MNSCREEN_WORDS(allergy_substance, "lidocaine", "prilocaine", "articaine", "bupivacaine",
                "benzocaine", "tetracaine", "procaine", "nickel", "chromium", "cobalt", "gold",
-               "chlorhexidine", "povidone_iodine", "isopropyl_alcohol", "hyaluronic_acid",
-               "latex", "lanolin", "fragrance", "propylene_glycol", "amide_anesthetic",
-               "ester_anesthetic", "metal_in_steel", "antiseptic")
+               "chlorhexidine", "povidone_iodine", "isopropyl_alcohol", "hyaluronic_acid", "latex",
+               "lanolin", "fragrance", "propylene_glycol", "amide_anesthetic", "ester_anesthetic",
+               "metal_in_steel", "antiseptic")
 MNSCREEN_WORDS(allergy_class, "amide_anesthetic", "ester_anesthetic", "metal_in_steel", "gold",
-               "antiseptic", "hyaluronic_acid", "latex", "lanolin", "fragrance",
-               "propylene_glycol")
+               "antiseptic", "hyaluronic_acid", "latex", "lanolin", "fragrance", "propylene_glycol")
 MNSCREEN_WORDS(allergy_severity, "mild", "moderate", "severe", "anaphylaxis")
 MNSCREEN_WORDS(device_code, "pacemaker", "icd", "neurostimulator", "cochlear_implant",
                "insulin_pump", "metal_implant", "dermal_filler_permanent", "gold_threads")
@@ -78,22 +75,24 @@ MNSCREEN_WORDS(setting, "clinic", "home")
 MNSCREEN_WORDS(anesthetic, "none", "lidocaine", "prilocaine", "articaine", "bupivacaine",
                "benzocaine", "tetracaine", "procaine", "lidocaine_prilocaine",
                "benzocaine_lidocaine_tetracaine")
-MNSCREEN_WORDS(needle_material, "stainless_steel", "gold_plated", "titanium", "silicon",
-               "polymer", "unknown")
+MNSCREEN_WORDS(needle_material, "stainless_steel", "gold_plated", "titanium", "silicon", "polymer",
+               "unknown")
 MNSCREEN_WORDS(adjunct, "prp", "sterile_serum", "non_sterile_serum", "hyaluronic_acid",
                "growth_factors", "exosomes", "minoxidil", "none")
 MNSCREEN_WORDS(effect, "info", "proceed_with_caution", "modify_plan", "defer", "do_not_treat")
-MNSCREEN_WORDS(decision, "proceed", "proceed_with_caution", "modify_plan", "defer",
-               "do_not_treat", "cannot_screen")
+MNSCREEN_WORDS(decision, "proceed", "proceed_with_caution", "modify_plan", "defer", "do_not_treat",
+               "cannot_screen")
 MNSCREEN_WORDS(risk_band, "low", "moderate", "high")
 MNSCREEN_WORDS(evidence_level, "label", "regulator", "guideline", "consensus", "trial", "review",
                "case_reports", "expert_opinion")
 MNSCREEN_WORDS(question, "pregnancy", "anticoagulant", "bleeding_disorder", "isotretinoin",
-               "keloid", "hsv_labialis", "skin_infection", "anesthetic_allergy",
-               "implanted_device", "diabetes_mellitus", "immunosuppression", "hba1c", "inr",
-               "breastfeeding", "birth_date", "sex", "fitzpatrick", "single_use_needles")
+               "keloid", "hsv_labialis", "skin_infection", "anesthetic_allergy", "implanted_device",
+               "diabetes_mellitus", "immunosuppression", "hba1c", "inr", "breastfeeding",
+               "birth_date", "sex", "fitzpatrick", "single_use_needles")
 MNSCREEN_WORDS(hsv_scope, "perioral", "face", "any")
 MNSCREEN_WORDS(known, "unknown", "no", "yes")
+MNSCREEN_WORDS(override_reason, "prescriber_approved", "informed_consent", "information_incorrect",
+               "not_applicable", "other")
 
 #undef MNSCREEN_WORDS
 
@@ -129,8 +128,8 @@ std::span<const E> all_codes() noexcept {
   return all_table<E>::values;
 }
 
-#define MNSCREEN_INSTANTIATE(E)                                                    \
-  std::string_view to_string(E e) noexcept { return word_of(e); }                 \
+#define MNSCREEN_INSTANTIATE(E)                                                       \
+  std::string_view to_string(E e) noexcept { return word_of(e); }                     \
   template MNSCREEN_EXPORT std::optional<E> parse_code<E>(std::string_view) noexcept; \
   template MNSCREEN_EXPORT std::span<const E> all_codes<E>() noexcept;
 
@@ -162,6 +161,7 @@ MNSCREEN_INSTANTIATE(evidence_level)
 MNSCREEN_INSTANTIATE(question)
 MNSCREEN_INSTANTIATE(hsv_scope)
 MNSCREEN_INSTANTIATE(known)
+MNSCREEN_INSTANTIATE(override_reason)
 
 #undef MNSCREEN_INSTANTIATE
 
@@ -197,50 +197,101 @@ medication_class_set classes_of(medication_code m) noexcept {
   using mc = medication_code;
   using c = medication_class;
   switch (m) {
-    case mc::warfarin: case mc::acenocoumarol: case mc::anticoagulant_vka:
+    case mc::warfarin:
+    case mc::acenocoumarol:
+    case mc::anticoagulant_vka:
       return {c::anticoagulant_vka};
-    case mc::apixaban: case mc::rivaroxaban: case mc::edoxaban: case mc::dabigatran:
+    case mc::apixaban:
+    case mc::rivaroxaban:
+    case mc::edoxaban:
+    case mc::dabigatran:
     case mc::anticoagulant_doac:
       return {c::anticoagulant_doac};
-    case mc::heparin: case mc::enoxaparin: case mc::dalteparin: case mc::fondaparinux:
+    case mc::heparin:
+    case mc::enoxaparin:
+    case mc::dalteparin:
+    case mc::fondaparinux:
     case mc::anticoagulant_heparin:
       return {c::anticoagulant_heparin};
-    case mc::clopidogrel: case mc::prasugrel: case mc::ticagrelor: case mc::dipyridamole:
+    case mc::clopidogrel:
+    case mc::prasugrel:
+    case mc::ticagrelor:
+    case mc::dipyridamole:
     case mc::antiplatelet:
       return {c::antiplatelet};
-    case mc::aspirin: return {c::aspirin};
-    case mc::ibuprofen: case mc::naproxen: case mc::diclofenac: case mc::ketoprofen:
-    case mc::celecoxib: case mc::nsaid:
+    case mc::aspirin:
+      return {c::aspirin};
+    case mc::ibuprofen:
+    case mc::naproxen:
+    case mc::diclofenac:
+    case mc::ketoprofen:
+    case mc::celecoxib:
+    case mc::nsaid:
       return {c::nsaid};
-    case mc::fish_oil: case mc::vitamin_e: case mc::ginkgo: case mc::garlic: case mc::ginseng:
-    case mc::turmeric: case mc::bleeding_supplement:
+    case mc::fish_oil:
+    case mc::vitamin_e:
+    case mc::ginkgo:
+    case mc::garlic:
+    case mc::ginseng:
+    case mc::turmeric:
+    case mc::bleeding_supplement:
       return {c::bleeding_supplement};
-    case mc::isotretinoin: case mc::acitretin: case mc::oral_retinoid:
+    case mc::isotretinoin:
+    case mc::acitretin:
+    case mc::oral_retinoid:
       return {c::oral_retinoid};
-    case mc::tretinoin: case mc::adapalene: case mc::tazarotene: case mc::retinol:
-    case mc::trifarotene: case mc::topical_retinoid:
+    case mc::tretinoin:
+    case mc::adapalene:
+    case mc::tazarotene:
+    case mc::retinol:
+    case mc::trifarotene:
+    case mc::topical_retinoid:
       return {c::topical_retinoid};
-    case mc::benzoyl_peroxide: case mc::azelaic_acid: case mc::salicylic_acid:
-    case mc::glycolic_acid: case mc::topical_exfoliant:
+    case mc::benzoyl_peroxide:
+    case mc::azelaic_acid:
+    case mc::salicylic_acid:
+    case mc::glycolic_acid:
+    case mc::topical_exfoliant:
       return {c::topical_exfoliant};
-    case mc::doxycycline: case mc::tetracycline:
+    case mc::doxycycline:
+    case mc::tetracycline:
       return {c::acne_antibiotic, c::photosensitiser};
-    case mc::minocycline: case mc::clindamycin: case mc::erythromycin: case mc::acne_antibiotic:
+    case mc::minocycline:
+    case mc::clindamycin:
+    case mc::erythromycin:
+    case mc::acne_antibiotic:
       return {c::acne_antibiotic};
-    case mc::photosensitiser: return {c::photosensitiser};
-    case mc::spironolactone: case mc::acne_hormonal: return {c::acne_hormonal};
-    case mc::methotrexate: case mc::ciclosporin: case mc::tacrolimus: case mc::mycophenolate:
-    case mc::azathioprine: case mc::biologic: case mc::immunosuppressant:
+    case mc::photosensitiser:
+      return {c::photosensitiser};
+    case mc::spironolactone:
+    case mc::acne_hormonal:
+      return {c::acne_hormonal};
+    case mc::methotrexate:
+    case mc::ciclosporin:
+    case mc::tacrolimus:
+    case mc::mycophenolate:
+    case mc::azathioprine:
+    case mc::biologic:
+    case mc::immunosuppressant:
       return {c::immunosuppressant};
-    case mc::prednisolone: case mc::prednisone: case mc::dexamethasone:
+    case mc::prednisolone:
+    case mc::prednisone:
+    case mc::dexamethasone:
     case mc::systemic_corticosteroid:
       return {c::systemic_corticosteroid};
-    case mc::chemotherapy: return {c::chemotherapy};
-    case mc::gold_salts: case mc::gold_therapy: return {c::gold_therapy};
-    case mc::valaciclovir: case mc::aciclovir: case mc::famciclovir:
+    case mc::chemotherapy:
+      return {c::chemotherapy};
+    case mc::gold_salts:
+    case mc::gold_therapy:
+      return {c::gold_therapy};
+    case mc::valaciclovir:
+    case mc::aciclovir:
+    case mc::famciclovir:
     case mc::antiviral_prophylaxis:
       return {c::antiviral_prophylaxis};
-    case mc::minoxidil: case mc::hair_growth_topical: return {c::hair_growth_topical};
+    case mc::minoxidil:
+    case mc::hair_growth_topical:
+      return {c::hair_growth_topical};
   }
   return {};
 }
@@ -249,22 +300,39 @@ allergy_class_set classes_of(allergy_substance s) noexcept {
   using as = allergy_substance;
   using c = allergy_class;
   switch (s) {
-    case as::lidocaine: case as::prilocaine: case as::articaine: case as::bupivacaine:
+    case as::lidocaine:
+    case as::prilocaine:
+    case as::articaine:
+    case as::bupivacaine:
     case as::amide_anesthetic:
       return {c::amide_anesthetic};
-    case as::benzocaine: case as::tetracaine: case as::procaine: case as::ester_anesthetic:
+    case as::benzocaine:
+    case as::tetracaine:
+    case as::procaine:
+    case as::ester_anesthetic:
       return {c::ester_anesthetic};
-    case as::nickel: case as::chromium: case as::cobalt: case as::metal_in_steel:
+    case as::nickel:
+    case as::chromium:
+    case as::cobalt:
+    case as::metal_in_steel:
       return {c::metal_in_steel};
-    case as::gold: return {c::gold};
-    case as::chlorhexidine: case as::povidone_iodine: case as::isopropyl_alcohol:
+    case as::gold:
+      return {c::gold};
+    case as::chlorhexidine:
+    case as::povidone_iodine:
+    case as::isopropyl_alcohol:
     case as::antiseptic:
       return {c::antiseptic};
-    case as::hyaluronic_acid: return {c::hyaluronic_acid};
-    case as::latex: return {c::latex};
-    case as::lanolin: return {c::lanolin};
-    case as::fragrance: return {c::fragrance};
-    case as::propylene_glycol: return {c::propylene_glycol};
+    case as::hyaluronic_acid:
+      return {c::hyaluronic_acid};
+    case as::latex:
+      return {c::latex};
+    case as::lanolin:
+      return {c::lanolin};
+    case as::fragrance:
+      return {c::fragrance};
+    case as::propylene_glycol:
+      return {c::propylene_glycol};
   }
   return {};
 }
@@ -272,15 +340,24 @@ allergy_class_set classes_of(allergy_substance s) noexcept {
 allergy_substance_set substances_of(anesthetic a) noexcept {
   using as = allergy_substance;
   switch (a) {
-    case anesthetic::none: return {};
-    case anesthetic::lidocaine: return {as::lidocaine};
-    case anesthetic::prilocaine: return {as::prilocaine};
-    case anesthetic::articaine: return {as::articaine};
-    case anesthetic::bupivacaine: return {as::bupivacaine};
-    case anesthetic::benzocaine: return {as::benzocaine};
-    case anesthetic::tetracaine: return {as::tetracaine};
-    case anesthetic::procaine: return {as::procaine};
-    case anesthetic::lidocaine_prilocaine: return {as::lidocaine, as::prilocaine};
+    case anesthetic::none:
+      return {};
+    case anesthetic::lidocaine:
+      return {as::lidocaine};
+    case anesthetic::prilocaine:
+      return {as::prilocaine};
+    case anesthetic::articaine:
+      return {as::articaine};
+    case anesthetic::bupivacaine:
+      return {as::bupivacaine};
+    case anesthetic::benzocaine:
+      return {as::benzocaine};
+    case anesthetic::tetracaine:
+      return {as::tetracaine};
+    case anesthetic::procaine:
+      return {as::procaine};
+    case anesthetic::lidocaine_prilocaine:
+      return {as::lidocaine, as::prilocaine};
     case anesthetic::benzocaine_lidocaine_tetracaine:
       return {as::benzocaine, as::lidocaine, as::tetracaine};
   }

@@ -11,6 +11,8 @@
 #ifndef MNSCREEN_PROCEDURE_HPP
 #define MNSCREEN_PROCEDURE_HPP
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "mnscreen/dates.hpp"
@@ -18,6 +20,22 @@
 #include "mnscreen/vocabulary.hpp"
 
 namespace mnscreen {
+
+/// A clinician's decision to go ahead despite one rule's flag, for this plan (plan
+/// `overrides[]`). The flag stays in the report, marked with this record; the decision is
+/// computed without it.
+struct rule_override {
+  /// Catalogue rule id the override applies to.
+  std::string rule_id;
+  override_reason reason = override_reason::other;
+  /// Who decided (name or identifier of the clinician).
+  std::string by;
+  /// Free-text note (required in practice for `other`).
+  std::string note;
+  /// When the decision was made.
+  std::optional<mnscreen::date> date;
+  friend bool operator==(const rule_override&, const rule_override&) = default;
+};
 
 /// A planned microneedling session (`mnscreen.plan/1`).
 struct procedure_plan {
@@ -34,6 +52,8 @@ struct procedure_plan {
   /// Sterile single-use cartridge/tips (`yes`), reused or shared (`no`), or not stated.
   known single_use_needles = known::unknown;
   std::vector<adjunct> adjuncts;
+  /// Clinician overrides of flags for this plan (empty: none).
+  std::vector<rule_override> overrides;
 
   friend bool operator==(const procedure_plan&, const procedure_plan&) = default;
 };

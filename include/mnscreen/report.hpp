@@ -18,6 +18,7 @@
 #include "mnscreen/dates.hpp"
 #include "mnscreen/diagnostic.hpp"
 #include "mnscreen/policy.hpp"
+#include "mnscreen/procedure.hpp"
 #include "mnscreen/vocabulary.hpp"
 
 namespace mnscreen {
@@ -44,13 +45,19 @@ struct flag {
   /// For deferrals with a known end: the first date the procedure may go ahead.
   std::optional<date> earliest_safe_date;
   std::vector<mnscreen::evidence> evidence;
+  /// The clinician's override of this flag for this plan, if any. An overridden flag stays in
+  /// the report but does not count towards `report::decision`.
+  std::optional<rule_override> override_record;
   friend bool operator==(const flag&, const flag&) = default;
 };
 
 /// An unknown factor and the question that settles it.
 struct question_item {
-  enum question factor{};
+  enum question factor {};
   std::string ask;
+  /// The decision the screen would give if the factor were present (a what-if screen);
+  /// questions are ordered by it, most serious first.
+  std::optional<enum decision> if_yes;
   friend bool operator==(const question_item&, const question_item&) = default;
 };
 
@@ -63,12 +70,17 @@ struct risk_driver {
 
 /// Risk of one complication.
 struct risk_score {
-  enum complication complication{};
+  enum complication complication {};
   /// Probability in [0, 1].
   double score = 0.0;
   risk_band band = risk_band::low;
   /// Factors that raised the score, largest weight first.
   std::vector<risk_driver> drivers;
+  /// Score of the reference patient (no risk factor, same area group, clinic pen <= 1.5 mm,
+  /// Fitzpatrick I-III) under the same model (clinical-spec "Reference and relative risk").
+  double reference = 0.0;
+  /// `score / reference`.
+  double relative = 1.0;
   friend bool operator==(const risk_score&, const risk_score&) = default;
 };
 
@@ -83,6 +95,8 @@ struct report {
   std::string model;
   date screened_on{};
   enum decision decision = decision::proceed;
+  /// The decision before clinician overrides; present only when an override changed a flag.
+  std::optional<enum decision> decision_before_overrides;
   /// Latest earliest-safe-date among `defer` flags; absent when the decision is not `defer` or
   /// when a deferral has no known end.
   std::optional<date> defer_until;

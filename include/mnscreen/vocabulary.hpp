@@ -25,23 +25,71 @@ namespace mnscreen {
 
 /// Treatment areas.
 enum class area : std::uint8_t {
-  forehead, glabella, periorbital, nose, eyelids, cheeks, perioral, chin, jawline, neck,
-  decolletage, chest, back, arms, hands, abdomen, buttocks, thighs, legs, scalp
+  forehead,
+  glabella,
+  periorbital,
+  nose,
+  eyelids,
+  cheeks,
+  perioral,
+  chin,
+  jawline,
+  neck,
+  decolletage,
+  chest,
+  back,
+  arms,
+  hands,
+  abdomen,
+  buttocks,
+  thighs,
+  legs,
+  scalp
 };
 
 /// Complications that risk scores are given for (always all seven, in this order).
 enum class complication : std::uint8_t {
-  bleeding_bruising, infection, scarring, dyspigmentation, allergic_reaction, irritation,
+  bleeding_bruising,
+  infection,
+  scarring,
+  dyspigmentation,
+  allergic_reaction,
+  irritation,
   hsv_reactivation
 };
 
 /// Patient conditions.
 enum class condition_code : std::uint8_t {
-  keloid, hypertrophic_scarring, acne_vulgaris, rosacea, eczema, psoriasis, vitiligo,
-  lichen_planus, hsv_labialis, herpes_zoster, skin_infection, warts, open_wound, sunburn,
-  skin_cancer, actinic_keratosis, raised_nevus, tattoo, bleeding_disorder, thrombocytopenia,
-  diabetes_mellitus, immunosuppression, autoimmune_connective_tissue, cancer_active,
-  radiation_therapy, cardiac_arrhythmia, pregnancy, melasma, keratosis_pilaris, trichotillomania
+  keloid,
+  hypertrophic_scarring,
+  acne_vulgaris,
+  rosacea,
+  eczema,
+  psoriasis,
+  vitiligo,
+  lichen_planus,
+  hsv_labialis,
+  herpes_zoster,
+  skin_infection,
+  warts,
+  open_wound,
+  sunburn,
+  skin_cancer,
+  actinic_keratosis,
+  raised_nevus,
+  tattoo,
+  bleeding_disorder,
+  thrombocytopenia,
+  diabetes_mellitus,
+  immunosuppression,
+  autoimmune_connective_tissue,
+  cancer_active,
+  radiation_therapy,
+  cardiac_arrhythmia,
+  pregnancy,
+  melasma,
+  keratosis_pilaris,
+  trichotillomania
 };
 
 /// `active` = present now; `history` = had it (a past keloid, past cold sores);
@@ -54,27 +102,105 @@ enum class condition_severity : std::uint8_t { mild, moderate, severe };
 /// Medication words: ingredient words and class words in one list (the intake accepts either).
 enum class medication_code : std::uint8_t {
   // ingredients
-  warfarin, acenocoumarol, apixaban, rivaroxaban, edoxaban, dabigatran, heparin, enoxaparin,
-  dalteparin, fondaparinux, clopidogrel, prasugrel, ticagrelor, dipyridamole, aspirin, ibuprofen,
-  naproxen, diclofenac, ketoprofen, celecoxib, fish_oil, vitamin_e, ginkgo, garlic, ginseng,
-  turmeric, isotretinoin, acitretin, tretinoin, adapalene, tazarotene, retinol, trifarotene,
-  benzoyl_peroxide, azelaic_acid, salicylic_acid, glycolic_acid, doxycycline, minocycline,
-  tetracycline, clindamycin, erythromycin, spironolactone, methotrexate, ciclosporin, tacrolimus,
-  mycophenolate, azathioprine, biologic, prednisolone, prednisone, dexamethasone, chemotherapy,
-  gold_salts, valaciclovir, aciclovir, famciclovir, minoxidil,
+  warfarin,
+  acenocoumarol,
+  apixaban,
+  rivaroxaban,
+  edoxaban,
+  dabigatran,
+  heparin,
+  enoxaparin,
+  dalteparin,
+  fondaparinux,
+  clopidogrel,
+  prasugrel,
+  ticagrelor,
+  dipyridamole,
+  aspirin,
+  ibuprofen,
+  naproxen,
+  diclofenac,
+  ketoprofen,
+  celecoxib,
+  fish_oil,
+  vitamin_e,
+  ginkgo,
+  garlic,
+  ginseng,
+  turmeric,
+  isotretinoin,
+  acitretin,
+  tretinoin,
+  adapalene,
+  tazarotene,
+  retinol,
+  trifarotene,
+  benzoyl_peroxide,
+  azelaic_acid,
+  salicylic_acid,
+  glycolic_acid,
+  doxycycline,
+  minocycline,
+  tetracycline,
+  clindamycin,
+  erythromycin,
+  spironolactone,
+  methotrexate,
+  ciclosporin,
+  tacrolimus,
+  mycophenolate,
+  azathioprine,
+  biologic,
+  prednisolone,
+  prednisone,
+  dexamethasone,
+  chemotherapy,
+  gold_salts,
+  valaciclovir,
+  aciclovir,
+  famciclovir,
+  minoxidil,
   // class words that are not also ingredient words
-  anticoagulant_vka, anticoagulant_doac, anticoagulant_heparin, antiplatelet, nsaid,
-  bleeding_supplement, oral_retinoid, topical_retinoid, topical_exfoliant, acne_antibiotic,
-  photosensitiser, acne_hormonal, immunosuppressant, systemic_corticosteroid, gold_therapy,
-  antiviral_prophylaxis, hair_growth_topical
+  anticoagulant_vka,
+  anticoagulant_doac,
+  anticoagulant_heparin,
+  antiplatelet,
+  nsaid,
+  bleeding_supplement,
+  oral_retinoid,
+  topical_retinoid,
+  topical_exfoliant,
+  acne_antibiotic,
+  photosensitiser,
+  acne_hormonal,
+  immunosuppressant,
+  systemic_corticosteroid,
+  gold_therapy,
+  antiviral_prophylaxis,
+  hair_growth_topical
 };
 
 /// Medication classes the rules reason about.
 enum class medication_class : std::uint8_t {
-  anticoagulant_vka, anticoagulant_doac, anticoagulant_heparin, antiplatelet, aspirin, nsaid,
-  bleeding_supplement, oral_retinoid, topical_retinoid, topical_exfoliant, acne_antibiotic,
-  photosensitiser, acne_hormonal, immunosuppressant, systemic_corticosteroid, chemotherapy,
-  gold_therapy, antiviral_prophylaxis, hair_growth_topical
+  anticoagulant_vka,
+  anticoagulant_doac,
+  anticoagulant_heparin,
+  antiplatelet,
+  aspirin,
+  nsaid,
+  bleeding_supplement,
+  oral_retinoid,
+  topical_retinoid,
+  topical_exfoliant,
+  acne_antibiotic,
+  photosensitiser,
+  acne_hormonal,
+  immunosuppressant,
+  systemic_corticosteroid,
+  chemotherapy,
+  gold_therapy,
+  antiviral_prophylaxis,
+  hair_growth_topical
 };
 
 /// Route of a medication.
@@ -82,17 +208,44 @@ enum class route : std::uint8_t { oral, topical, injection, other };
 
 /// Allergy words: substance words and class words in one list.
 enum class allergy_substance : std::uint8_t {
-  lidocaine, prilocaine, articaine, bupivacaine, benzocaine, tetracaine, procaine, nickel,
-  chromium, cobalt, gold, chlorhexidine, povidone_iodine, isopropyl_alcohol, hyaluronic_acid,
-  latex, lanolin, fragrance, propylene_glycol,
+  lidocaine,
+  prilocaine,
+  articaine,
+  bupivacaine,
+  benzocaine,
+  tetracaine,
+  procaine,
+  nickel,
+  chromium,
+  cobalt,
+  gold,
+  chlorhexidine,
+  povidone_iodine,
+  isopropyl_alcohol,
+  hyaluronic_acid,
+  latex,
+  lanolin,
+  fragrance,
+  propylene_glycol,
   // class words that are not also substance words
-  amide_anesthetic, ester_anesthetic, metal_in_steel, antiseptic
+  amide_anesthetic,
+  ester_anesthetic,
+  metal_in_steel,
+  antiseptic
 };
 
 /// Allergy classes.
 enum class allergy_class : std::uint8_t {
-  amide_anesthetic, ester_anesthetic, metal_in_steel, gold, antiseptic, hyaluronic_acid, latex,
-  lanolin, fragrance, propylene_glycol
+  amide_anesthetic,
+  ester_anesthetic,
+  metal_in_steel,
+  gold,
+  antiseptic,
+  hyaluronic_acid,
+  latex,
+  lanolin,
+  fragrance,
+  propylene_glycol
 };
 
 /// Severity of an allergic reaction.
@@ -100,15 +253,34 @@ enum class allergy_severity : std::uint8_t { mild, moderate, severe, anaphylaxis
 
 /// Implanted or in-skin devices and materials.
 enum class device_code : std::uint8_t {
-  pacemaker, icd, neurostimulator, cochlear_implant, insulin_pump, metal_implant,
-  dermal_filler_permanent, gold_threads
+  pacemaker,
+  icd,
+  neurostimulator,
+  cochlear_implant,
+  insulin_pump,
+  metal_implant,
+  dermal_filler_permanent,
+  gold_threads
 };
 
 /// Earlier procedures (with a date and areas).
 enum class procedure_code : std::uint8_t {
-  chemical_peel, laser_ablative, laser_nonablative, ipl, dermabrasion, microdermabrasion,
-  dermal_filler, neuromodulator, waxing, shaving, threading, electrolysis, exfoliation,
-  microneedling, surgery, tanning
+  chemical_peel,
+  laser_ablative,
+  laser_nonablative,
+  ipl,
+  dermabrasion,
+  microdermabrasion,
+  dermal_filler,
+  neuromodulator,
+  waxing,
+  shaving,
+  threading,
+  electrolysis,
+  exfoliation,
+  microneedling,
+  surgery,
+  tanning
 };
 
 /// Depth of a chemical peel.
@@ -122,27 +294,44 @@ enum class lab_code : std::uint8_t { hba1c, inr, platelets, cd4 };
 enum class sex : std::uint8_t { female, male, other };
 
 /// The planned device.
-enum class device_type : std::uint8_t {
-  pen, roller, stamp, patch, derma_roller, rf_microneedling
-};
+enum class device_type : std::uint8_t { pen, roller, stamp, patch, derma_roller, rf_microneedling };
 
 /// Where the procedure happens.
 enum class setting : std::uint8_t { clinic, home };
 
 /// Topical anaesthetic of the plan (`none` = no anaesthetic).
 enum class anesthetic : std::uint8_t {
-  none, lidocaine, prilocaine, articaine, bupivacaine, benzocaine, tetracaine, procaine,
-  lidocaine_prilocaine, benzocaine_lidocaine_tetracaine
+  none,
+  lidocaine,
+  prilocaine,
+  articaine,
+  bupivacaine,
+  benzocaine,
+  tetracaine,
+  procaine,
+  lidocaine_prilocaine,
+  benzocaine_lidocaine_tetracaine
 };
 
 /// Needle material.
 enum class needle_material : std::uint8_t {
-  stainless_steel, gold_plated, titanium, silicon, polymer, unknown
+  stainless_steel,
+  gold_plated,
+  titanium,
+  silicon,
+  polymer,
+  unknown
 };
 
 /// Products or procedures added to the needling.
 enum class adjunct : std::uint8_t {
-  prp, sterile_serum, non_sterile_serum, hyaluronic_acid, growth_factors, exosomes, minoxidil,
+  prp,
+  sterile_serum,
+  non_sterile_serum,
+  hyaluronic_acid,
+  growth_factors,
+  exosomes,
+  minoxidil,
   none
 };
 
@@ -152,7 +341,12 @@ enum class effect : std::uint8_t { info, proceed_with_caution, modify_plan, defe
 /// The screening decision, least serious first. `cannot_screen` is returned only when the
 /// inputs fail validation (see report::warnings); it is never the result of a rule.
 enum class decision : std::uint8_t {
-  proceed, proceed_with_caution, modify_plan, defer, do_not_treat, cannot_screen
+  proceed,
+  proceed_with_caution,
+  modify_plan,
+  defer,
+  do_not_treat,
+  cannot_screen
 };
 
 /// Risk band of a score.
@@ -160,16 +354,38 @@ enum class risk_band : std::uint8_t { low, moderate, high };
 
 /// Strength of the evidence a rule rests on, strongest first.
 enum class evidence_level : std::uint8_t {
-  label, regulator, guideline, consensus, trial, review, case_reports, expert_opinion
+  label,
+  regulator,
+  guideline,
+  consensus,
+  trial,
+  review,
+  case_reports,
+  expert_opinion
 };
 
 /// A factor the screen needs known, asked as a question when unknown. The first thirteen are
 /// the question words of clinical-spec.md; `breastfeeding`, `birth_date`, `sex`, `fitzpatrick`
 /// and `single_use_needles` are asked because rules or scores cannot be evaluated without them.
 enum class question : std::uint8_t {
-  pregnancy, anticoagulant, bleeding_disorder, isotretinoin, keloid, hsv_labialis,
-  skin_infection, anesthetic_allergy, implanted_device, diabetes_mellitus, immunosuppression,
-  hba1c, inr, breastfeeding, birth_date, sex, fitzpatrick, single_use_needles
+  pregnancy,
+  anticoagulant,
+  bleeding_disorder,
+  isotretinoin,
+  keloid,
+  hsv_labialis,
+  skin_infection,
+  anesthetic_allergy,
+  implanted_device,
+  diabetes_mellitus,
+  immunosuppression,
+  hba1c,
+  inr,
+  breastfeeding,
+  birth_date,
+  sex,
+  fitzpatrick,
+  single_use_needles
 };
 
 /// Scope of the HSV-prophylaxis rule (policy `hsv_prophylaxis_scope`).
@@ -177,6 +393,15 @@ enum class hsv_scope : std::uint8_t { perioral, face, any };
 
 /// Yes / no / unknown. The zero value is `unknown`: silence is never "no".
 enum class known : std::uint8_t { unknown, no, yes };
+
+/// Coded reason of a clinician's override of a flag (plan `overrides[].reason`).
+enum class override_reason : std::uint8_t {
+  prescriber_approved,
+  informed_consent,
+  information_incorrect,
+  not_applicable,
+  other
+};
 
 // --- string codes --------------------------------------------------------------------------
 
@@ -208,6 +433,7 @@ MNSCREEN_EXPORT std::string_view to_string(evidence_level) noexcept;
 MNSCREEN_EXPORT std::string_view to_string(question) noexcept;
 MNSCREEN_EXPORT std::string_view to_string(hsv_scope) noexcept;
 MNSCREEN_EXPORT std::string_view to_string(known) noexcept;
+MNSCREEN_EXPORT std::string_view to_string(override_reason) noexcept;
 
 /// Parses a code word of vocabulary enum `E` (exact, lower-case snake_case).
 /// Defined for every enum of this header.
@@ -232,12 +458,20 @@ class enum_set {
   constexpr void insert(enum_set other) noexcept { bits_ |= other.bits_; }
   constexpr void erase(E v) noexcept { bits_ &= ~bit(v); }
   [[nodiscard]] constexpr bool contains(E v) const noexcept { return (bits_ & bit(v)) != 0; }
-  [[nodiscard]] constexpr bool overlaps(enum_set o) const noexcept { return (bits_ & o.bits_) != 0; }
+  [[nodiscard]] constexpr bool overlaps(enum_set o) const noexcept {
+    return (bits_ & o.bits_) != 0;
+  }
   [[nodiscard]] constexpr bool covers(enum_set o) const noexcept { return (o.bits_ & ~bits_) == 0; }
   [[nodiscard]] constexpr bool empty() const noexcept { return bits_ == 0; }
-  [[nodiscard]] constexpr enum_set operator&(enum_set o) const noexcept { return enum_set(bits_ & o.bits_); }
-  [[nodiscard]] constexpr enum_set operator|(enum_set o) const noexcept { return enum_set(bits_ | o.bits_); }
-  [[nodiscard]] constexpr enum_set without(enum_set o) const noexcept { return enum_set(bits_ & ~o.bits_); }
+  [[nodiscard]] constexpr enum_set operator&(enum_set o) const noexcept {
+    return enum_set(bits_ & o.bits_);
+  }
+  [[nodiscard]] constexpr enum_set operator|(enum_set o) const noexcept {
+    return enum_set(bits_ | o.bits_);
+  }
+  [[nodiscard]] constexpr enum_set without(enum_set o) const noexcept {
+    return enum_set(bits_ & ~o.bits_);
+  }
   [[nodiscard]] constexpr std::uint64_t bits() const noexcept { return bits_; }
   /// The members in declaration order.
   [[nodiscard]] std::vector<E> to_vector() const {
@@ -293,8 +527,8 @@ using allergy_substance_set = enum_set<allergy_substance>;
 /// A denied factor (`negatives` in the intake): a question word, a condition word, a medication
 /// class word, an allergy class word or a device word. A word that is both a question word and a
 /// condition word (e.g. `keloid`) is read as the question word, which covers the condition.
-using negative = std::variant<question, condition_code, medication_class, allergy_class,
-                              device_code>;
+using negative =
+    std::variant<question, condition_code, medication_class, allergy_class, device_code>;
 
 /// Parses a `negatives` word (question, then condition, medication class, allergy class, device).
 [[nodiscard]] MNSCREEN_EXPORT std::optional<negative> parse_negative(std::string_view) noexcept;
