@@ -305,6 +305,9 @@ class mapper {
   void map_resource(const resource_info& r);
   void map_patient(const resource_info& r);
   void map_condition(const resource_info& r);
+  /// A Condition whose code is a breastfeeding finding or a device "in situ": true when handled.
+  bool map_condition_status(const resource_info& r, const concept_view& code,
+                            const std::optional<std::string>& verification);
   void map_allergy(const resource_info& r);
   void map_medication(const resource_info& r, bool request);
   void map_observation(const resource_info& r);
@@ -818,6 +821,7 @@ void mapper::map_condition(const resource_info& r) {
     warn("fhir.no_code", r.path, r.source + " has no code; not used for screening");
     return;
   }
+  if (map_condition_status(r, *code, verification)) return;
   const match_result m =
       match(*code, {row_kind::condition, row_kind::ignore}, name_mode::exact, r, "Condition.code");
   if (!m.matched()) return;
@@ -936,6 +940,81 @@ void mapper::map_condition(const resource_info& r) {
     add_mapping(r, "$.conditions[" + std::to_string(out_.record.conditions.size() - 1) + "]",
                 row->word, m, std::move(note));
   }
+}
+
+bool mapper::map_condition_status(const resource_info& r, const concept_view& code,
+                                  const std::optional<std::string>& verification) {
+  // Only codes that have a breastfeeding-answer or a device row take this path; every other
+  // Condition is read as before.
+  bool any = false;
+  for (const auto& coding : code.codings) {
+    if (coding.code.empty() || coding.system.empty()) continue;
+    for (const table_row* row : terms_.find(coding.system, coding.code))
+      if (row->kind == row_kind::device ||
+          (row->kind == row_kind::answer && row->topic == status_topic::breastfeeding))
+        any = true;
+  }
+  if (!any) return false;
+  const match_result m =
+      match(code, {row_kind::device, row_kind::answer}, name_mode::none, r, "Condition.code");
+  if (!m.matched()) return true;
+  const json::object& o = *r.object;
+  const auto clinical = status_code(o, "clinicalStatus", r.path);
+  const bool abated = member(o, "abatementDateTime") || member(o, "abatementPeriod") ||
+                      member(o, "abatementString") || member(o, "abatementAge") ||
+                      member(o, "abatementRange") || member(o, "abatementBoolean");
+  const bool refuted = verification && *verification == "refuted";
+  const bool active =
+      !refuted &&
+      (clinical ? (*clinical == "active" || *clinical == "recurrence" || *clinical == "relapse")
+                : !abated);
+  std::optional<fhir_date> when = choice_date(o, "onset", r.path, false);
+  if (const auto recorded = get_date(o, "recordedDate", r.path); recorded)
+    if (!when || before(when->day, recorded->day)) when = recorded;
+  for (const table_row* row : m.rows) {
+    if (row->kind == row_kind::device && row->device) {
+      if (!active) {
+        add_note(r, row->word, m,
+                 refuted ? "refuted Condition: no such device"
+                         : "device Condition not active: taken as no longer in place");
+        continue;
+      }
+      implanted_device d;
+      d.code = *row->device;
+      d.source = r.source;
+      out_.record.devices.push_back(std::move(d));
+      add_mapping(r, "$.devices[" + std::to_string(out_.record.devices.size() - 1) + "]", row->word,
+                  m, "from a Condition (device in situ)");
+      continue;
+    }
+    if (row->kind != row_kind::answer || row->topic != status_topic::breastfeeding) continue;
+    // A refuted "breastfeeding" is an explicit no; a refuted "not breastfeeding" says nothing.
+    known value = row->answer;
+    if (refuted) {
+      if (value != known::yes) {
+        add_note(r, "breastfeeding", m, "refuted Condition: not used");
+        continue;
+      }
+      value = known::no;
+    } else if (!active) {
+      add_note(r, "breastfeeding", m,
+               "breastfeeding Condition not active (resolved or abated): not used");
+      continue;
+    }
+    const bool recent = when && options_.as_of && days_from(when->day, *options_.as_of) >= 0 &&
+                        days_from(when->day, *options_.as_of) <= options_.stale_pregnancy_days;
+    // An undated active "breastfeeding" is still read (yes is the cautious reading); a "no" needs
+    // a recent date.
+    if (!recent && !(value == known::yes && !when && !refuted)) {
+      add_note(r, "breastfeeding", m, "breastfeeding Condition too old or undated: not used");
+      continue;
+    }
+    out_.record.patient.breastfeeding = value;
+    add_mapping(r, "$.patient.breastfeeding", value == known::yes ? "yes" : "no", m,
+                when ? "breastfeeding Condition recorded " + to_string(when->day)
+                     : "active breastfeeding Condition without a date");
+  }
+  return true;
 }
 
 void mapper::map_allergy(const resource_info& r) {
@@ -1251,14 +1330,52 @@ void mapper::map_observation(const resource_info& r) {
 
   if (row.kind == row_kind::observation) {
     const auto value = get_concept(o, "valueCodeableConcept", r.path);
-    if (!value) {
-      warn("fhir.no_value", r.path, r.source + " (" + row.word + " status) has no coded value");
+    const json::value* boolean = member(o, "valueBoolean");
+    match_result vm;
+    table_row boolean_answer;  // a valueBoolean answers the observation's own question
+    const table_row* answer_row = nullptr;
+    if (!value && boolean && boolean->is_bool()) {
+      boolean_answer.kind = row_kind::answer;
+      boolean_answer.topic = row.topic;
+      boolean_answer.word = row.word + (boolean->get_bool() ? "=yes" : "=no");
+      boolean_answer.answer = boolean->get_bool() ? known::yes : known::no;
+      answer_row = &boolean_answer;
+      vm = m;
+      vm.display = std::string(boolean->get_bool() ? "true" : "false") + " (valueBoolean)";
+    } else if (!value) {
+      warn("fhir.no_value", r.path,
+           r.source + " (" + row.word + " status) has neither a coded nor a boolean value");
       return;
+    } else {
+      // An answer code, or (pregnancy) any code of a current pregnancy.
+      vm = match(*value, {row_kind::answer, row_kind::condition}, name_mode::none, r,
+                 "Observation.value");
+      if (!vm.matched()) return;
+      for (const table_row* candidate : vm.rows) {
+        if (candidate->kind == row_kind::answer && candidate->topic == row.topic) {
+          answer_row = candidate;
+          break;
+        }
+      }
+      if (!answer_row && row.topic == status_topic::pregnancy) {
+        for (const table_row* candidate : vm.rows)
+          if (candidate->condition == condition_code::pregnancy) {
+            boolean_answer.kind = row_kind::answer;
+            boolean_answer.topic = status_topic::pregnancy;
+            boolean_answer.word = "pregnancy=yes";
+            boolean_answer.answer = known::yes;
+            answer_row = &boolean_answer;
+            break;
+          }
+      }
+      if (!answer_row) {
+        warn("fhir.unexpected_value", r.path + ".valueCodeableConcept",
+             r.source + " (" + row.word + " status) has the value " + str(system_label(vm.system)) +
+                 " " + vm.code + " " + quote(vm.display) + ", which does not answer it: not used");
+        return;
+      }
     }
-    const match_result vm =
-        match(*value, {row_kind::answer}, name_mode::none, r, "Observation.value");
-    if (!vm.matched()) return;
-    const table_row& answer = *vm.rows.front();
+    const table_row& answer = *answer_row;
     const std::optional<fhir_date> at = when ? when : issued;
     if (!at) {
       warn("fhir.missing_date", r.path,

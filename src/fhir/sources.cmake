@@ -7,6 +7,8 @@ set(MNSCREEN_FHIR_TABLES
   ${PROJECT_SOURCE_DIR}/data/terminology/snomed.csv
   ${PROJECT_SOURCE_DIR}/data/terminology/icd10cm.csv
   ${PROJECT_SOURCE_DIR}/data/terminology/loinc.csv
+  ${PROJECT_SOURCE_DIR}/data/terminology/cpt.csv
+  ${PROJECT_SOURCE_DIR}/data/terminology/hcpcs.csv
   ${PROJECT_SOURCE_DIR}/data/terminology/names.csv
   ${PROJECT_SOURCE_DIR}/data/terminology/units.csv)
 string(REPLACE ";" "|" _mnscreen_fhir_tables_arg "${MNSCREEN_FHIR_TABLES}")

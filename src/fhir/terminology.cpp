@@ -27,6 +27,8 @@ constexpr std::string_view k_loinc = "http://loinc.org";
 constexpr std::string_view k_icd10cm = "http://hl7.org/fhir/sid/icd-10-cm";
 constexpr std::string_view k_icd10 = "http://hl7.org/fhir/sid/icd-10";
 constexpr std::string_view k_atc = "http://www.whocc.no/atc";
+constexpr std::string_view k_cpt = "http://www.ama-assn.org/go/cpt";
+constexpr std::string_view k_hcpcs = "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
 
 // OIDs and common spellings seen in real records, mapped to the canonical FHIR URIs.
 constexpr system_alias k_aliases[] = {
@@ -40,14 +42,22 @@ constexpr system_alias k_aliases[] = {
     {"urn:oid:2.16.840.1.113883.6.3", k_icd10},
     {"urn:oid:2.16.840.1.113883.6.73", k_atc},
     {"http://www.whocc.no/atc/", k_atc},
+    {"urn:oid:2.16.840.1.113883.6.12", k_cpt},
+    {"http://www.ama-assn.org/go/cpt/", k_cpt},
+    {"urn:oid:2.16.840.1.113883.6.285", k_hcpcs},
+    {"http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", k_hcpcs},
+    {"https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets/", k_hcpcs},
+    {"http://www.nlm.nih.gov/research/umls/hcpcs", k_hcpcs},
 };
 
 std::string_view table_system(std::string_view file) noexcept {
-  if (file == "rxnorm.csv") return k_rxnorm;
+  if (file == "rxnorm.csv" || file == "rxnorm_products.csv") return k_rxnorm;
   if (file == "snomed.csv") return k_snomed;
   if (file == "loinc.csv") return k_loinc;
   if (file == "icd10cm.csv") return k_icd10cm;
   if (file == "atc.csv") return k_atc;
+  if (file == "cpt.csv") return k_cpt;
+  if (file == "hcpcs.csv") return k_hcpcs;
   return {};
 }
 
@@ -390,6 +400,8 @@ std::string_view system_label(std::string_view system) noexcept {
   if (s == k_icd10cm) return "ICD-10-CM";
   if (s == k_icd10) return "ICD-10";
   if (s == k_atc) return "ATC";
+  if (s == k_cpt) return "CPT";
+  if (s == k_hcpcs) return "HCPCS";
   return system;
 }
 
