@@ -3,6 +3,7 @@
 # docs/terminology.md): an installed library needs no data path.
 set(MNSCREEN_FHIR_TABLES
   ${PROJECT_SOURCE_DIR}/data/terminology/rxnorm.csv
+  ${PROJECT_SOURCE_DIR}/data/terminology/rxnorm_products.csv
   ${PROJECT_SOURCE_DIR}/data/terminology/atc.csv
   ${PROJECT_SOURCE_DIR}/data/terminology/snomed.csv
   ${PROJECT_SOURCE_DIR}/data/terminology/icd10cm.csv

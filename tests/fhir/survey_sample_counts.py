@@ -29,6 +29,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TABLES = os.path.join(ROOT, "data", "terminology")
 SYSTEMS = {"rxnorm.csv": "http://www.nlm.nih.gov/research/umls/rxnorm",
+           "rxnorm_products.csv": "http://www.nlm.nih.gov/research/umls/rxnorm",
            "snomed.csv": "http://snomed.info/sct", "loinc.csv": "http://loinc.org"}
 RANGES = {"hba1c": (3, 20), "inr": (0.5, 20), "platelets": (0, 2000), "cd4": (0, 5000)}
 
