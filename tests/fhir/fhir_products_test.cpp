@@ -180,3 +180,32 @@ TEST_CASE("fhir products: end-to-end screens of bundles with product codes only"
     CHECK(find_flag(rep, "isotretinoin_recent") == nullptr);
   }
 }
+
+TEST_CASE("fhir products: allergy substances of US Core's allergy-substance set",
+          "[fhir][products][allergy]") {
+  struct substance_case {
+    const char* system;
+    const char* code;
+    allergy_substance word;
+  };
+  constexpr substance_case k_cases[] = {
+      {"http://www.nlm.nih.gov/research/umls/rxnorm", "1311629", allergy_substance::nickel},
+      {"http://snomed.info/sct", "43921001", allergy_substance::nickel},
+      {"http://www.nlm.nih.gov/research/umls/rxnorm", "1314891", allergy_substance::latex},
+      {"http://www.nlm.nih.gov/research/umls/rxnorm", "8701", allergy_substance::procaine},
+      {"http://www.nlm.nih.gov/research/umls/rxnorm", "107602", allergy_substance::lidocaine},
+      {"http://www.nlm.nih.gov/research/umls/rxnorm", "797541",
+       allergy_substance::isopropyl_alcohol},
+      {"http://www.nlm.nih.gov/research/umls/rxnorm", "6227", allergy_substance::lanolin},
+  };
+  for (const auto& c : k_cases) {
+    INFO(c.system << " " << c.code);
+    const auto r = reader().read(
+        bundle({R"({"resourceType":"AllergyIntolerance","id":"a1","patient":{"reference":)"
+                R"("urn:uuid:p1"},"code":{"coding":[{"system":")" +
+                std::string(c.system) + R"(","code":")" + c.code + R"("}]}})"}),
+        as_of("2026-12-01"));
+    REQUIRE(r.value.record.allergies.size() == 1);
+    CHECK(r.value.record.allergies[0].substance == c.word);
+  }
+}
