@@ -392,7 +392,7 @@ def run(argv: Sequence[str], client: Any = None) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         previous[sig] = signal.signal(sig, on_signal)
-    started = time.monotonic()
+    started = time.monotonic()  # again once the cluster is up: the rate is the screening's
     total = {"records": 0, "blank": 0, "screened": 0, "failed": 0,
              "decisions": [0] * 6, "rules": {}}
     workers = 0
@@ -407,6 +407,7 @@ def run(argv: Sequence[str], client: Any = None) -> int:
                                        dashboard_address=None)
                 client = Client(cluster)
         workers = len(client.scheduler_info().get("workers", {}))
+        started = time.monotonic()
         token = f"{os.getpid()}-{time.time_ns()}"
         if fhir:
             futures = [client.submit(screen_patients, input_path, stamp, first, count, plan,
