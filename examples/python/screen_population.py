@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import sys
 import tempfile
@@ -45,7 +44,6 @@ from mnscreen import _mnscreen
 
 DECISIONS = ["proceed", "proceed_with_caution", "modify_plan", "defer", "do_not_treat"]
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-_RULE_ID = re.compile(rb'"rule_id":"([^"\\]*)"')
 
 
 class UsageError(Exception):
@@ -76,21 +74,6 @@ def _bulk_export(path: str, stamp: Tuple) -> Any:
     return cache[key]
 
 
-def _rule_counts(out: bytes) -> Dict[str, int]:
-    """Flags per rule id in report lines: only the `flags` member of each report is searched
-    (it comes before `risks`; a string cannot hold an unescaped quote)."""
-    counts: Dict[str, int] = {}
-    for line in out.splitlines():
-        start = line.find(b'"flags":[')
-        if start < 0:
-            continue
-        end = line.find(b'],"risks":', start)
-        for m in _RULE_ID.finditer(line, start, end if end >= 0 else len(line)):
-            rule = m.group(1).decode()
-            counts[rule] = counts.get(rule, 0) + 1
-    return counts
-
-
 def screen_lines(path: str, offset: int, length: int, first_line: int,
                  policy: Optional[str], model: Optional[str]) -> Tuple[bytes, bytes, Dict]:
     """One partition of an NDJSON file: `length` bytes from `offset`, whole lines."""
@@ -99,18 +82,15 @@ def screen_lines(path: str, offset: int, length: int, first_line: int,
         data = f.read(length)
     if len(data) != length:
         raise IOError(f"{path}: read {len(data)} of {length} bytes at {offset}")
-    out, err, counts = _screener(policy, model)._core.batch_ndjson(data, first_line, 1)
-    counts["rules"] = _rule_counts(out)
-    return out, err, counts
+    # counts: records, blank, screened, failed, decisions, and flags per rule id ("rules").
+    return _screener(policy, model)._core.batch_ndjson(data, first_line, 1)
 
 
 def screen_patients(path: str, stamp: Tuple, first: int, count: int, plan: str,
                     policy: Optional[str], model: Optional[str]) -> Tuple[bytes, bytes, Dict]:
     """One partition of a FHIR export: patients [first, first + count)."""
     bulk = _bulk_export(path, stamp)
-    out, err, counts = _screener(policy, model)._core.batch_fhir(bulk, plan, first, count, 1)
-    counts["rules"] = _rule_counts(out)
-    return out, err, counts
+    return _screener(policy, model)._core.batch_fhir(bulk, plan, first, count, 1)
 
 
 # --- Client side ------------------------------------------------------------------------------

@@ -8,10 +8,12 @@
 #include <pybind11/stl.h>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -35,7 +37,36 @@ screen_outcome outcome(std::optional<std::string> report, const input_log& log) 
   return {std::move(report), log.error_message(), log.to_json()};
 }
 
-py::dict counts_dict(const mnscreen::batch_summary& sum) {
+/// Flags per rule id in report lines: in each line only the report's `flags` member is searched
+/// (it comes before `risks`; a JSON string holds no unescaped quote, so the key cannot be text).
+std::map<std::string, std::size_t> rule_counts(std::string_view out) {
+  constexpr std::string_view flags = "\"flags\":[";
+  constexpr std::string_view risks = "],\"risks\":";
+  constexpr std::string_view key = "\"rule_id\":\"";
+  std::map<std::string, std::size_t> counts;
+  std::size_t pos = 0;
+  while (pos < out.size()) {
+    std::size_t eol = out.find('\n', pos);
+    if (eol == std::string_view::npos) eol = out.size();
+    const std::string_view line = out.substr(pos, eol - pos);
+    pos = eol + 1;
+    std::size_t at = line.find(flags);
+    if (at == std::string_view::npos) continue;
+    std::size_t end = line.find(risks, at);
+    if (end == std::string_view::npos) end = line.size();
+    for (at = line.find(key, at); at != std::string_view::npos && at < end;
+         at = line.find(key, at)) {
+      at += key.size();
+      const std::size_t close = line.find('"', at);
+      if (close == std::string_view::npos || close > end) break;
+      ++counts[std::string(line.substr(at, close - at))];
+      at = close;
+    }
+  }
+  return counts;
+}
+
+py::dict counts_dict(const mnscreen::batch_summary& sum, std::string_view out) {
   py::dict d;
   d["records"] = sum.records;
   d["blank"] = sum.blank;
@@ -44,6 +75,9 @@ py::dict counts_dict(const mnscreen::batch_summary& sum) {
   py::list decisions;
   for (auto n : sum.decisions) decisions.append(n);
   d["decisions"] = decisions;
+  py::dict rules;
+  for (const auto& [rule, n] : rule_counts(out)) rules[py::str(rule)] = n;
+  d["rules"] = rules;
   return d;
 }
 
@@ -109,7 +143,7 @@ class py_screener {
       err = std::move(e).str();
     }
     if (!sum.finished()) throw std::runtime_error("the batch did not run to its end");
-    return {py::bytes(out), py::bytes(err), counts_dict(sum)};
+    return {py::bytes(out), py::bytes(err), counts_dict(sum, out)};
   }
 
   /// `mnscreen batch --fhir-ndjson` on a range of patients.
@@ -136,7 +170,7 @@ class py_screener {
       err = std::move(e).str();
     }
     if (!sum.finished()) throw std::runtime_error("the batch did not run to its end");
-    return {py::bytes(out), py::bytes(err), counts_dict(sum)};
+    return {py::bytes(out), py::bytes(err), counts_dict(sum, out)};
   }
 
  private:
