@@ -20,6 +20,7 @@ python3-distributed, and a build with MNSCREEN_BUILD_BENCH=ON (for bindings_benc
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,16 @@ import timeit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY_ENV = dict(os.environ)
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def own_cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def log(msg):
@@ -54,12 +65,14 @@ def run_batch(cli, path, lines):
     with tempfile.TemporaryDirectory() as d:
         summary = os.path.join(d, "s.json")
         t = time.monotonic()
+        cpu = children_cpu()
         subprocess.run([cli, "batch", "--input", path, "--threads", "2", "--summary", summary],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cpu = children_cpu() - cpu
         wall = time.monotonic() - t
         s = json.load(open(summary))
     assert s["records"] == lines, s
-    return s["records"] / s["elapsed_seconds"], wall
+    return s["records"] / s["elapsed_seconds"], wall, s["records"] / cpu
 
 
 def run_python(path, plan, as_text):
@@ -67,6 +80,7 @@ def run_python(path, plan, as_text):
     s = mnscreen.Screener()
     n = 0
     t = time.monotonic()
+    cpu = own_cpu()
     with open(path) as f:
         chunk = []
         for line in f:
@@ -76,20 +90,22 @@ def run_python(path, plan, as_text):
                 chunk = []
         if chunk:
             n += len(s.screen_many(chunk, plan, errors="return", as_text=as_text))
-    return n / (time.monotonic() - t)
+    return n / (time.monotonic() - t), n / (own_cpu() - cpu)
 
 
 def run_dask(path, workers, lines):
     with tempfile.TemporaryDirectory() as d:
         summary = os.path.join(d, "s.json")
         t = time.monotonic()
+        cpu = children_cpu()
         subprocess.run([sys.executable, os.path.join(HERE, "../examples/python/screen_population.py"),
                         "--input", path, "--workers", str(workers), "--summary", summary],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=PY_ENV)
+        cpu = children_cpu() - cpu  # the client, scheduler, nannies and workers (all waited for)
         wall = time.monotonic() - t
         s = json.load(open(summary))
     assert s["records"] == lines, s
-    return s["records"] / s["elapsed_seconds"], wall
+    return s["records"] / s["elapsed_seconds"], wall, s["records"] / cpu
 
 
 def per_call(build):
@@ -133,17 +149,20 @@ def main():
             path = os.path.join(d, "in.ndjson")
             plan = make_input(path, a.lines)
             log(f"input: {a.lines} lines, {os.path.getsize(path) / 1e6:.0f} MB")
-            rate, wall = run_batch(cli, path, a.lines)
-            log(f"mnscreen batch --threads 2      {rate:9.0f} lines/s  (1.00x; wall {wall:.1f} s)")
-            base = rate
+            log("                                 lines/s (ratio)        lines per CPU-second (ratio)")
+            rate, wall, eff = run_batch(cli, path, a.lines)
+            log(f"mnscreen batch --threads 2      {rate:9.0f} (1.00x)   {eff:9.0f} (1.00x)"
+                f"   wall {wall:.1f} s")
+            base, base_eff = rate, eff
             for as_text in (False, True):
-                r = run_python(path, plan, as_text)
+                r, e = run_python(path, plan, as_text)
                 label = "Python screen_many, " + ("text out" if as_text else "dicts   ")
-                log(f"{label}    {r:9.0f} lines/s  ({r / base:.2f}x; one thread)")
+                log(f"{label}    {r:9.0f} ({r / base:.2f}x)   {e:9.0f} ({e / base_eff:.2f}x)"
+                    "   one thread")
             for w in (1, 2):
-                r, wall = run_dask(path, w, a.lines)
-                log(f"Dask LocalCluster, {w} worker{'s' if w > 1 else ' '}   {r:9.0f} lines/s  "
-                    f"({r / base:.2f}x; wall {wall:.1f} s incl. cluster start)")
+                r, wall, e = run_dask(path, w, a.lines)
+                log(f"Dask LocalCluster, {w} worker{'s' if w > 1 else ' '}   {r:9.0f} ({r / base:.2f}x)"
+                    f"   {e:9.0f} ({e / base_eff:.2f}x)   wall {wall:.1f} s incl. cluster start")
             log(f"load average after: {os.getloadavg()[0]:.1f}")
     r = per_call(a.build)
     base, native = r["cpp_screen"], r["cpp_json_screen"]
