@@ -141,28 +141,39 @@ class Screener:
             raise ValueError('errors must be "raise" or "return"')
         plan_text = _text(plan, "plan")
         out: List[Any] = []
-        chunk: List[str] = []
         it: Iterator[Document] = iter(records)
         while True:
-            chunk.clear()
+            texts: List[str] = []
+            slots: List[Any] = []  # per record: its index in texts, or its InputError
             for doc in it:
-                chunk.append(_text(doc, "intake"))
-                if len(chunk) == _CHUNK:
-                    break
-            if not chunk:
-                break
-            plan_problem, outcomes = self._core.screen_many(chunk, plan_text)
-            if plan_problem is not None:
-                raise _error(plan_problem[1], plan_problem[2])
-            base = len(out)
-            for k, outcome in enumerate(outcomes):
                 try:
-                    out.append(_report(outcome, as_text, base + k))
+                    texts.append(_text(doc, "intake"))
+                    slots.append(len(texts) - 1)
+                except InputError as e:  # a dict that cannot be written as JSON
+                    e.index = len(out) + len(slots)
+                    if errors == "raise":
+                        raise
+                    slots.append(e)
+                if len(slots) == _CHUNK:
+                    break
+            if not slots:
+                break
+            outcomes: list = []
+            if texts:
+                plan_problem, outcomes = self._core.screen_many(texts, plan_text)
+                if plan_problem is not None:
+                    raise _error(plan_problem[1], plan_problem[2])
+            for slot in slots:
+                if isinstance(slot, InputError):
+                    out.append(slot)
+                    continue
+                try:
+                    out.append(_report(outcomes[slot], as_text, len(out)))
                 except InputError as e:
                     if errors == "raise":
                         raise
                     out.append(e)
-            if len(chunk) < _CHUNK:
+            if len(slots) < _CHUNK:
                 break
         return out
 

@@ -142,6 +142,11 @@ def test_screen_many_errors_raise_or_return(screener, plan, examples_dir):
     assert [type(r).__name__ for r in results] == ["dict", "InputError", "dict", "dict"]
     assert any(w["code"] == "unknown_key" for w in results[3]["warnings"])
     assert results[1].index == 1
+    # A dict that cannot be written as JSON is that record's error, in its place.
+    mixed = screener.screen_many([good, {"schema": "mnscreen.intake/1", "x": float("nan")}, good],
+                                 plan, errors="return")
+    assert isinstance(mixed[1], mnscreen.InputError) and mixed[1].index == 1
+    assert mixed[0] == mixed[2]
     assert results[0] == results[2] == screener.screen(good, plan)
     with pytest.raises(mnscreen.InputError):
         screener.screen_many([good], {"date": "x"})  # a bad plan always raises
