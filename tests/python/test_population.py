@@ -173,3 +173,28 @@ def test_a_worker_that_dies_loses_nothing_and_duplicates_nothing(population, cli
     assert len(ids) == len(set(ids)) == summary["screened"]
     assert (tmp_path / "d.err").read_bytes() == err
     same_summary(summary, json.loads((tmp_path / "d.summary").read_text()))
+
+
+def test_an_export_with_unreadable_lines_matches_mnscreen_batch(population, client, cli,
+                                                                  shared_dir, examples_dir,
+                                                                  tmp_path):
+    import shutil
+    export = tmp_path / "export"
+    shutil.copytree(shared_dir / "fhir/bulk-10-patients", export)
+    with open(export / "Condition.000.ndjson", "a") as f:
+        f.write('{"resourceType": "Condition", "subject": \n')   # not JSON
+        f.write('{"resourceType": "Condition", "id": "orphan", "code": {"text": "x"}}\n')
+    plan = examples_dir / "plan-cheeks-pen.json"
+    code, out, err, summary = run_batch(
+        cli, ["--fhir-ndjson", str(export), "--plan", str(plan)], tmp_path)
+    assert code == 2
+    assert json.loads(err.splitlines()[0])["export"] == str(export)
+    d = tmp_path / "dask"
+    d.mkdir()
+    rc = population.run(["--fhir-ndjson", str(export), "--plan", str(plan), "--out",
+                         str(d / "out"), "--errors", str(d / "err"), "--summary",
+                         str(d / "summary"), "--partition-size", "5"], client=client)
+    assert rc == code
+    assert (d / "out").read_bytes() == out
+    assert (d / "err").read_bytes() == err
+    same_summary(summary, json.loads((d / "summary").read_text()))
