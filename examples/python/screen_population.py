@@ -398,9 +398,11 @@ def run(argv: Sequence[str], client: Any = None) -> int:
                                      first_line, policy, model,
                                      key=f"mnscreen-partition-{i}-{token}")
                        for i, (off, length, first_line) in enumerate(partitions)]
+        bar = None
         if sys.stdout.isatty() and futures:
             # Dask's progress bar (it draws on standard output), beside the in-order writer.
-            threading.Thread(target=progress, args=(futures,), daemon=True).start()
+            bar = threading.Thread(target=progress, args=(list(futures),), daemon=True)
+            bar.start()
         # Results are taken in partition order, each once, and released when written.
         for i, future in enumerate(futures):
             out, err, counts = future.result()
@@ -413,6 +415,10 @@ def run(argv: Sequence[str], client: Any = None) -> int:
                 total["decisions"][k] += n
             for rule, n in counts["rules"].items():
                 total["rules"][rule] = total["rules"].get(rule, 0) + n
+        if bar is not None:
+            bar.join(timeout=2)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
     except KeyboardInterrupt:
         discard_all()
         sig = interrupted[0] if interrupted else signal.SIGINT
