@@ -38,11 +38,13 @@ static void* run(void* arg) {
     } else if (strcmp(report, expected[k]) != 0) {
       ++w->mismatches;
     }
+    mnscreen_string_free(report);
+    mnscreen_error_free(err);
     /* A bad input on the same screener at the same time. */
     if (mnscreen_screen(screener, "{\"patient\":", plan, &report, &err) != MNSCREEN_INVALID_INPUT)
       ++w->failures;
+    if (report != NULL) ++w->failures; /* no report on failure */
     mnscreen_error_free(err);
-    mnscreen_string_free(report);
   }
   return NULL;
 }
