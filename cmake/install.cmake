@@ -9,6 +9,13 @@ install(TARGETS mnscreen EXPORT mnscreenTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The C API: libmnscreen_c.so.0 (SONAME) with its development symlink; target mnscreen::c.
+if(TARGET mnscreen_c)
+  install(TARGETS mnscreen_c EXPORT mnscreenTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT Development
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY "${PROJECT_BINARY_DIR}/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT mnscreenTargets NAMESPACE mnscreen:: DESTINATION ${MNSCREEN_CMAKE_DIR})
@@ -25,6 +32,11 @@ install(FILES "${PROJECT_BINARY_DIR}/mnscreenConfig.cmake"
 
 configure_file("${PROJECT_SOURCE_DIR}/cmake/mnscreen.pc.in" "${PROJECT_BINARY_DIR}/mnscreen.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/mnscreen.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+if(TARGET mnscreen_c)
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/mnscreen-c.pc.in"
+    "${PROJECT_BINARY_DIR}/mnscreen-c.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/mnscreen-c.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endif()
 
 if(MNSCREEN_BUILD_TOOLS)
   install(TARGETS mnscreen_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

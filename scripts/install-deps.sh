@@ -8,6 +8,13 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-math1.81-dev
   libeigen3-dev catch2 libbenchmark-dev librapidcheck-dev
   clang libclang-rt-14-dev time python3
+  # issue 12: the Python package (pybind11) and population screening on Dask; tests via pytest
+  python3-dev
+  pybind11-dev
+  python3-pybind11
+  python3-dask
+  python3-distributed
+  python3-pytest
 )
 
 missing=()

@@ -162,23 +162,6 @@ class progress_line {
   bool shown_ = false;
 };
 
-// The export's own problems as one errors line: {"export": DIR, "reason": ..., "diagnostics"}.
-std::string export_record(std::string_view dir, const std::vector<diagnostic>& ds) {
-  namespace json = boost::json;
-  json::array list;
-  std::string reason;
-  for (const auto& d : ds) {
-    list.push_back(json::object{{"severity", to_string(d.severity)},
-                                {"code", d.code},
-                                {"path", d.path},
-                                {"message", d.message}});
-    if (reason.empty() && d.severity != severity::warning) reason = d.path + ": " + d.message;
-  }
-  if (reason.empty()) reason = "warnings only: " + ds.front().path + ": " + ds.front().message;
-  const json::object record{{"export", dir}, {"reason", reason}, {"diagnostics", list}};
-  return json::serialize(record) + "\n";
-}
-
 const char* signal_name(int sig) noexcept {
   return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
@@ -302,7 +285,7 @@ int run_batch(std::span<const std::string> args, const streams& io) {
   // first in the errors file.
   bool export_errors = false;
   if (bulk && !bulk->diagnostics.empty()) {
-    errors << export_record(input_path, bulk->diagnostics);
+    errors << batch_export_record(input_path, bulk->diagnostics);
     export_errors = has_errors(bulk->diagnostics);
   }
 

@@ -38,6 +38,9 @@
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "mnscreen/export.hpp"
 #include "mnscreen/json.hpp"
@@ -98,6 +101,15 @@ struct batch_options {
   std::size_t chunk_records = 256;
   /// A chunk is closed once it holds this many bytes of input.
   std::size_t chunk_bytes = std::size_t{1} << 20;
+  /// `batch_screen`: the line number of the first input line. A part of a larger file
+  /// screened on its own (one partition on a cluster, docs/python.md) keeps the line numbers of
+  /// the whole file in its output and errors lines. At least 1.
+  std::size_t first_line = 1;
+  /// `batch_screen_fhir`: the patients screened are `[first_patient, first_patient +
+  /// patient_count)` of the export (clamped to its size); output and errors lines keep the
+  /// patients' numbers in the whole export. The default is every patient.
+  std::size_t first_patient = 0;
+  std::size_t patient_count = static_cast<std::size_t>(-1);
   /// Polled between records and while waiting: once it is true the run stops as soon as it
   /// can and returns with `cancelled` set (nothing more is written). Setting a lock-free
   /// atomic is async-signal-safe, so a signal handler may set it.
@@ -110,7 +122,7 @@ struct batch_options {
 /// Screens every line of `input` (NDJSON, see above) with `s`. Reports go to `output`, bad
 /// records to `errors`, both as NDJSON, in input order. Never throws on bad data; a line that
 /// cannot be screened is one errors line and the run goes on.
-/// @throws std::invalid_argument if `options.chunk_records` is 0.
+/// @throws std::invalid_argument if `options.chunk_records` or `options.first_line` is 0.
 /// @throws std::bad_alloc and std::system_error (threads) on resource exhaustion.
 [[nodiscard]] MNSCREEN_EXPORT batch_summary batch_screen(std::istream& input,
                                                          std::ostream& output,
@@ -132,6 +144,15 @@ struct batch_options {
                                                               std::ostream& errors,
                                                               const screener& s,
                                                               const batch_options& options = {});
+
+/// The errors line that reports the problems of a FHIR export as a whole (the diagnostics of
+/// `fhir_bulk_export::open`: unreadable lines, resources linked to no patient), written first
+/// in the errors file by `mnscreen batch --fhir-ndjson` and the cluster example:
+/// `{"export": DIR, "reason": "<first error as path: message>", "diagnostics": [...]}` and a
+/// newline. With warnings only, the reason starts "warnings only: ". `diagnostics` must not be
+/// empty.
+[[nodiscard]] MNSCREEN_EXPORT std::string batch_export_record(
+    std::string_view dir, const std::vector<diagnostic>& diagnostics);
 
 }  // namespace mnscreen
 

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "batch/pipeline.hpp"
 #include "mnscreen/batch.hpp"
 #include "mnscreen/fhir.hpp"
@@ -19,15 +21,18 @@ namespace {
 
 class fhir_bulk_job final : public batch_job {
  public:
-  fhir_bulk_job(const fhir_bulk_export& bulk, const procedure_plan& plan, const screener& s)
+  fhir_bulk_job(const fhir_bulk_export& bulk, const procedure_plan& plan, const screener& s,
+                std::size_t first, std::size_t count)
       : bulk_(bulk), plan_(plan), screener_(s),
-        options_(make_fhir_options(s.active_policy(), plan.date)) {}
+        options_(make_fhir_options(s.active_policy(), plan.date)),
+        next_(std::min(first, bulk.size())),
+        end_(next_ + std::min(count, bulk.size() - next_)) {}
 
   bool read(work_chunk& chunk, std::size_t max_records, std::size_t) override {
     // Patients are read back from the export by the workers: a chunk is only their indices.
-    while (chunk.items.size() < max_records && next_ < bulk_.size())
+    while (chunk.items.size() < max_records && next_ < end_)
       chunk.items.push_back({next_++, 0, 0, 0});
-    return next_ < bulk_.size();
+    return next_ < end_;
   }
 
   [[nodiscard]] bool input_failed() const noexcept override { return false; }
@@ -140,15 +145,33 @@ class fhir_bulk_job final : public batch_job {
   const screener& screener_;
   fhir_options options_;
   std::size_t next_ = 0;
+  std::size_t end_ = 0;
 };
 
 }  // namespace
 }  // namespace detail
 
+std::string batch_export_record(std::string_view dir, const std::vector<diagnostic>& ds) {
+  namespace json = boost::json;
+  json::array list;
+  std::string reason;
+  for (const auto& d : ds) {
+    list.push_back(json::object{{"severity", to_string(d.severity)},
+                                {"code", d.code},
+                                {"path", d.path},
+                                {"message", d.message}});
+    if (reason.empty() && d.severity != severity::warning) reason = d.path + ": " + d.message;
+  }
+  if (reason.empty() && !ds.empty())
+    reason = "warnings only: " + ds.front().path + ": " + ds.front().message;
+  const json::object record{{"export", dir}, {"reason", reason}, {"diagnostics", list}};
+  return json::serialize(record) + "\n";
+}
+
 batch_summary batch_screen_fhir(const fhir_bulk_export& bulk, const procedure_plan& plan,
                                 std::ostream& output, std::ostream& errors, const screener& s,
                                 const batch_options& options) {
-  detail::fhir_bulk_job job(bulk, plan, s);
+  detail::fhir_bulk_job job(bulk, plan, s, options.first_patient, options.patient_count);
   return detail::run_batch(job, output, errors, options);
 }
 

@@ -59,8 +59,9 @@ std::string screener_path(std::string_view path) {
 
 class ndjson_job final : public batch_job {
  public:
-  ndjson_job(std::istream& in, const screener& s, const read_limits& limits)
-      : in_(in), screener_(s), limits_(limits), buffer_(read_block) {}
+  ndjson_job(std::istream& in, const screener& s, const read_limits& limits,
+             std::size_t first_line)
+      : in_(in), screener_(s), limits_(limits), buffer_(read_block), line_(first_line - 1) {}
 
   bool read(work_chunk& chunk, std::size_t max_records, std::size_t max_bytes) override {
     while (chunk.items.size() < max_records && chunk.data.size() < max_bytes)
@@ -280,7 +281,9 @@ class ndjson_job final : public batch_job {
 
 batch_summary batch_screen(std::istream& input, std::ostream& output, std::ostream& errors,
                            const screener& s, const batch_options& options) {
-  detail::ndjson_job job(input, s, options.limits);
+  if (options.first_line == 0)
+    throw std::invalid_argument("batch_options::first_line must be at least 1");
+  detail::ndjson_job job(input, s, options.limits, options.first_line);
   return detail::run_batch(job, output, errors, options);
 }
 

@@ -9,11 +9,18 @@ endif()
 if(NOT EXISTS "${PREFIX}/lib/cmake/mnscreen/mnscreenConfig.cmake")
   message(FATAL_ERROR "mnscreenConfig.cmake was not installed")
 endif()
+# The C API: the versioned shared library, its SONAME link and its pkg-config file.
+foreach(f lib/libmnscreen_c.so.0 lib/libmnscreen_c.so lib/pkgconfig/mnscreen-c.pc
+          include/mnscreen/c.h)
+  if(NOT EXISTS "${PREFIX}/${f}")
+    message(FATAL_ERROR "${f} was not installed")
+  endif()
+endforeach()
 execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --build-and-test "${CONSUMER_SRC}" "${CONSUMER_BIN}"
                         --build-generator "${GENERATOR}"
                         --build-options "-DCMAKE_PREFIX_PATH=${PREFIX}"
                                         "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}"
-                        --test-command consumer
+                        --test-command ${CMAKE_CTEST_COMMAND} --output-on-failure
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "consumer against the installed package failed (${rc})")

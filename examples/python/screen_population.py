@@ -1,0 +1,476 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""Population screening on a Dask cluster: `mnscreen batch`, partitioned by patient.
+
+    screen_population.py (--fhir-ndjson DIR --plan PLAN.json | --input FILE.ndjson)
+                         [--out REPORTS.ndjson] [--errors FILE] [--summary FILE]
+                         [--policy FILE] [--model FILE]
+                         [--workers N | --scheduler tcp://HOST:PORT] [--partition-size N]
+
+Reads a FHIR Bulk Data export (one NDJSON file per resource type) or intake NDJSON (one
+{"id", "intake", "plan"} record a line), cuts it into partitions of whole patients (lines, or
+patients of the export), screens every partition on the workers of a dask.distributed cluster
+(a LocalCluster of N single-threaded worker processes by default; --scheduler for a real one)
+and writes the report lines, the errors file and the summary exactly as `mnscreen batch` does
+on the same input: same lines in the same order (line and patient numbers of the whole
+input), same errors records (the export's own problems first), same summary counts. Each
+partition is screened by the library's batch pipeline (mnscreen.Screener, GIL released).
+
+Workers read the input themselves (a partition is a byte range of the NDJSON file, or a range
+of patients of the export), so on a real cluster the input must be at the same path on every
+worker (a shared file system) and the `mnscreen` package installed there. Outputs are written
+by the client only, in input order, to temporary files renamed when the run is complete: a
+worker that dies is replaced and its partitions run again (Dask retries them), and since each
+partition's result is taken once, by its index, nothing is lost and nothing is written twice.
+
+Exit status as `mnscreen batch`: 0 every record screened, 2 some records failed (the outputs
+are complete) or bad usage or inputs, 1 internal or I/O error, 130/143 interrupted.
+docs/python.md describes it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import mnscreen
+from mnscreen import _mnscreen
+
+DECISIONS = ["proceed", "proceed_with_caution", "modify_plan", "defer", "do_not_treat"]
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+# --- Worker side ------------------------------------------------------------------------------
+# Each worker process builds its screener (and opens the export) once and keeps them in the
+# mnscreen module, which stays imported in the worker for its whole life.
+
+def _worker_cache() -> Dict[Any, Any]:
+    return mnscreen.__dict__.setdefault("_population_cache", {})
+
+
+def _screener(policy: Optional[str], model: Optional[str]) -> mnscreen.Screener:
+    cache = _worker_cache()
+    key = ("screener", policy, model)
+    if key not in cache:
+        cache[key] = mnscreen.Screener(policy, model)
+    return cache[key]
+
+
+def _bulk_export(path: str, stamp: Tuple) -> Any:
+    cache = _worker_cache()
+    key = ("export", path, stamp)
+    if key not in cache:
+        cache[key] = _mnscreen.BulkExport(path)
+    return cache[key]
+
+
+def screen_lines(path: str, offset: int, length: int, first_line: int,
+                 policy: Optional[str], model: Optional[str]) -> Tuple[bytes, bytes, Dict]:
+    """One partition of an NDJSON file: `length` bytes from `offset`, whole lines."""
+    with open(path, "rb") as f:
+        f.seek(offset)
+        data = f.read(length)
+    if len(data) != length:
+        raise IOError(f"{path}: read {len(data)} of {length} bytes at {offset}")
+    # counts: records, blank, screened, failed, decisions, and flags per rule id ("rules").
+    return _screener(policy, model)._core.batch_ndjson(data, first_line, 1)
+
+
+def screen_patients(path: str, stamp: Tuple, first: int, count: int, plan: str,
+                    policy: Optional[str], model: Optional[str]) -> Tuple[bytes, bytes, Dict]:
+    """One partition of a FHIR export: patients [first, first + count)."""
+    bulk = _bulk_export(path, stamp)
+    return _screener(policy, model)._core.batch_fhir(bulk, plan, first, count, 1)
+
+
+# --- Client side ------------------------------------------------------------------------------
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read().decode("utf-8", errors="replace")
+    except IsADirectoryError:
+        raise UsageError(f"{path}: $: cannot read file: it is a directory") from None
+    except FileNotFoundError:
+        raise UsageError(f"{path}: $: cannot open file: no such file") from None
+    except OSError as e:
+        raise UsageError(f"{path}: $: cannot open file ({e.strerror})") from None
+
+
+def _problems(e: mnscreen.InputError, names: Dict[str, str]) -> str:
+    """The errors as `file: $.path: message` lines, as the tool prints them."""
+    lines = []
+    for d in e.errors:
+        lines.append(f"{names.get(d['input'], d['input'])}: {d['path']}: {d['message']}")
+    return "\n".join(lines)
+
+
+def line_partitions(path: str, lines_per_partition: int) -> List[Tuple[int, int, int]]:
+    """(offset, length, first_line) of runs of whole lines of `path`."""
+    parts = []
+    start = 0
+    line = 1
+    in_part = 0
+    pos = 0
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 22)
+            if not block:
+                break
+            i = 0
+            while True:
+                need = lines_per_partition - in_part
+                nl_count = block.count(b"\n", i)
+                if nl_count < need:
+                    in_part += nl_count
+                    break
+                j = i - 1
+                for _ in range(need):
+                    j = block.index(b"\n", j + 1)
+                end = pos + j + 1
+                parts.append((start, end - start, line))
+                line += lines_per_partition
+                start = end
+                in_part = 0
+                i = j + 1
+            pos += len(block)
+    if pos > start:
+        parts.append((start, pos - start, line))
+    return parts
+
+
+class AtomicOutput:
+    """A file written as .NAME.tmp.XXXXXX beside NAME, renamed to NAME by commit()."""
+
+    def __init__(self, path: str):
+        self.path = path
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, self.temp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".tmp.",
+                                         dir=directory)
+        os.fchmod(fd, 0o666 & ~_umask())
+        self.file = os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+
+    def commit(self) -> None:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.rename(self.temp, self.path)
+        dfd = os.open(os.path.dirname(os.path.abspath(self.path)), os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+    def discard(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+        try:
+            os.unlink(self.temp)
+        except FileNotFoundError:
+            pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class _StdStream:
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, data: bytes) -> None:
+        self.stream.buffer.write(data)
+        self.stream.flush()
+
+
+def summary_json(total: Dict, input_path: str, unit: str, seconds: float) -> str:
+    """mnscreen.batch-summary/1 as `mnscreen batch --summary` writes it, with `rules` (flags per
+    rule id) added before `elapsed_seconds`."""
+    doc = {
+        "schema": "mnscreen.batch-summary/1",
+        "input": input_path,
+        "unit": unit,
+        "records": total["records"],
+        "blank": total["blank"],
+        "screened": total["screened"],
+        "failed": total["failed"],
+        "decisions": {name: total["decisions"][i] for i, name in enumerate(DECISIONS)},
+        "rules": dict(sorted(total["rules"].items())),
+    }
+    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+    return text[:-1] + ',"elapsed_seconds":%.3f}\n' % seconds
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="screen_population.py",
+        description="Screens a population on a Dask cluster; the same output as `mnscreen batch`.")
+    p.add_argument("--input", metavar="FILE", help="NDJSON records, one {id, intake, plan} a line")
+    p.add_argument("--fhir-ndjson", metavar="DIR", help="a FHIR R4 Bulk Data export (*.ndjson)")
+    p.add_argument("--plan", metavar="FILE", help="with --fhir-ndjson: the plan for every patient")
+    p.add_argument("--out", "--output", dest="out", metavar="FILE",
+                   help="reports, one line per screened record (default: standard output)")
+    p.add_argument("--errors", metavar="FILE",
+                   help="records that could not be screened (default: standard error)")
+    p.add_argument("--summary", metavar="FILE", help="the summary as JSON (mnscreen.batch-summary/1)")
+    p.add_argument("--policy", metavar="FILE", help="clinic policy (mnscreen.policy/1)")
+    p.add_argument("--model", metavar="FILE", help="risk model of 'mnscreen fit' (mnscreen.model/1)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes of the LocalCluster (default: the number of cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
+    p.add_argument("--partition-size", type=int, metavar="N",
+                   help="records per partition (default: 2000 lines or 50 patients)")
+    return p.parse_args(list(argv))
+
+
+def check_args(a: argparse.Namespace) -> None:
+    fhir = a.fhir_ndjson is not None
+    if fhir == (a.input is not None):
+        raise UsageError("needs either --input FILE or --fhir-ndjson DIR (one of them)")
+    if fhir and a.plan is None:
+        raise UsageError("--fhir-ndjson DIR needs --plan FILE")
+    if not fhir and a.plan is not None:
+        raise UsageError("--plan is for --fhir-ndjson; each --input line carries its own plan")
+    if (a.input or a.fhir_ndjson) == "-":
+        raise UsageError("the input must be a file or directory every worker can read ('-' is not)")
+    if a.workers is not None and not 1 <= a.workers <= 1024:
+        raise UsageError("--workers must be in 1..1024")
+    if a.workers is not None and a.scheduler is not None:
+        raise UsageError("--workers is for the local cluster; not with --scheduler")
+    if a.partition_size is not None and a.partition_size < 1:
+        raise UsageError("--partition-size must be at least 1")
+    outputs = []
+    for key in ("out", "errors", "summary"):
+        path = getattr(a, key)
+        if path is None:
+            continue
+        if path == "-":
+            raise UsageError(f"--{key} needs a file name ('-' is not one)")
+        real = os.path.realpath(path)
+        if real in outputs:
+            raise UsageError("--out, --errors and --summary must be different files")
+        if real == os.path.realpath(a.input or a.fhir_ndjson):
+            raise UsageError(f"--{key} must not be the input file")
+        outputs.append(real)
+
+
+def run(argv: Sequence[str], client: Any = None) -> int:
+    """The command; `client` is an existing dask.distributed Client (tests), else one is made
+    from --scheduler or a LocalCluster."""
+    a = parse_args(argv)
+    try:
+        check_args(a)
+    except UsageError as e:
+        print(f"screen_population: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    fhir = a.fhir_ndjson is not None
+    input_path = a.fhir_ndjson if fhir else a.input
+    unit = "patients" if fhir else "lines"
+
+    # The screener, plan and input are checked on the client before anything is created.
+    try:
+        policy = _read_text(a.policy) if a.policy else None
+        model = _read_text(a.model) if a.model else None
+        plan = _read_text(a.plan) if fhir else None
+    except UsageError as e:
+        print(e, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    names = {"policy": a.policy, "model": a.model, "plan": a.plan}
+    try:
+        screener = mnscreen.Screener(policy, model)
+        if fhir:
+            try:
+                screener.screen('{"schema":"mnscreen.intake/1"}', plan)
+            except mnscreen.InputError as e:
+                bad = [d for d in e.errors if d["input"] == "plan"]
+                if bad:
+                    e.diagnostics = bad
+                    raise
+    except mnscreen.InputError as e:
+        print(_problems(e, names), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    bulk = None
+    if fhir:
+        if not os.path.isdir(input_path):
+            print(f"{input_path}: $: cannot open the export: not a directory", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        bulk = _mnscreen.BulkExport(input_path)
+        if bulk.has_fatal:
+            print("\n".join(bulk.diagnostic_messages), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        stamp = tuple(sorted((n, os.stat(os.path.join(input_path, n)).st_mtime_ns)
+                             for n in os.listdir(input_path) if n.endswith(".ndjson")))
+        size = a.partition_size or 50
+        partitions = [(first, min(size, bulk.size - first)) for first in range(0, bulk.size, size)]
+    else:
+        if not os.path.exists(input_path):
+            print(f"{input_path}: $: cannot open file: no such file", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if os.path.isdir(input_path):
+            print(f"{input_path}: $: cannot read file: it is a directory", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            partitions = line_partitions(input_path, a.partition_size or 2000)
+        except OSError as e:
+            print(f"{input_path}: $: cannot open file ({e.strerror})", file=sys.stderr)
+            return EXIT_BAD_INPUT
+
+    files: Dict[str, AtomicOutput] = {}
+    for key in ("out", "errors", "summary"):
+        path = getattr(a, key)
+        if path is None:
+            continue
+        try:
+            files[key] = AtomicOutput(path)
+        except OSError as e:
+            for f in files.values():
+                f.discard()
+            print(f"screen_population: cannot create {path}: {e.strerror}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+
+    def discard_all() -> None:
+        for f in files.values():
+            f.discard()
+
+    output = files.get("out") or _StdStream(sys.stdout)
+    errors = files.get("errors") or _StdStream(sys.stderr)
+    export_errors = False
+    if bulk is not None:
+        record = bulk.errors_record(input_path)
+        if record:
+            errors.write(record.encode())
+            export_errors = bulk.has_errors
+
+    if __name__ != "__main__":
+        # Imported (tests): the task functions travel by value, as they do from a script.
+        import cloudpickle
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    own_client = client is None
+    cluster = None
+    interrupted = []
+    previous = {}
+
+    def on_signal(sig, frame):  # noqa: ARG001
+        interrupted.append(sig)
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, on_signal)
+    started = time.monotonic()  # again once the cluster is up: the rate is the screening's
+    total = {"records": 0, "blank": 0, "screened": 0, "failed": 0,
+             "decisions": [0] * 6, "rules": {}}
+    workers = 0
+    try:
+        from distributed import Client, LocalCluster, progress
+        if own_client:
+            if a.scheduler:
+                client = Client(a.scheduler)
+            else:
+                n = a.workers or os.cpu_count() or 1
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+                client = Client(cluster)
+        workers = len(client.scheduler_info().get("workers", {}))
+        started = time.monotonic()
+        token = f"{os.getpid()}-{time.time_ns()}"
+        if fhir:
+            futures = [client.submit(screen_patients, input_path, stamp, first, count, plan,
+                                     policy, model, key=f"mnscreen-partition-{i}-{token}")
+                       for i, (first, count) in enumerate(partitions)]
+        else:
+            futures = [client.submit(screen_lines, os.path.abspath(input_path), off, length,
+                                     first_line, policy, model,
+                                     key=f"mnscreen-partition-{i}-{token}")
+                       for i, (off, length, first_line) in enumerate(partitions)]
+        bar = None
+        if sys.stdout.isatty() and futures:
+            # Dask's progress bar (it draws on standard output), beside the in-order writer.
+            bar = threading.Thread(target=progress, args=(list(futures),), daemon=True)
+            bar.start()
+        # Results are taken in partition order, each once, and released when written.
+        for i, future in enumerate(futures):
+            out, err, counts = future.result()
+            futures[i] = None
+            output.write(out)
+            errors.write(err)
+            for k in ("records", "blank", "screened", "failed"):
+                total[k] += counts[k]
+            for k, n in enumerate(counts["decisions"]):
+                total["decisions"][k] += n
+            for rule, n in counts["rules"].items():
+                total["rules"][rule] = total["rules"].get(rule, 0) + n
+        if bar is not None:
+            bar.join(timeout=2)
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        discard_all()
+        sig = interrupted[0] if interrupted else signal.SIGINT
+        name = "SIGINT" if sig == signal.SIGINT else "SIGTERM"
+        print(f"screen_population: interrupted by {name} after {total['records']} {unit}; "
+              "no output file was written", file=sys.stderr)
+        return 128 + sig
+    except Exception as e:  # noqa: BLE001 - a cluster or I/O failure: no output file
+        discard_all()
+        print(f"screen_population: {type(e).__name__}: {e}; no output file was written",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if own_client and client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    seconds = time.monotonic() - started
+
+    try:
+        if "summary" in files:
+            files["summary"].write(summary_json(total, input_path, unit, seconds).encode())
+        for f in files.values():
+            f.commit()
+    except OSError as e:
+        discard_all()
+        print(f"screen_population: cannot write the output ({e.strerror}); "
+              "no output file was written", file=sys.stderr)
+        return EXIT_INTERNAL
+
+    rate = total["records"] / seconds if seconds > 0 else 0.0
+    line = (f"screen_population: {total['records']} {unit}: {total['screened']} screened, "
+            f"{total['failed']} failed")
+    if not fhir:
+        line += f", {total['blank']} blank"
+    line += f" ({seconds:.1f} s, {rate:.0f} {unit}/s, {workers} worker{'s' if workers != 1 else ''})"
+    print(line, file=sys.stderr)
+    print("  decisions: " + ", ".join(f"{name} {total['decisions'][i]}"
+                                      for i, name in enumerate(DECISIONS)), file=sys.stderr)
+    where = a.errors if a.errors else "standard error above"
+    if total["failed"] > 0:
+        print(f"  {total['failed']} failed records are listed in {where}", file=sys.stderr)
+    if export_errors:
+        print(f"  the export has unreadable lines: see {where}", file=sys.stderr)
+    return EXIT_BAD_INPUT if total["failed"] > 0 or export_errors else EXIT_OK
+
+
+def main() -> int:
+    return run(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
