@@ -126,6 +126,8 @@ void escalate_combined_exclusions(const facts& f, std::span<flag> flags) {
   if (refusing.empty() || !every.covers(f.planned())) return;
   for (flag& x : flags) {
     if (x.areas.empty() || !is_device_specific_exclusion(x.rule_id)) continue;
+    // Over every planned area (or at a site not recorded) its own action already says non-RF.
+    if (make_area_set(x.areas).covers(f.planned())) continue;
     x.action =
         text::cat("Use non-RF microneedling: leaving out the ", text::areas{make_area_set(x.areas)},
                   " as well as the other excluded areas would leave no planned area.");

@@ -201,6 +201,13 @@ TEST_CASE("rf_over_metal: skin cancer in one area and RF over metal in the other
     mt::require_flag(r2, "rf_over_metal", effect::modify_plan);
     mt::check_decision(r2, decision::modify_plan);
   }
+  SECTION("a metal implant of no recorded site keeps its own action (record the site)") {
+    in.devices.back().sites.clear();
+    const report r3 = run(in, plan);
+    const flag& unsited = mt::require_flag(r3, "rf_over_metal", effect::modify_plan);
+    CHECK(mt::mentions(unsited.action, "record the site"));
+    mt::check_decision(r3, decision::modify_plan);
+  }
 }
 
 TEST_CASE(
