@@ -84,7 +84,10 @@ void read_setting(io::context& ctx, policy& pol, const policy_setting_info& info
 }
 
 void unknown_setting(io::context& ctx, const std::string& path) {
-  ctx.error("unknown_setting", path, "not a policy setting (see docs/policy.md); it was ignored");
+  // An error, so the policy is refused (exit 2): a mistyped safety setting must not pass silently
+  // with its default (clinical-spec 2026.2, "Bad input").
+  ctx.error("unknown_setting", path,
+            "not a policy setting (see docs/policy.md); refused: correct or remove it");
 }
 
 void read_policy(io::context& ctx, const json::object& root, policy& pol) {

@@ -142,8 +142,8 @@ constexpr evidence_ref ev_timing[] = {
      lv::expert_opinion}};
 
 constexpr std::string_view area_excl =
-    "Area exclusion: do_not_treat when it covers every planned area, else modify_plan (drop "
-    "those areas).";
+    "Area exclusion: do_not_treat when it covers every planned area, alone or with the other "
+    "device-independent area exclusions, else modify_plan (drop those areas).";
 
 }  // namespace
 
@@ -291,9 +291,11 @@ const std::array table = {
     // Allergies
     rule_entry{{"anesthetic_allergy", "allergies",
                 "allergy to the plan's anaesthetic or its class; ester allergy with an "
-                "amide-only plan; severe or anaphylactic reaction to any local anaesthetic",
+                "amide-only plan; severe or anaphylactic reaction to any local anaesthetic; any "
+                "local-anaesthetic allergy with plan anaesthetic none",
                 "modify_plan; ester allergy with amide plan: proceed_with_caution; severe: "
-                "modify_plan (no topical anaesthetic, allergist referral)",
+                "modify_plan (no topical anaesthetic, allergist referral); no anaesthetic "
+                "planned: info (keep the session free of local anaesthetics)",
                 allergy, ev_anesthetic},
                k::anesthetic_allergy},
     rule_entry{{"metal_allergy_needles", "allergies",
@@ -316,8 +318,10 @@ const std::array table = {
                k::rf_with_implanted_device},
     rule_entry{{"rf_over_metal", "device",
                 "rf_microneedling and metal_implant, gold_threads or dermal_filler_permanent in "
-                "a planned area",
-                area_excl, scar, ev_rf_device},
+                "a planned area (no recorded site: every planned area)",
+                "modify_plan (non-RF microneedling, or leave out those areas), even over every "
+                "planned area: a device-specific area exclusion, never a refusal",
+                scar, ev_rf_device},
                k::rf_over_metal},
     rule_entry{{"rf_over_recent_filler", "device",
                 "rf_microneedling and a dermal_filler in a planned area within "

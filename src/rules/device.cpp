@@ -60,23 +60,34 @@ void rf_with_implanted_device(const facts& f, finding& out) {
 void rf_over_metal(const facts& f, finding& out) {
   if (!f.is_rf()) return;
   area_set excluded;
-  std::string names;
+  std::string names, unsited;
   for (const auto& d : f.record().devices) {
     if (d.code != device_code::metal_implant && d.code != device_code::gold_threads &&
         d.code != device_code::dermal_filler_permanent)
       continue;
     if (!f.overlaps(d.sites)) continue;
     excluded.insert(f.overlap(d.sites));
-    const std::string n = words(to_string(d.code)) + (d.sites.empty() ? " (site not recorded)" : "");
+    const std::string w = words(to_string(d.code));
+    const std::string n = w + (d.sites.empty() ? " (site not recorded)" : "");
     if (names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;
+    if (d.sites.empty() && unsited.find(w) == std::string::npos)
+      unsited += (unsited.empty() ? "" : ", ") + w;
   }
   if (excluded.empty()) return;
-  const effect e = exclusion_effect(f, excluded);
-  out.fire(e, "RF planned over " + names + " in the " + area_list(excluded) + ".",
-           e == effect::do_not_treat
-               ? "Do not use RF over these areas; non-RF microneedling may be considered."
-               : "Leave out the " + area_list(excluded) + " from RF treatment.",
-           excluded);
+  // clinical-spec 2026.2 "Clarifications": a device-specific exclusion is a plan change, never a
+  // refusal, even over every planned area: a non-RF pen over metal is fine.
+  std::string action;
+  if (!unsited.empty())
+    action = "Use non-RF microneedling; or record the site of the " + unsited +
+             " and leave that area out of RF treatment.";
+  else if (excluded.covers(f.planned()))
+    action = "Use non-RF microneedling: RF is unsafe over the " + area_list(excluded) +
+             ", which is every planned area.";
+  else
+    action =
+        "Use non-RF microneedling, or leave out the " + area_list(excluded) + " from RF treatment.";
+  out.fire(effect::modify_plan, "RF planned over " + names + " in the " + area_list(excluded) + ".",
+           std::move(action), excluded);
 }
 
 void rf_over_recent_filler(const facts& f, finding& out) {

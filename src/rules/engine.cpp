@@ -61,43 +61,76 @@ bool is_area_exclusion(std::string_view rule_id) noexcept {
          rule_id == "rf_over_metal" || rule_id == "within_orbital_rim";
 }
 
+bool is_device_specific_exclusion(std::string_view rule_id) noexcept {
+  return rule_id == "rf_over_metal";
+}
+
+namespace {
+
+// An area exclusion that can refuse the plan (clinical-spec 2026.2, "Clarifications"): a
+// device-specific one never does, since a change of device makes its areas acceptable.
+bool can_refuse(std::string_view rule_id) noexcept {
+  return is_area_exclusion(rule_id) && !is_device_specific_exclusion(rule_id);
+}
+
+constexpr std::string_view no_area_remains =
+    "Together with the other area exclusions, no planned area remains.";
+constexpr std::string_view refuse_action =
+    "Do not treat this plan; every planned area is excluded.";
+
+}  // namespace
+
 void escalate_combined_exclusions(const facts& f, std::span<finding> findings) {
   const auto table = rule_table();
   area_set excluded;
   int count = 0;
   for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!findings[i].fired() || !is_area_exclusion(table[i].info.id)) continue;
+    if (!findings[i].fired() || !can_refuse(table[i].info.id)) continue;
     if (findings[i].areas().empty()) continue;  // e.g. a keloid history with no site in the plan
     excluded.insert(findings[i].areas());
     ++count;
   }
   if (count < 2 || !excluded.covers(f.planned())) return;
   for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!findings[i].fired() || !is_area_exclusion(table[i].info.id) ||
-        findings[i].areas().empty())
+    if (!findings[i].fired() || !can_refuse(table[i].info.id) || findings[i].areas().empty())
       continue;
-    findings[i].escalate(effect::do_not_treat,
-                         "Together with the other area exclusions, no planned area remains.",
-                         "Do not treat this plan; every planned area is excluded.");
+    findings[i].escalate(effect::do_not_treat, no_area_remains, std::string(refuse_action));
   }
 }
 
 void escalate_combined_exclusions(const facts& f, std::span<flag> flags) {
-  area_set excluded;
+  area_set refusing, every;
   int count = 0;
   for (const flag& x : flags) {
     if (x.areas.empty() || !is_area_exclusion(x.rule_id)) continue;
-    excluded.insert(make_area_set(x.areas));
+    const area_set s = make_area_set(x.areas);
+    every.insert(s);
+    if (!can_refuse(x.rule_id)) continue;
+    refusing.insert(s);
     ++count;
   }
-  if (count < 2 || !excluded.covers(f.planned())) return;
+  if (refusing.covers(f.planned())) {
+    if (count < 2) return;  // one exclusion covering every area already is do_not_treat
+    for (flag& x : flags) {
+      if (x.areas.empty() || !can_refuse(x.rule_id) || x.effect >= effect::do_not_treat) continue;
+      // As finding::escalate.
+      x.effect = effect::do_not_treat;
+      x.reason += ' ';
+      x.reason += no_area_remains;
+      x.action = refuse_action;
+    }
+    return;
+  }
+  // The device-independent exclusions leave some area, but not once the device-specific ones
+  // are left out too: the change that makes the plan acceptable is the device, not the areas.
+  if (refusing.empty() || !every.covers(f.planned())) return;
   for (flag& x : flags) {
-    if (x.areas.empty() || !is_area_exclusion(x.rule_id) || x.effect >= effect::do_not_treat)
-      continue;
-    // As finding::escalate.
-    x.effect = effect::do_not_treat;
-    x.reason += " Together with the other area exclusions, no planned area remains.";
-    x.action = "Do not treat this plan; every planned area is excluded.";
+    if (x.areas.empty() || !is_device_specific_exclusion(x.rule_id)) continue;
+    // Over every planned area (or at a site not recorded) its own action already says non-RF.
+    if (make_area_set(x.areas).covers(f.planned())) continue;
+    x.action =
+        text::cat("Use non-RF microneedling: leaving out the ", text::areas{make_area_set(x.areas)},
+                  " as well as the other excluded areas would leave no planned area.");
   }
 }
 

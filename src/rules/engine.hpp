@@ -85,14 +85,21 @@ inline constexpr std::size_t rule_count = 56;
 /// the excluded areas.
 [[nodiscard]] bool is_area_exclusion(std::string_view rule_id) noexcept;
 
-/// When the area exclusions of one screen together leave no planned area, each of them becomes
-/// `do_not_treat` (one exclusion covering every area already is).
+/// True for area exclusions that exist only because of the device (`rf_over_metal`): they are
+/// `modify_plan` even over every planned area, since another device makes the plan acceptable
+/// (clinical-spec 2026.2, "Clarifications").
+[[nodiscard]] bool is_device_specific_exclusion(std::string_view rule_id) noexcept;
+
+/// When the device-independent area exclusions of one screen (skin cancer, keloid sites, orbital
+/// rim) together leave no planned area, each of them becomes `do_not_treat` (one exclusion
+/// covering every area already is). Device-specific exclusions never escalate; the flag form
+/// rewrites their action to "non-RF" when leaving out their areas too would leave nothing.
 void escalate_combined_exclusions(const facts& f, std::span<finding> findings);
 /// The same on the flags of one screen (in any order): the screener's form.
 void escalate_combined_exclusions(const facts& f, std::span<flag> flags);
 
-/// Outcome of an area exclusion: `do_not_treat` if it covers every planned area, else
-/// `modify_plan`. `excluded` must be non-empty.
+/// Outcome of a device-independent area exclusion: `do_not_treat` if it covers every planned
+/// area, else `modify_plan`. `excluded` must be non-empty.
 [[nodiscard]] effect exclusion_effect(const facts& f, area_set excluded) noexcept;
 
 /// Areas within the policy's HSV-prophylaxis scope (face = the face areas plus the eyelids).

@@ -79,7 +79,25 @@ void non_sterile_topical(const facts& f, finding& out) {
 
 void anesthetic_allergy(const facts& f, finding& out) {
   const anesthetic planned = f.plan().anesthetic;
-  if (planned == anesthetic::none) return;
+  if (planned == anesthetic::none) {
+    // clinical-spec 2026.2 "Clarifications": with no anaesthetic planned, any allergy to a local
+    // anaesthetic is still shown (info) to whoever runs the session; the most severe is named.
+    const allergy* worst = nullptr;
+    for (const auto& a : f.record().allergies)
+      if (is_local_anesthetic(a.substance) &&
+          (!worst || (a.severity && (!worst->severity || *a.severity > *worst->severity))))
+        worst = &a;
+    if (!worst) return;
+    out.fire(effect::info,
+             text::cat("Allergy to the local anaesthetic ", substance(*worst),
+                       worst->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)"
+                       : worst->severity == allergy_severity::severe    ? " (severe)"
+                                                                        : "",
+                       "; no anaesthetic is planned."),
+             "Keep the session free of local anaesthetics, including anaesthetic-containing "
+             "serums.");
+    return;
+  }
   const allergy_class_set plan_classes = classes_of(planned);
   const allergy* severe = nullptr;
   const allergy* match = nullptr;

@@ -25,12 +25,17 @@ bool denied_all(const facts& f, medication_class_set classes) {
   return true;
 }
 
+// Aged 12-55 on the plan date, both ends included (clinical-spec 2026.2), or age unknown.
+bool of_childbearing_age(const facts& f) {
+  const auto age = f.age();
+  return !age || (*age >= 12 && *age <= 55);
+}
+
 // Female (or sex unknown) and aged 12-55 (or age unknown).
 bool could_be_pregnant(const facts& f) {
   const auto& p = f.record().patient;
   if (p.sex && *p.sex == sex::male) return false;
-  const auto age = f.age();
-  return !age || (*age >= 12 && *age <= 55);
+  return of_childbearing_age(f);
 }
 
 bool any_local_anesthetic_allergy(const facts& f) {
@@ -100,7 +105,8 @@ status factor_status(const facts& f, question q) {
     case question::birth_date:
       return {true, in.patient.birth_date.has_value()};
     case question::sex:
-      return {true, in.patient.sex.has_value()};
+      // Only pregnancy needs it (clinical-spec 2026.2: "when pregnancy could apply").
+      return {of_childbearing_age(f), in.patient.sex.has_value()};
     case question::fitzpatrick:
       return {true, in.patient.fitzpatrick.has_value()};
     case question::single_use_needles:

@@ -91,8 +91,8 @@ TEST_CASE("anesthetic_allergy: no anaesthetic or a non-anaesthetic allergy stays
           "[rules][anesthetic_allergy][quiet]") {
   intake in = healthy_intake();
   procedure_plan plan = basic_plan();
-  SECTION("lidocaine allergy, no anaesthetic planned") {
-    add_allergy(in, allergy_substance::lidocaine);
+  SECTION("latex allergy, no anaesthetic planned") {
+    add_allergy(in, allergy_substance::latex);
     plan.anesthetic = anesthetic::none;
   }
   SECTION("latex allergy, lidocaine plan") {
@@ -103,6 +103,43 @@ TEST_CASE("anesthetic_allergy: no anaesthetic or a non-anaesthetic allergy stays
   const report r = run(in, plan);
   mt::require_quiet(r, "anesthetic_allergy");
   mt::check_does_not_ask(r, question::anesthetic_allergy);
+}
+
+// clinical-spec 2026.2, "Anaesthetic allergy with no anaesthetic planned" (2026.1 gave no flag).
+TEST_CASE("anesthetic_allergy: anaphylaxis to lidocaine with no anaesthetic planned is info",
+          "[rules][anesthetic_allergy][trigger]") {
+  intake in = healthy_intake();
+  procedure_plan plan = basic_plan();
+  plan.anesthetic = anesthetic::none;
+  SECTION("anaphylaxis to lidocaine") {
+    add_allergy(in, allergy_substance::lidocaine, allergy_severity::anaphylaxis);
+    const report r = run(in, plan);
+    const flag& f = mt::require_flag(r, "anesthetic_allergy", effect::info);
+    mt::check_reason_mentions(f, "lidocaine");
+    mt::check_reason_mentions(f, "anaphylaxis");
+    mt::check_reason_mentions(f, "no anaesthetic is planned");
+    CHECK(f.action ==
+          "Keep the session free of local anaesthetics, including anaesthetic-containing "
+          "serums.");
+    // The decision is unchanged and the question is not asked.
+    mt::check_decision(r, decision::proceed);
+    mt::check_does_not_ask(r, question::anesthetic_allergy);
+    CHECK(r.complete);
+  }
+  SECTION("a mild allergy to an ester anaesthetic is shown too") {
+    add_allergy(in, allergy_substance::benzocaine, allergy_severity::mild);
+    const report r = run(in, plan);
+    const flag& f = mt::require_flag(r, "anesthetic_allergy", effect::info);
+    mt::check_reason_mentions(f, "benzocaine");
+    mt::check_decision(r, decision::proceed);
+  }
+  SECTION("the most severe of several is named") {
+    add_allergy(in, allergy_substance::tetracaine, allergy_severity::mild);
+    add_allergy(in, allergy_substance::lidocaine, allergy_severity::anaphylaxis);
+    const report r_f = run(in, plan);
+    const flag& f = mt::require_flag(r_f, "anesthetic_allergy", effect::info);
+    mt::check_reason_mentions(f, "lidocaine (anaphylaxis)");
+  }
 }
 
 TEST_CASE("anesthetic_allergy: unknown allergy is asked only when an anaesthetic is planned",

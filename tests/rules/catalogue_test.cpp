@@ -161,9 +161,9 @@ TEST_CASE("catalogue: every rule has a trigger test and a quiet test", "[catalog
 TEST_CASE("catalogue: every rule test tag names a known rule", "[catalogue][rules]") {
   // A typo in a tag would make a test count for no rule.
   const std::set<std::string> spec = spec_ids();
-  const std::set<std::string> generic = {"rules",       "trigger",   "quiet",     "unknown",
-                                         "policy",      "catalogue", "decision",  "questions",
-                                         "concurrency", "risks",     "validation"};
+  const std::set<std::string> generic = {"rules",       "trigger",   "quiet",      "unknown",
+                                         "policy",      "catalogue", "decision",   "questions",
+                                         "concurrency", "risks",     "validation", "clarification"};
   for (const Catch::TestCase& tc : Catch::getRegistryHub().getTestCaseRegistry().getAllTests()) {
     const Catch::TestCaseInfo& info = tc.getTestCaseInfo();
     const std::set<std::string> tags(info.tags.begin(), info.tags.end());

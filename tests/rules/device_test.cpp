@@ -108,17 +108,134 @@ TEST_CASE("rf_over_metal: RF over metal or gold threads or permanent filler excl
     mt::check_reason_mentions(f, "cheeks");
     mt::check_decision(r, decision::modify_plan);
   }
-  SECTION("gold threads in the cheeks, only cheeks planned") {
+  SECTION("gold threads in the cheeks, only cheeks planned: a plan change, not a refusal") {
+    // 2026.1 gave do_not_treat here; 2026.2 makes device-specific exclusions plan changes.
     add_device(in, device_code::gold_threads, {area::cheeks});
     const report r = run(in, plan);
-    const flag& f = mt::require_flag(r, "rf_over_metal", effect::do_not_treat);
+    const flag& f = mt::require_flag(r, "rf_over_metal", effect::modify_plan);
     mt::check_areas(f, {area::cheeks});
-    mt::check_decision(r, decision::do_not_treat);
+    CHECK(mt::mentions(f.action, "non-RF"));
+    mt::check_decision(r, decision::modify_plan);
   }
   SECTION("permanent filler with no recorded site overlaps every area") {
     add_device(in, device_code::dermal_filler_permanent);
     const report r = run(in, plan);
-    mt::require_flag(r, "rf_over_metal", effect::do_not_treat);
+    const flag& f = mt::require_flag(r, "rf_over_metal", effect::modify_plan);
+    mt::check_reason_mentions(f, "site not recorded");
+    mt::check_decision(r, decision::modify_plan);
+  }
+}
+
+// clinical-spec 2026.2, "Device-specific exclusions are plan changes, not refusals".
+
+TEST_CASE("rf_over_metal: RF over metal in every planned area modifies the plan",
+          "[rules][rf_over_metal][trigger]") {
+  intake in = healthy_intake();
+  procedure_plan plan = rf_plan();
+  plan.areas = {area::cheeks, area::jawline};
+  add_device(in, device_code::metal_implant, {area::jawline});
+  add_device(in, device_code::gold_threads, {area::cheeks});
+  const report r = run(in, plan);
+  const flag& f = mt::require_flag(r, "rf_over_metal", effect::modify_plan);
+  mt::check_areas(f, {area::cheeks, area::jawline});
+  mt::check_reason_mentions(f, "gold threads");
+  mt::check_reason_mentions(f, "metal implant");
+  // The change that makes the plan acceptable: another device (leaving the areas out would
+  // leave nothing).
+  CHECK(mt::mentions(f.action, "non-RF microneedling"));
+  CHECK(mt::mentions(f.action, "every planned area"));
+  mt::check_decision(r, decision::modify_plan);
+}
+
+TEST_CASE("rf_over_metal: RF with a metal implant of no recorded site modifies the plan",
+          "[rules][rf_over_metal][trigger]") {
+  intake in = healthy_intake();
+  procedure_plan plan = rf_plan();
+  plan.areas = {area::cheeks, area::forehead};
+  add_device(in, device_code::metal_implant);
+  const report r = run(in, plan);
+  const flag& f = mt::require_flag(r, "rf_over_metal", effect::modify_plan);
+  mt::check_reason_mentions(f, "site not recorded");
+  CHECK(mt::mentions(f.action, "non-RF microneedling"));
+  CHECK(mt::mentions(f.action, "record the site of the metal implant"));
+  mt::check_decision(r, decision::modify_plan);
+}
+
+TEST_CASE("rf_over_metal: a pen over the same metal, every area or no recorded site, proceeds",
+          "[rules][rf_over_metal][quiet]") {
+  intake in = healthy_intake();
+  procedure_plan plan = basic_plan();  // pen, cheeks
+  SECTION("gold threads in the cheeks") {
+    add_device(in, device_code::gold_threads, {area::cheeks});
+  }
+  SECTION("metal implant, no recorded site") { add_device(in, device_code::metal_implant); }
+  const report r = run(in, plan);
+  mt::require_quiet(r, "rf_over_metal");
+  mt::check_decision(r, decision::proceed);
+}
+
+TEST_CASE("rf_over_metal: skin cancer in one area and RF over metal in the other modify the plan",
+          "[rules][rf_over_metal][skin_cancer_in_area][trigger]") {
+  intake in = healthy_intake();
+  procedure_plan plan = rf_plan();
+  plan.areas = {area::cheeks, area::nose};
+  add_condition(in, condition_code::skin_cancer, condition_status::active, {area::nose});
+  add_device(in, device_code::metal_implant, {area::cheeks});
+  const report r = run(in, plan);
+  const flag& cancer = mt::require_flag(r, "skin_cancer_in_area", effect::modify_plan);
+  mt::check_areas(cancer, {area::nose});
+  const flag& metal = mt::require_flag(r, "rf_over_metal", effect::modify_plan);
+  mt::check_areas(metal, {area::cheeks});
+  // Leaving out the nose and the cheeks would leave nothing: the action says non-RF.
+  CHECK(mt::mentions(metal.action, "Use non-RF microneedling"));
+  CHECK(mt::mentions(metal.action, "no planned area"));
+  mt::check_decision(r, decision::modify_plan);
+
+  SECTION(
+      "with the eyelids planned too, the device-independent exclusions still leave the "
+      "cheeks") {
+    plan.areas.push_back(area::eyelids);
+    const report r2 = run(in, plan);
+    mt::require_flag(r2, "skin_cancer_in_area", effect::modify_plan);
+    mt::require_flag(r2, "within_orbital_rim", effect::modify_plan);
+    mt::require_flag(r2, "rf_over_metal", effect::modify_plan);
+    mt::check_decision(r2, decision::modify_plan);
+  }
+  SECTION("a metal implant of no recorded site keeps its own action (record the site)") {
+    in.devices.back().sites.clear();
+    const report r3 = run(in, plan);
+    const flag& unsited = mt::require_flag(r3, "rf_over_metal", effect::modify_plan);
+    CHECK(mt::mentions(unsited.action, "record the site"));
+    mt::check_decision(r3, decision::modify_plan);
+  }
+}
+
+TEST_CASE(
+    "skin_cancer_in_area: skin cancer in every planned area does not treat, RF over metal "
+    "or not",
+    "[rules][skin_cancer_in_area][rf_over_metal][trigger]") {
+  intake in = healthy_intake();
+  procedure_plan plan = rf_plan();
+  plan.areas = {area::cheeks, area::nose};
+  add_condition(in, condition_code::skin_cancer, condition_status::active, {area::nose});
+  add_condition(in, condition_code::skin_cancer, condition_status::active, {area::cheeks});
+  add_device(in, device_code::metal_implant, {area::cheeks});
+  const report r = run(in, plan);
+  const flag& cancer = mt::require_flag(r, "skin_cancer_in_area", effect::do_not_treat);
+  mt::check_areas(cancer, {area::cheeks, area::nose});
+  // The device-specific exclusion stays a plan change; the device-independent one refuses.
+  mt::require_flag(r, "rf_over_metal", effect::modify_plan);
+  mt::check_decision(r, decision::do_not_treat);
+
+  SECTION("two device-independent exclusions covering the plan together refuse it") {
+    in.conditions.pop_back();  // the cheeks' cancer
+    plan.areas = {area::nose, area::eyelids};
+    add_device(in, device_code::gold_threads, {area::nose});
+    const report r2 = run(in, plan);
+    mt::require_flag(r2, "skin_cancer_in_area", effect::do_not_treat);
+    mt::require_flag(r2, "within_orbital_rim", effect::do_not_treat);
+    mt::require_flag(r2, "rf_over_metal", effect::modify_plan);
+    mt::check_decision(r2, decision::do_not_treat);
   }
 }
 
