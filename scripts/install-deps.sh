@@ -8,6 +8,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-math1.81-dev
   libeigen3-dev catch2 libbenchmark-dev librapidcheck-dev
   clang libclang-rt-14-dev time python3
+  chromium  # HTML report: headless browser test renders it to PDF/PNG (issue 11)
+  poppler-utils  # HTML report: pdfinfo/pdftotext check the rendered PDF (issue 11)
 )
 
 missing=()
