@@ -195,7 +195,9 @@ std::string earliest_safe_date_text(const report& rep) {
   switch (rep.decision) {
     case decision::proceed:
     case decision::proceed_with_caution:
-      return "Earliest safe date: the planned date (nothing defers it).";
+      return rep.complete ? "Earliest safe date: the planned date (nothing defers it)."
+                          : "Earliest safe date: the planned date, unless an answer to the "
+                            "questions changes the decision.";
     case decision::modify_plan:
       return "Earliest safe date: the planned date, once the plan is changed as the findings "
              "say.";

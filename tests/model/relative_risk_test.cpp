@@ -99,7 +99,7 @@ TEST_CASE("relative risk: the spec's worked examples", "[model][relative]") {
   intake in = healthy_intake();  // aged 46: no age term
   SECTION("warfarin: bleeding 0.085 (2.8x) moderate") {
     in.medications.push_back(current(medication_code::warfarin));
-    const auto& s =
+    const risk_score s =
         m.score(risk_feature_vector(in, plan, pol), pol)[at(complication::bleeding_bruising)];
     CHECK(s.score == Approx(from_odds(0.03, 3.0)).epsilon(1e-12));
     CHECK(s.score == Approx(0.085).margin(0.0005));
@@ -109,7 +109,7 @@ TEST_CASE("relative risk: the spec's worked examples", "[model][relative]") {
   }
   SECTION("DOAC: bleeding 0.134 (4.5x) moderate") {
     in.medications.push_back(current(medication_code::apixaban));
-    const auto& s =
+    const risk_score s =
         m.score(risk_feature_vector(in, plan, pol), pol)[at(complication::bleeding_bruising)];
     CHECK(s.score == Approx(0.134).margin(0.0005));
     CHECK(s.relative == Approx(4.5).margin(0.05));
@@ -117,7 +117,8 @@ TEST_CASE("relative risk: the spec's worked examples", "[model][relative]") {
   }
   SECTION("reused needles: infection 0.048 (9.6x) high, though below the absolute moderate") {
     plan.single_use_needles = known::no;
-    const auto& s = m.score(risk_feature_vector(in, plan, pol), pol)[at(complication::infection)];
+    const auto scores = m.score(risk_feature_vector(in, plan, pol), pol);
+    const auto& s = scores[at(complication::infection)];
     CHECK(s.score == Approx(0.048).margin(0.0005));
     CHECK(s.score < pol.risk_band_moderate);
     CHECK(s.relative == Approx(9.6).margin(0.05));
@@ -126,7 +127,7 @@ TEST_CASE("relative risk: the spec's worked examples", "[model][relative]") {
   SECTION("Fitzpatrick V with a roller: dyspigmentation high") {
     in.patient.fitzpatrick = 5;
     plan.device = device_type::roller;
-    const auto& s =
+    const risk_score s =
         m.score(risk_feature_vector(in, plan, pol), pol)[at(complication::dyspigmentation)];
     CHECK(s.score == Approx(from_odds(0.01, 8.0 * 1.5)).epsilon(1e-12));
     CHECK(s.relative > 5.0);
@@ -168,7 +169,7 @@ TEST_CASE("relative risk: the 2026.2 odds ratios", "[model][relative][prior]") {
   medication heparin = current(medication_code::enoxaparin);
   heparin.route = route::injection;
   h.medications.push_back(heparin);
-  const auto& b =
+  const risk_score b =
       m.score(risk_feature_vector(h, basic_plan(), pol), pol)[at(complication::bleeding_bruising)];
   CHECK(b.score == Approx(from_odds(0.03, 3.0)).epsilon(1e-12));
   CHECK(b.band == risk_band::moderate);

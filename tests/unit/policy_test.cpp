@@ -133,13 +133,18 @@ TEST_CASE("policy: numeric defaults equal the spec's settings table and 2026.2 s
           "[policy][spec]") {
   const std::string spec = read_spec();
   REQUIRE(spec.find("knowledge version 2026.2") != std::string::npos);
+  const auto from = spec.find("## Policy settings");
+  const auto to = spec.find("\n## ", from + 1);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  const std::string table = spec.substr(from, to - from);
   const policy p;
   std::size_t compared = 0;
   // Rows "| `a`, `b` | 1, 2 | ..." whose default cell is numbers only.
   const std::regex row(R"(\n\| ((?:`[a-z_0-9]+`(?:, )?)+)[^|]*\| ([0-9., ]+) \|)");
   const std::regex name(R"(`([a-z_0-9]+)`)");
   const std::regex number(R"(([0-9]+(?:\.[0-9]+)?))");
-  for (std::sregex_iterator it(spec.begin(), spec.end(), row), end; it != end; ++it) {
+  for (std::sregex_iterator it(table.begin(), table.end(), row), end; it != end; ++it) {
     const auto names = split_list((*it)[1].str(), name);
     const auto values = split_list((*it)[2].str(), number);
     INFO((*it)[0].str());
