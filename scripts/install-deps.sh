@@ -15,6 +15,8 @@ packages=(
   python3-dask
   python3-distributed
   python3-pytest
+  chromium  # HTML report: headless browser test renders it to PDF/PNG (issue 11)
+  poppler-utils  # HTML report: pdfinfo/pdftotext check the rendered PDF (issue 11)
 )
 
 missing=()

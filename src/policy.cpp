@@ -19,7 +19,7 @@ struct setting_row {
 // The spec's "Policy settings" table, in its order, with the source of each default.
 // `min`/`max` are the values the library accepts; the spec's "range seen in sources" is in the
 // source text (docs/policy.md is generated from this table).
-const std::array<setting_row, 44> table{{
+const std::array<setting_row, 46> table{{
     {{"isotretinoin_washout_days", "days", 0, 365, "180",
       "Isotretinoin label: 6 months; clinics use 3-12 months; 2017 US consensus (JAMA "
       "Dermatology) found no reason to delay superficial procedures; an Indian guideline allows "
@@ -40,16 +40,15 @@ const std::array<setting_row, 44> table{{
     {{"inr_max_age_days", "days", 0, 90, "10",
       "An INR older than this is unknown (question inr). Range 1-10."},
      &policy::inr_max_age_days},
-    {{"hba1c_max_percent", "number", 5.0, 14.0, "8.0",
-      "6.5 strict ... 10 permissive; 7-8 common."},
+    {{"hba1c_max_percent", "number", 5.0, 14.0, "8.0", "6.5 strict ... 10 permissive; 7-8 common."},
      &policy::hba1c_max_percent},
-    {{"hba1c_max_age_days", "days", 0, 730, "90",
-      "An older HbA1c is unknown (question hba1c)."},
+    {{"hba1c_max_age_days", "days", 0, 730, "90", "An older HbA1c is unknown (question hba1c)."},
      &policy::hba1c_max_age_days},
     {{"platelets_min", "number", 10.0, 400.0, "100", "50-150 x10^9/L in sources."},
      &policy::platelets_min},
     {{"platelets_max_age_days", "days", 0, 365, "90",
-      "clinical-spec low_platelets: latest result within 90 days."},
+      "clinical-spec 2026.2 settings (low_platelets: latest result within 90 days); an older "
+      "count is unknown."},
      &policy::platelets_max_age_days},
     {{"anticoagulant_effect", "effect", 0, 0, "proceed_with_caution",
       "Dermatologic-surgery guidelines: continue the drug, INR in range; SkinPen international "
@@ -90,12 +89,12 @@ const std::array<setting_row, 44> table{{
      &policy::laser_wait_days_nonablative},
     {{"laser_wait_days.ipl", "days", 0, 365, "21", "Range 14-90."}, &policy::laser_wait_days_ipl},
     {{"dermabrasion_wait_days", "days", 0, 365, "90",
-      "Not in the spec's table: dermabrasion is resurfacing comparable to ablative laser, so the "
-      "ablative-laser default is used."},
+      "clinical-spec 2026.2 settings: dermabrasion is resurfacing comparable to ablative laser "
+      "(the ablative-laser wait)."},
      &policy::dermabrasion_wait_days},
     {{"microdermabrasion_wait_days", "days", 0, 365, "7",
-      "Not in the spec's table: microdermabrasion is a mechanical exfoliation, so the "
-      "exfoliation default is used."},
+      "clinical-spec 2026.2 settings: microdermabrasion is a mechanical exfoliation (the "
+      "exfoliation wait); reported as recent_dermabrasion."},
      &policy::microdermabrasion_wait_days},
     {{"rf_filler_wait_days", "days", 0, 365, "30",
       "Range 14-180: RF degrades hyaluronic-acid filler ex vivo."},
@@ -112,13 +111,13 @@ const std::array<setting_row, 44> table{{
      &policy::shave_wait_days},
     {{"exfoliation_wait_days", "days", 0, 60, "7", "Range 3-7."}, &policy::exfoliation_wait_days},
     {{"sun_exposure_wait_days", "days", 0, 90, "14",
-      "clinical-spec recent_sun_exposure: tanning or sunburn within 14 days."},
+      "clinical-spec 2026.2 settings (recent_sun_exposure: tanning or sunburn within 14 "
+      "days)."},
      &policy::sun_exposure_wait_days},
     {{"microneedling_interval_days", "days", 0, 180, "28",
       "Range 21-42 (seed: 4 sessions over a month is the intensive end)."},
      &policy::microneedling_interval_days},
-    {{"radiation_wait_days", "days", 0, 3650, "365",
-      "Area; 90 (clinic lists) - 365."},
+    {{"radiation_wait_days", "days", 0, 3650, "365", "Area; 90 (clinic lists) - 365."},
      &policy::radiation_wait_days},
     {{"surgery_wait_days", "days", 0, 3650, "90", "Area; range 42-365."},
      &policy::surgery_wait_days},
@@ -128,19 +127,30 @@ const std::array<setting_row, 44> table{{
       "dermatologists advise very shallow."},
      &policy::home_max_depth_mm},
     {{"pause_nsaid_days", "days", 0, 30, "7", "Range 3-10."}, &policy::pause_nsaid_days},
-    {{"pause_supplement_days", "days", 0, 30, "7", "Range 3-10."},
-     &policy::pause_supplement_days},
-    {{"risk_band_moderate", "number", 0.0, 1.0, "0.05", "clinical-spec risk bands."},
+    {{"pause_supplement_days", "days", 0, 30, "7", "Range 3-10."}, &policy::pause_supplement_days},
+    {{"risk_band_moderate", "number", 0.0, 1.0, "0.10",
+      "clinical-spec 2026.2 risk bands: absolute probability at or above which a score is "
+      "moderate (2026.1: 0.05, which made every healthy patient's irritation moderate)."},
      &policy::risk_band_moderate},
-    {{"risk_band_high", "number", 0.0, 1.0, "0.20", "clinical-spec risk bands."},
+    {{"risk_band_high", "number", 0.0, 1.0, "0.20",
+      "clinical-spec 2026.2 risk bands: absolute probability at or above which a score is high."},
      &policy::risk_band_high},
+    {{"risk_relative_moderate", "number", 1.0, 1000.0, "2.0",
+      "clinical-spec 2026.2 risk bands: times the reference patient's score (QRISK-style "
+      "\"compared with a healthy person\") at or above which a score is moderate; the band is "
+      "the more serious of the absolute and the relative band."},
+     &policy::risk_relative_moderate},
+    {{"risk_relative_high", "number", 1.0, 1000.0, "5.0",
+      "clinical-spec 2026.2 risk bands: times the reference patient's score at or above which a "
+      "score is high."},
+     &policy::risk_relative_high},
     {{"stale_pregnancy_days", "days", 1, 3650, "300",
-      "Record readers: an 'active' pregnancy older than about 10 months is asked about "
-      "(issue 6)."},
+      "clinical-spec 2026.2 settings (records read from FHIR): an 'active' pregnancy older than "
+      "about 10 months is asked about, not taken as a fact."},
      &policy::stale_pregnancy_days},
     {{"stale_prescription_days", "days", 1, 36500, "365",
-      "Record readers: an 'active' prescription last authored over a year ago is asked about "
-      "(issue 6)."},
+      "clinical-spec 2026.2 settings (records read from FHIR): an 'active' prescription last "
+      "authored over a year ago is asked about, not taken as a fact."},
      &policy::stale_prescription_days},
 }};
 
@@ -178,7 +188,8 @@ std::optional<std::string> check(const setting_row& row, const setting_value& va
             return number_text(*d) + " is outside " + number_text(info.min) + ".." +
                    number_text(info.max) + " for " + name;
           if constexpr (std::is_same_v<field_t, int policy::*>)
-            if (*d != std::floor(*d)) return number_text(*d) + " is not a whole number (" + name + ")";
+            if (*d != std::floor(*d))
+              return number_text(*d) + " is not a whole number (" + name + ")";
           return std::nullopt;
         } else if constexpr (std::is_same_v<field_t, bool policy::*>) {
           if (!std::holds_alternative<bool>(value))
@@ -191,10 +202,11 @@ std::optional<std::string> check(const setting_row& row, const setting_value& va
           return std::nullopt;
         } else {
           const auto* s = std::get_if<std::string>(&value);
-          const bool graded_ok = std::is_same_v<field_t, std::optional<effect> policy::*> &&
-                                 s && *s == "graded";
+          const bool graded_ok =
+              std::is_same_v<field_t, std::optional<effect> policy::*> && s && *s == "graded";
           if (!s || (!graded_ok && !parse_code<effect>(*s)))
-            return describe(value) + " is not an effect (info, proceed_with_caution, "
+            return describe(value) +
+                   " is not an effect (info, proceed_with_caution, "
                    "modify_plan, defer, do_not_treat" +
                    (std::is_same_v<field_t, std::optional<effect> policy::*> ? ", graded" : "") +
                    ") for " + name;
@@ -304,8 +316,7 @@ std::string policy_markdown() {
     else
       accepted = i.kind == "effect" ? "an effect word" : "an effect word or graded";
     md += "| `" + std::string(i.name) + "` | " + std::string(i.kind) + " | " +
-          std::string(i.default_text) + " | " + accepted + " | " + std::string(i.source) +
-          " |\n";
+          std::string(i.default_text) + " | " + accepted + " | " + std::string(i.source) + " |\n";
   }
   return md;
 }
@@ -322,6 +333,11 @@ std::vector<diagnostic> validate(const policy& p) {
     out.push_back({severity::error, "out_of_range", "$.risk_band_moderate",
                    "risk_band_moderate (" + number_text(p.risk_band_moderate) +
                        ") must be below risk_band_high (" + number_text(p.risk_band_high) + ")"});
+  if (p.risk_relative_moderate >= p.risk_relative_high)
+    out.push_back({severity::error, "out_of_range", "$.risk_relative_moderate",
+                   "risk_relative_moderate (" + number_text(p.risk_relative_moderate) +
+                       ") must be below risk_relative_high (" + number_text(p.risk_relative_high) +
+                       ")"});
   if (p.name.empty())
     out.push_back({severity::error, "missing_field", "$.name", "a policy needs a name"});
   return out;

@@ -127,6 +127,17 @@ std::string score_text(double v) {
   return buf;
 }
 
+/// A relative risk with one decimal and the times sign ("2.8×"); whole numbers from 100 up.
+std::string relative_text(double v) {
+  if (!std::isfinite(v) || v < 0.0) return "n/a";
+  char buf[32];
+  if (v >= 1000.0)
+    std::snprintf(buf, sizeof buf, ">999");
+  else
+    std::snprintf(buf, sizeof buf, v >= 100.0 ? "%.0f" : "%.1f", v);
+  return std::string(buf) + "\xc3\x97";  // U+00D7 MULTIPLICATION SIGN in UTF-8
+}
+
 /// A policy number as the clinic wrote it: "30", "0.25", "2.5".
 std::string number_text(double v) {
   if (!std::isfinite(v)) return "n/a";
@@ -267,6 +278,9 @@ void append_risks(std::string& out, const std::vector<risk_score>& risks) {
   for (const auto& r : risks) {
     std::string line = "  " + pad_right(to_string(r.complication), 18) + " " + risk_bar(r.score) +
                        " " + score_text(r.score) + " " + pad_right(to_string(r.band), 8);
+    // Spec 2026.2: the score against the reference patient's. A report read from a 2026.1
+    // document has no reference (0): nothing is shown rather than an invented ratio.
+    if (r.reference > 0.0) line += " (" + relative_text(r.relative) + " reference)";
     std::string drivers;
     for (const auto& d : r.drivers) {
       if (!drivers.empty()) drivers += ", ";

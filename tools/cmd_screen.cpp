@@ -8,6 +8,7 @@
 #include "cli_io.hpp"
 #include "cmd_fhir.hpp"
 #include "commands.hpp"
+#include "mnscreen/html.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/report.hpp"
 #include "mnscreen/screener.hpp"
@@ -18,11 +19,14 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr command_usage screen_usage{
-    "mnscreen screen --intake FILE --plan FILE [--policy FILE] [--format json|text]\n"
+    "mnscreen screen --intake FILE --plan FILE [--policy FILE]\n"
+    "                       [--format json|text|html [--paper any|a4|letter]]\n"
     "       mnscreen screen --fhir FILE --plan FILE [--intake OVERLAY] [--policy FILE] [...]",
     "Screens one patient (intake, mnscreen.intake/1) for one procedure (plan, mnscreen.plan/1)\n"
     "and prints the report: a mnscreen.report/1 JSON document (default) or a summary for\n"
-    "clinic staff (--format text). FILE may be '-' for standard input (at most one input).\n"
+    "clinic staff (--format text) or one self-contained printable HTML page (--format html;\n"
+    "--paper fixes the print page size, default any: the printer's). FILE may be '-' for\n"
+    "standard input (at most one input).\n"
     "\n"
     "Warnings about the inputs (unknown keys, ...) are added to the report's warnings, each\n"
     "message starting with the name of the file it concerns; the path is the JSON path inside\n"
@@ -41,8 +45,10 @@ po::options_description screen_options() {
       "intake", po::value<std::string>()->value_name("FILE"), "the patient's intake")(
       "fhir", po::value<std::string>()->value_name("FILE"), "the patient's FHIR R4 record")(
       "plan", po::value<std::string>()->value_name("FILE"), "the planned procedure")(
-      "format", po::value<std::string>()->value_name("json|text")->default_value("json"),
-      "output format");
+      "format", po::value<std::string>()->value_name("json|text|html")->default_value("json"),
+      "output format")("paper",
+                       po::value<std::string>()->value_name("any|a4|letter")->default_value("any"),
+                       "print page size of --format html");
   add_screener_options(options);
   return options;
 }
@@ -60,15 +66,24 @@ int run_screen(std::span<const std::string> args, const streams& io) {
   }
   const bool from_fhir = vm.count("fhir") != 0;
   if ((vm.count("intake") == 0 && !from_fhir) || vm.count("plan") == 0)
-    return usage_error("screen needs --intake FILE (or --fhir FILE) and --plan FILE",
-                       screen_usage, options, io);
+    return usage_error("screen needs --intake FILE (or --fhir FILE) and --plan FILE", screen_usage,
+                       options, io);
   const auto output_format = vm["format"].as<std::string>();
-  if (output_format != "json" && output_format != "text")
-    return usage_error("--format must be 'json' or 'text', not '" + output_format + "'",
+  if (output_format != "json" && output_format != "text" && output_format != "html")
+    return usage_error("--format must be 'json', 'text' or 'html', not '" + output_format + "'",
                        screen_usage, options, io);
+  html_options html;
+  const auto paper = vm["paper"].as<std::string>();
+  if (paper == "a4") {
+    html.paper = paper_size::a4;
+  } else if (paper == "letter") {
+    html.paper = paper_size::letter;
+  } else if (paper != "any") {
+    return usage_error("--paper must be 'any', 'a4' or 'letter', not '" + paper + "'", screen_usage,
+                       options, io);
+  }
 
-  const auto intake_path =
-      vm.count("intake") != 0 ? vm["intake"].as<std::string>() : std::string();
+  const auto intake_path = vm.count("intake") != 0 ? vm["intake"].as<std::string>() : std::string();
   const auto plan_path = vm["plan"].as<std::string>();
   auto paths = screener_input_paths(vm);
   if (!intake_path.empty()) paths.push_back(intake_path);
@@ -88,8 +103,8 @@ int run_screen(std::span<const std::string> args, const streams& io) {
   if (from_fhir) {
     // The record is read as of the plan's date, with the policy's stale-record windows.
     fhir = load_fhir_input(vm["fhir"].as<std::string>(),
-                           intake_path.empty() ? std::nullopt : std::optional(intake_path),
-                           screen, plan, io.in, diags);
+                           intake_path.empty() ? std::nullopt : std::optional(intake_path), screen,
+                           plan, io.in, diags);
     in = fhir->record;
   }
   if (diags.has_errors() || !in || !plan || !screen) {
@@ -115,6 +130,8 @@ int run_screen(std::span<const std::string> args, const streams& io) {
 
   if (output_format == "text") {
     io.out << to_text(rep);
+  } else if (output_format == "html") {
+    io.out << to_html(rep, html);
   } else {
     io.out << to_json(rep) << '\n';
   }

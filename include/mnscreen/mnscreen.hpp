@@ -10,6 +10,7 @@
 #include "mnscreen/diagnostic.hpp"
 #include "mnscreen/fhir.hpp"
 #include "mnscreen/fit.hpp"
+#include "mnscreen/html.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/patient.hpp"
 #include "mnscreen/policy.hpp"

@@ -57,9 +57,9 @@ struct policy {
   int laser_wait_days_ablative = 90;
   int laser_wait_days_nonablative = 21;
   int laser_wait_days_ipl = 21;
-  /// Not in the spec's table: dermabrasion is treated like ablative resurfacing.
+  /// Spec 2026.2 setting: dermabrasion waits like ablative resurfacing.
   int dermabrasion_wait_days = 90;
-  /// Not in the spec's table: microdermabrasion is treated like exfoliation.
+  /// Spec 2026.2 setting: microdermabrasion waits like exfoliation.
   int microdermabrasion_wait_days = 7;
   int rf_filler_wait_days = 30;
   int filler_wait_days = 14;
@@ -76,8 +76,13 @@ struct policy {
   double home_max_depth_mm = 0.25;
   int pause_nsaid_days = 7;
   int pause_supplement_days = 7;
-  double risk_band_moderate = 0.05;
+  /// Absolute risk bands (spec 2026.2): a score at or above is moderate / high.
+  double risk_band_moderate = 0.10;
   double risk_band_high = 0.20;
+  /// Relative risk bands (spec 2026.2): a score at or above this many times the reference
+  /// patient's score is moderate / high. The band is the more serious of the two.
+  double risk_relative_moderate = 2.0;
+  double risk_relative_high = 5.0;
   /// Record readers (FHIR): an "active" pregnancy that began longer ago than this is asked about,
   /// not taken as a fact (about 10 months).
   int stale_pregnancy_days = 300;

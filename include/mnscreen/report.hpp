@@ -91,7 +91,7 @@ struct report {
   std::string policy_name = "default";
   /// Settings that differ from the cited defaults.
   std::vector<std::pair<std::string, setting_value>> policy_overrides;
-  /// Risk model label, e.g. "prior-2026.1 (not validated on outcomes)".
+  /// Risk model label, e.g. "prior-2026.2 (not validated on outcomes)".
   std::string model;
   date screened_on{};
   enum decision decision = decision::proceed;

@@ -13,6 +13,7 @@
 #ifndef MNSCREEN_RISK_MODEL_HPP
 #define MNSCREEN_RISK_MODEL_HPP
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -54,7 +55,7 @@ class MNSCREEN_EXPORT risk_model {
   /// @throws std::invalid_argument if the size does not match or a value is not finite.
   risk_model(std::string label, std::vector<double> coefficients);
 
-  /// The expert-derived priors of knowledge version 2026.1.
+  /// The expert-derived priors of knowledge version 2026.2.
   [[nodiscard]] static risk_model prior();
 
   [[nodiscard]] const std::string& label() const noexcept;
@@ -65,8 +66,19 @@ class MNSCREEN_EXPORT risk_model {
   /// `risk_model::prior().coefficients()` dangles at the end of the full expression).
   [[nodiscard]] std::span<const double> coefficients() const noexcept;
 
-  /// Scores of all seven complications for one feature vector, with bands from the policy and
-  /// drivers (features with a positive contribution), largest first.
+  /// Scores of the reference patient for the area group of `features` (clinical-spec
+  /// "Reference and relative risk"): this model's scores with every feature off except the
+  /// area-group features (`face_area`, `scalp_area`, `body_area`), which keep their values.
+  /// For the prior model these are the base probabilities (hsv_reactivation: 0.01 with a face
+  /// area, 0.002 without). Computed once per model.
+  /// @throws std::invalid_argument if the size does not match.
+  [[nodiscard]] std::array<double, complication_count> reference_scores(
+      std::span<const double> features) const;
+
+  /// Scores of all seven complications for one feature vector, with the reference patient's
+  /// score and the relative risk (score / reference), bands from the policy (the more serious
+  /// of the absolute and the relative band) and drivers (features with a positive
+  /// contribution), largest first.
   [[nodiscard]] std::vector<risk_score> score(std::span<const double> features,
                                               const policy& pol) const;
 

@@ -299,18 +299,64 @@ std::vector<risk_score> read_risks(object_reader& r) {
     // formats.md: a score is a probability.
     const bool probability = score && *score >= 0.0 && *score <= 1.0;
     if (score && !probability)
-      r.ctx().error("out_of_range", item.path_of("score"),
-                    io::number_text(*score) + " is not a probability in [0, 1]; " +
-                        std::string(dropped));
+      r.ctx().error(
+          "out_of_range", item.path_of("score"),
+          io::number_text(*score) + " is not a probability in [0, 1]; " + std::string(dropped));
     if (const json::value* bv = item.require("band", dropped))
       band = io::as_code<risk_band>(r.ctx(), *bv, item.path_of("band"),
                                     "a band word (low, moderate, high)", dropped);
+    // Spec 2026.2: the reference patient's score and score / reference, both or neither. A
+    // report written before 2026.2 has neither: they keep the risk_score defaults (reference 0 =
+    // "not given", relative 1), never an invented ratio. (Plain doubles with flags: GCC 12 warns
+    // about std::optional<double> here.)
+    double reference = 0.0;
+    double relative = 1.0;
+    bool has_reference = false;
+    bool has_relative = false;
+    bool ratio_ok = true;
+    if (const json::value* rv = item.find("reference")) {
+      has_reference = true;
+      if (const auto n = io::as_number(r.ctx(), *rv, item.path_of("reference"), dropped)) {
+        reference = *n;
+        if (!(reference >= 0.0 && reference <= 1.0)) {
+          r.ctx().error("out_of_range", item.path_of("reference"),
+                        io::number_text(reference) + " is not a probability in [0, 1]; " +
+                            std::string(dropped));
+          ratio_ok = false;
+        }
+      } else {
+        ratio_ok = false;
+      }
+    }
+    if (const json::value* rv = item.find("relative")) {
+      has_relative = true;
+      if (const auto n = io::as_number(r.ctx(), *rv, item.path_of("relative"), dropped)) {
+        relative = *n;
+        if (!(relative >= 0.0)) {
+          r.ctx().error(
+              "out_of_range", item.path_of("relative"),
+              io::number_text(relative) + " is not a ratio of at least 0; " + std::string(dropped));
+          ratio_ok = false;
+        }
+      } else {
+        ratio_ok = false;
+      }
+    }
+    if (has_reference != has_relative) {
+      const std::string present = has_reference ? "reference" : "relative";
+      const std::string absent = has_reference ? "relative" : "reference";
+      r.ctx().error("missing_field", item.path_of(absent),
+                    "'" + present + "' needs '" + absent + "'; " + std::string(dropped));
+      ratio_ok = false;
+    }
     s.drivers = read_objects<risk_driver>(item, "drivers", read_driver);
     item.finish();
-    if (!c || !probability || !band) continue;
+    if (!c || !probability || !band || !ratio_ok) continue;
     s.complication = *c;
     s.score = *score;
     s.band = *band;
+    s.reference = reference;
+    s.relative = relative;
     out.push_back(std::move(s));
   }
   // The report's contract is complication order, whatever order the object had.

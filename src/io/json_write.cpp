@@ -372,6 +372,11 @@ std::string to_json(const report& rep) {
     w.begin_object();
     w.key("score");
     w.number(r->score);
+    // formats.md order: score, reference, relative (spec 2026.2), band, drivers.
+    w.key("reference");
+    w.number(r->reference);
+    w.key("relative");
+    w.number(r->relative);
     w.member("band", to_string(r->band));
     w.key("drivers");
     w.begin_array();

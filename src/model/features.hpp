@@ -64,7 +64,8 @@ enum class feature : std::size_t {
   hsv_history_face,
   hsv_history_perioral,
   antiviral_prophylaxis,
-  // fitting features (prior weight 0: the spec gives no figure)
+  // fitting features (prior weight 0: the spec gives no figure; systemic_corticosteroid has
+  // priors since 2026.2 but keeps its place, which is part of the model-file format)
   needle_depth_mm_centred,
   fitzpatrick_type_centred,
   age_under_30,

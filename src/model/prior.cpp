@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The expert-derived priors of knowledge version 2026.1: clinical-spec.md "Risk scores".
+// The expert-derived priors of knowledge version 2026.2: clinical-spec.md "Risk scores".
 // Intercept b0 = logit(base probability), weight b_i = ln(odds ratio). docs/risk-model.md gives
 // the figure and the extrapolation behind every entry; keep the two in step.
 #include "model/features.hpp"
@@ -29,7 +29,7 @@ constexpr prior_entry odds_ratios[] = {
     // bleeding_bruising (visible bruise), base 0.03
     {c::bleeding_bruising, f::anticoagulant_vka, 3.0},
     {c::bleeding_bruising, f::anticoagulant_doac, 5.0},
-    // Not in the spec's table: taken as the VKA figure (surgical cohorts: warfarin OR 2.9).
+    // Spec 2026.2: heparin as VKA (surgical cohorts: warfarin OR 2.9).
     {c::bleeding_bruising, f::anticoagulant_heparin, 3.0},
     {c::bleeding_bruising, f::antiplatelet, 1.7},
     {c::bleeding_bruising, f::aspirin_or_nsaid, 1.5},
@@ -45,6 +45,8 @@ constexpr prior_entry odds_ratios[] = {
     {c::infection, f::non_sterile_topical, 2.0},
     {c::infection, f::smoker, 1.3},
     {c::infection, f::active_acne_in_area, 2.0},
+    // Spec 2026.2: current systemic corticosteroid (surgical-site infection cohorts).
+    {c::infection, f::systemic_corticosteroid, 2.0},
     // dyspigmentation, base 0.01
     {c::dyspigmentation, f::fitzpatrick_4, 4.0},
     {c::dyspigmentation, f::fitzpatrick_5_6, 8.0},
@@ -61,6 +63,8 @@ constexpr prior_entry odds_ratios[] = {
     {c::scarring, f::isotretinoin_in_washout, 1.5},
     {c::scarring, f::smoker, 1.5},
     {c::scarring, f::connective_tissue_disease, 3.0},
+    // Spec 2026.2: current systemic corticosteroid (delayed healing).
+    {c::scarring, f::systemic_corticosteroid, 1.3},
     // allergic_reaction, base 0.003
     {c::allergic_reaction, f::non_sterile_topical, 10.0},
     {c::allergic_reaction, f::nickel_allergy_steel_needles, 2.0},

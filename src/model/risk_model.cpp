@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -26,17 +27,44 @@ using score_rows = Eigen::Matrix<double, Eigen::Dynamic, n_out, Eigen::RowMajor>
 // and the logistic.
 constexpr Eigen::Index batch_block_rows = 512;
 
-constexpr const char* prior_label = "prior-2026.1 (not validated on outcomes)";
+constexpr const char* prior_label = "prior-2026.2 (not validated on outcomes)";
 
-// "At or above" a threshold, read conservatively: a score that equals a threshold up to the
-// rounding of logit/sigmoid (the reference patient's irritation prior is exactly 0.05, the
-// default moderate threshold) is in the higher band.
-bool at_or_above(double p, double threshold) noexcept { return p >= threshold * (1.0 - 1e-9); }
+// "At or above" a threshold, read conservatively: a value that equals a threshold up to the
+// rounding of logit/sigmoid (a base probability of exactly 0.10, or a score exactly twice the
+// reference) is in the higher band.
+bool at_or_above(double v, double threshold) noexcept { return v >= threshold * (1.0 - 1e-9); }
 
-risk_band band_of(double p, const policy& pol) noexcept {
-  if (at_or_above(p, pol.risk_band_high)) return risk_band::high;
-  if (at_or_above(p, pol.risk_band_moderate)) return risk_band::moderate;
+// clinical-spec "Risk scores" (2026.2): the more serious of the absolute band (the score against
+// risk_band_*) and the relative band (score / reference against risk_relative_*).
+risk_band band_of(double p, double relative, const policy& pol) noexcept {
+  if (at_or_above(p, pol.risk_band_high) || at_or_above(relative, pol.risk_relative_high))
+    return risk_band::high;
+  if (at_or_above(p, pol.risk_band_moderate) || at_or_above(relative, pol.risk_relative_moderate))
+    return risk_band::moderate;
   return risk_band::low;
+}
+
+// score / reference, always finite: a reference that underflows to 0 (a fitted intercept below
+// about -745) gives the largest double for a positive score, 1 for a zero score.
+double relative_of(double p, double reference) noexcept {
+  if (reference <= 0.0) return p > 0.0 ? std::numeric_limits<double>::max() : 1.0;
+  const double r = p / reference;
+  return std::isfinite(r) ? r : std::numeric_limits<double>::max();
+}
+
+// The area-group features: the only features the reference patient keeps (clinical-spec
+// "Reference and relative risk": all patient, device, depth and product features off; the
+// area-group term kept).
+constexpr std::array<detail::feature, 3> area_group_features{
+    detail::feature::face_area, detail::feature::scalp_area, detail::feature::body_area};
+constexpr std::size_t area_group_count = std::size_t{1} << area_group_features.size();
+
+// Index into the reference table of a feature vector's area group (one bit per feature).
+std::size_t area_group_of(std::span<const double> features) noexcept {
+  std::size_t g = 0;
+  for (std::size_t i = 0; i < area_group_features.size(); ++i)
+    if (features[detail::index(area_group_features[i])] != 0.0) g |= std::size_t{1} << i;
+  return g;
 }
 
 // The probabilities of `rows` patients (row-major patients x features) into row-major
@@ -73,6 +101,9 @@ void probabilities(const double* coefficients, const double* features, Eigen::In
 struct risk_model::data {
   std::string label;
   std::vector<double> coefficients;
+  /// The reference patient's scores for every combination of the area-group features (bit i:
+  /// area_group_features[i] on), computed once by the same path as every other score.
+  std::array<std::array<double, complication_count>, area_group_count> references{};
 };
 
 risk_model::risk_model(std::string label, std::vector<double> coefficients) {
@@ -89,7 +120,21 @@ risk_model::risk_model(std::string label, std::vector<double> coefficients) {
                                   " is not finite");
     }
   }
-  data_ = std::make_shared<const data>(data{std::move(label), std::move(coefficients)});
+  auto d = std::make_shared<data>();
+  d->label = std::move(label);
+  d->coefficients = std::move(coefficients);
+  std::vector<double> rows(area_group_count * detail::feature_count, 0.0);
+  for (std::size_t g = 0; g < area_group_count; ++g)
+    for (std::size_t i = 0; i < area_group_features.size(); ++i)
+      if ((g >> i) & 1U)
+        rows[g * detail::feature_count + detail::index(area_group_features[i])] = 1.0;
+  std::array<double, area_group_count * complication_count> p{};
+  probabilities(d->coefficients.data(), rows.data(), static_cast<Eigen::Index>(area_group_count),
+                p.data());
+  for (std::size_t g = 0; g < area_group_count; ++g)
+    for (std::size_t k = 0; k < complication_count; ++k)
+      d->references[g][k] = p[g * complication_count + k];
+  data_ = std::move(d);
 }
 
 risk_model risk_model::prior() {
@@ -110,6 +155,16 @@ double risk_model::weight(complication c, std::size_t feature) const noexcept {
 }
 
 std::span<const double> risk_model::coefficients() const noexcept { return data_->coefficients; }
+
+std::array<double, complication_count> risk_model::reference_scores(
+    std::span<const double> features) const {
+  if (features.size() != detail::feature_count) {
+    throw std::invalid_argument("mnscreen: risk_model::reference_scores needs " +
+                                std::to_string(detail::feature_count) + " features, got " +
+                                std::to_string(features.size()));
+  }
+  return data_->references[area_group_of(features)];
+}
 
 std::vector<risk_score> risk_model::score(std::span<const double> features,
                                           const policy& pol) const {
@@ -166,6 +221,7 @@ void fill_risk_scores(const risk_model& m, std::span<const double> features,
   // Contributions of one complication, sorted on the stack (no allocation).
   std::array<std::pair<double, std::size_t>, feature_count> contrib;  // NOLINT
   const auto names = risk_features();
+  const std::array<double, complication_count> ref = m.reference_scores(features);
   for (std::size_t k = 0; k < complication_count; ++k) {
     const auto row = static_cast<Eigen::Index>(k);
     std::size_t n = 0;
@@ -182,7 +238,9 @@ void fill_risk_scores(const risk_model& m, std::span<const double> features,
     risk_score& r = out[k];
     r.complication = static_cast<complication>(k);
     r.score = p[k];
-    r.band = band_of(r.score, pol);
+    r.reference = ref[k];
+    r.relative = relative_of(r.score, r.reference);
+    r.band = band_of(r.score, r.relative, pol);
     // Assigned in place: a reused report keeps its drivers' capacity (no allocation).
     r.drivers.resize(n);
     for (std::size_t d = 0; d < n; ++d) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The rule catalogue of knowledge version 2026.1: one row per rule of clinical-spec.md, with
+// The rule catalogue of knowledge version 2026.2: one row per rule of clinical-spec.md, with
 // the check function that implements it. Rule ids are stable and never reused.
 #include <array>
 #include <string>

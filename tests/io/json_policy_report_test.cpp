@@ -18,9 +18,9 @@ using mnscreen::test::find_diag;
 // The report sample of formats.md, verbatim but for one line break between tokens.
 constexpr std::string_view sample_report = R"json({
   "schema": "mnscreen.report/1",
-  "knowledge_version": "2026.1",
+  "knowledge_version": "2026.2",
   "policy": {"name": "default", "overrides": {}},
-  "model": "prior-2026.1 (not validated on outcomes)",
+  "model": "prior-2026.2 (not validated on outcomes)",
   "screened_on": "2026-12-01",
   "decision": "defer",
   "defer_until": "2027-03-14",
@@ -40,8 +40,8 @@ constexpr std::string_view sample_report = R"json({
     }
   ],
   "risks": {
-    "bleeding_bruising": {"score": 0.31, "band": "high",
-                          "drivers": [{"factor": "anticoagulant_doac", "weight": 1.6}]}
+    "bleeding_bruising": {"score": 0.134, "reference": 0.03, "relative": 4.46, "band": "moderate",
+                          "drivers": [{"factor": "anticoagulant_doac", "weight": 1.61}]}
   },
   "prep": ["..."],
   "aftercare": ["..."],
@@ -153,11 +153,11 @@ TEST_CASE("json: the formats.md report sample is read", "[json][report]") {
   INFO(dump(r.diagnostics));
   REQUIRE(r.diagnostics.empty());
   const report& rep = r.value;
-  CHECK(rep.knowledge_version == "2026.1");
+  CHECK(rep.knowledge_version == "2026.2");
   CHECK(rep.library_version.empty());
   CHECK(rep.policy_name == "default");
   CHECK(rep.policy_overrides.empty());
-  CHECK(rep.model == "prior-2026.1 (not validated on outcomes)");
+  CHECK(rep.model == "prior-2026.2 (not validated on outcomes)");
   CHECK(rep.screened_on == d("2026-12-01"));
   CHECK(rep.decision == decision::defer);
   CHECK(rep.defer_until == d("2027-03-14"));
@@ -178,11 +178,13 @@ TEST_CASE("json: the formats.md report sample is read", "[json][report]") {
   CHECK(f.evidence[0].level == evidence_level::label);
   REQUIRE(rep.risks.size() == 1);
   CHECK(rep.risks[0].complication == complication::bleeding_bruising);
-  CHECK(rep.risks[0].score == 0.31);
-  CHECK(rep.risks[0].band == risk_band::high);
+  CHECK(rep.risks[0].score == 0.134);
+  CHECK(rep.risks[0].reference == 0.03);
+  CHECK(rep.risks[0].relative == 4.46);
+  CHECK(rep.risks[0].band == risk_band::moderate);
   REQUIRE(rep.risks[0].drivers.size() == 1);
   CHECK(rep.risks[0].drivers[0].factor == "anticoagulant_doac");
-  CHECK(rep.risks[0].drivers[0].weight == 1.6);
+  CHECK(rep.risks[0].drivers[0].weight == 1.61);
   CHECK(rep.prep == std::vector<std::string>{"..."});
   CHECK(rep.aftercare == std::vector<std::string>{"..."});
   CHECK(rep.warnings.empty());

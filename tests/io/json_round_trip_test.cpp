@@ -115,6 +115,8 @@ report full_report() {
     s.complication = c;
     s.score = 1.0 / (3.0 + static_cast<double>(static_cast<int>(c)));
     s.band = c == complication::infection ? risk_band::high : risk_band::low;
+    s.reference = 1.0 / (7.0 + static_cast<double>(static_cast<int>(c)));
+    s.relative = s.score / s.reference;
     if (c == complication::bleeding_bruising)
       s.drivers = {{"anticoagulant_doac", 1.6094379124341003}, {"age_over_67", 1e-9}};
     rep.risks.push_back(s);
@@ -232,8 +234,9 @@ TEST_CASE("json: report round trip with every field set", "[json][round_trip]") 
                   R"("keloid_history_effect":"do_not_treat","require_hsv_prophylaxis":false,)"
                   R"("chemical_peel_wait_days":{"superficial":21,"deep":120},)"
                   R"("laser_wait_days":{"nonablative":30},)") != std::string::npos);
-  CHECK(text.find(R"("risks":{"bleeding_bruising":{"score":0.3333333333333333,"band":"low",)") !=
-        std::string::npos);
+  CHECK(text.find(R"("risks":{"bleeding_bruising":{"score":0.3333333333333333,)"
+                  R"("reference":0.14285714285714285,"relative":2.3333333333333335,)"
+                  R"("band":"low",)") != std::string::npos);
 }
 
 TEST_CASE("json: a report's absent dates are written as null", "[json][round_trip]") {
@@ -261,9 +264,62 @@ TEST_CASE("json: the report sample round-trips through the writer", "[json][roun
   rep.screened_on = d("2026-12-01");
   rep.risks = {
       {complication::bleeding_bruising, 0.31, risk_band::high, {{"anticoagulant_doac", 1.6}}}};
-  CHECK(to_json(rep).find(R"({"score":0.31,"band":"high","drivers":[{"factor":)"
+  rep.risks[0].reference = 0.03;
+  rep.risks[0].relative = 0.31 / 0.03;
+  CHECK(to_json(rep).find(R"({"score":0.31,"reference":0.03,"relative":10.333333333333334,)"
+                          R"("band":"high","drivers":[{"factor":)"
                           R"("anticoagulant_doac","weight":1.6}]})") != std::string::npos);
   CHECK(parse_report(to_json(rep)).value == rep);
+}
+
+TEST_CASE("json: reference and relative round-trip exactly, and are checked",
+          "[json][round_trip][relative]") {
+  report rep;
+  rep.screened_on = d("2026-12-01");
+  // Awkward doubles: the relative risk of a prior score and an extreme (underflowed) reference.
+  rep.risks = {
+      {complication::bleeding_bruising,
+       0.08490566037735849,
+       risk_band::moderate,
+       {},
+       0.030000000000000006,
+       2.8301886792452824},
+      {complication::infection, 0.5, risk_band::high, {}, 0.0, std::numeric_limits<double>::max()}};
+  const std::string text = to_json(rep);
+  INFO(text);
+  const auto back = parse_report(text);
+  INFO(dump(back.diagnostics));
+  CHECK(back.diagnostics.empty());
+  CHECK(back.value == rep);
+
+  const auto read = [](std::string_view risk) {
+    return parse_report(R"({"schema": "mnscreen.report/1", "screened_on": "2026-12-01",
+      "decision": "proceed", "complete": true, "risks": {"infection": )" +
+                        std::string(risk) + "}}");
+  };
+  // A 2026.1 report has neither: the defaults (reference 0 = not given), no diagnostic.
+  const auto old = read(R"({"score": 0.05, "band": "low", "drivers": []})");
+  CHECK(old.diagnostics.empty());
+  REQUIRE(old.value.risks.size() == 1);
+  CHECK(old.value.risks[0].reference == 0.0);
+  CHECK(old.value.risks[0].relative == 1.0);
+  // One without the other, out of range, or not a number: an error at the path, risk dropped.
+  const auto lone = read(R"({"score": 0.05, "band": "low", "reference": 0.01, "drivers": []})");
+  CHECK(mnscreen::test::find_diag(lone.diagnostics, "missing_field", "$.risks.infection.relative"));
+  CHECK(lone.value.risks.empty());
+  const auto big = read(R"({"score": 0.05, "band": "low", "reference": 1.5, "relative": 1,)"
+                        R"( "drivers": []})");
+  CHECK(mnscreen::test::find_diag(big.diagnostics, "out_of_range", "$.risks.infection.reference"));
+  CHECK(big.value.risks.empty());
+  const auto negative = read(R"({"score": 0.05, "band": "low", "reference": 0.05,)"
+                             R"( "relative": -1, "drivers": []})");
+  CHECK(mnscreen::test::find_diag(negative.diagnostics, "out_of_range",
+                                  "$.risks.infection.relative"));
+  CHECK(negative.value.risks.empty());
+  const auto text_ratio = read(R"({"score": 0.05, "band": "low", "reference": 0.05,)"
+                               R"( "relative": "1x", "drivers": []})");
+  CHECK_FALSE(text_ratio.ok());
+  CHECK(text_ratio.value.risks.empty());
 }
 
 TEST_CASE("json: writers never produce invalid JSON", "[json][round_trip]") {

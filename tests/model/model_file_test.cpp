@@ -18,7 +18,7 @@ model_file sample_file() {
   m.name = "clinic-a";
   m.fitted_on = d("2026-11-25");
   m.records_used = 1234;
-  m.knowledge_version = "2026.1";
+  m.knowledge_version = "2026.2";
   const risk_model prior = risk_model::prior();
   const auto c = prior.coefficients();
   m.coefficients.assign(c.begin(), c.end());

@@ -17,7 +17,7 @@ namespace mnscreen::test {
 TEST_CASE("risk model: prior intercepts are the logits of the spec's base probabilities",
           "[model][prior]") {
   const auto m = risk_model::prior();
-  CHECK(m.label() == "prior-2026.1 (not validated on outcomes)");
+  CHECK(m.label() == "prior-2026.2 (not validated on outcomes)");
   CHECK(m.intercept(complication::irritation) == Approx(logit(0.05)));
   CHECK(m.intercept(complication::bleeding_bruising) == Approx(logit(0.03)));
   CHECK(m.intercept(complication::infection) == Approx(logit(0.005)));
@@ -66,8 +66,10 @@ TEST_CASE("risk model: the reference patient scores the base probabilities", "[m
   CHECK(r[at(complication::irritation)].score == Approx(0.05).epsilon(1e-12));
   // Cheeks are a face area: 0.01, not the body/scalp 0.002.
   CHECK(r[at(complication::hsv_reactivation)].score == Approx(0.01).epsilon(1e-12));
-  // 0.05 is exactly the moderate threshold: "at or above" = moderate (conservative reading).
-  CHECK(r[at(complication::irritation)].band == risk_band::moderate);
+  // Spec 2026.2: the reference patient is low everywhere (2026.1 gave irritation 0.05 =
+  // the old moderate threshold, so moderate).
+  CHECK(r[at(complication::irritation)].band == risk_band::low);
+  CHECK(r[at(complication::irritation)].relative == Approx(1.0).epsilon(1e-12));
   CHECK(r[at(complication::bleeding_bruising)].band == risk_band::low);
   // Only face_area contributes, and only to HSV.
   CHECK(r[at(complication::bleeding_bruising)].drivers.empty());
@@ -91,7 +93,9 @@ TEST_CASE("risk model: hand-worked scores, bands and drivers", "[model][score]")
     // odds 0.03/0.97 * 6 = 0.185567; p = 0.156522
     CHECK(b.score == Approx(from_odds(0.03, 6.0)).epsilon(1e-12));
     CHECK(b.score == Approx(0.156522).margin(1e-6));
-    CHECK(b.band == risk_band::moderate);
+    // Absolute moderate, relative 5.2x the reference 0.03: high (spec 2026.2).
+    CHECK(b.relative == Approx(0.156522 / 0.03).epsilon(1e-5));
+    CHECK(b.band == risk_band::high);
     REQUIRE(b.drivers.size() == 2);
     CHECK(b.drivers[0].factor == "anticoagulant_vka");
     CHECK(b.drivers[0].weight == Approx(std::log(3.0)));
@@ -137,6 +141,8 @@ TEST_CASE("risk model: hand-worked scores, bands and drivers", "[model][score]")
     policy strict;
     strict.risk_band_moderate = 0.01;
     strict.risk_band_high = 0.025;
+    strict.risk_relative_moderate = 100.0;  // the absolute bands alone
+    strict.risk_relative_high = 200.0;
     const auto r = risk_model::prior().score(risk_feature_vector(in, plan, strict), strict);
     CHECK(r[at(complication::bleeding_bruising)].band == risk_band::high);
     CHECK(r[at(complication::dyspigmentation)].band == risk_band::moderate);

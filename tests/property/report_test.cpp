@@ -29,12 +29,21 @@ void check_shape(const report& r, const procedure_plan& plan, const policy& pol)
     RC_ASSERT(std::isfinite(k.score));
     RC_ASSERT(k.score >= 0.0);
     RC_ASSERT(k.score <= 1.0);
-    // "At or above" a threshold as the model reads it (src/model/risk_model.cpp): a score equal
-    // to a threshold up to logit/sigmoid rounding (relative 1e-9) is in the higher band.
-    const auto at_or_above = [&](double t) { return k.score >= t * (1.0 - 1e-9); };
-    const risk_band band = at_or_above(pol.risk_band_high)       ? risk_band::high
-                           : at_or_above(pol.risk_band_moderate) ? risk_band::moderate
-                                                                 : risk_band::low;
+    // "At or above" a threshold as the model reads it (src/model/risk_model.cpp): a value equal
+    // to a threshold up to logit/sigmoid rounding (relative 1e-9) is in the higher band. Spec
+    // 2026.2: the band is the more serious of the absolute and the relative (score / reference)
+    // band.
+    const auto at_or_above = [&](double v, double t) { return v >= t * (1.0 - 1e-9); };
+    RC_ASSERT(k.reference > 0.0);
+    RC_ASSERT(k.reference <= 1.0);
+    RC_ASSERT(k.relative == k.score / k.reference);
+    const risk_band band =
+        at_or_above(k.score, pol.risk_band_high) || at_or_above(k.relative, pol.risk_relative_high)
+            ? risk_band::high
+        : at_or_above(k.score, pol.risk_band_moderate) ||
+                at_or_above(k.relative, pol.risk_relative_moderate)
+            ? risk_band::moderate
+            : risk_band::low;
     if (k.band != band)
       RC_FAIL(std::string(to_string(k.complication)) + " score " + std::to_string(k.score) +
               " has band " + std::string(to_string(k.band)) + ", expected " +

@@ -42,10 +42,15 @@ void check_one_flag_per_rule(const report& r) {
   }
 }
 
-risk_band band_for(double score, const policy& p) {
-  if (score >= p.risk_band_high) return risk_band::high;
-  if (score < p.risk_band_moderate) return risk_band::low;
-  return risk_band::moderate;
+// Spec 2026.2: the more serious of the absolute band and the relative band (score / reference).
+risk_band band_for(const risk_score& s, const policy& p) {
+  const auto at_or_above = [](double v, double t) { return v >= t * (1.0 - 1e-9); };
+  if (at_or_above(s.score, p.risk_band_high) || at_or_above(s.relative, p.risk_relative_high))
+    return risk_band::high;
+  if (at_or_above(s.score, p.risk_band_moderate) ||
+      at_or_above(s.relative, p.risk_relative_moderate))
+    return risk_band::moderate;
+  return risk_band::low;
 }
 
 void check_risks(const report& r, const policy& p) {
@@ -58,7 +63,7 @@ void check_risks(const report& r, const policy& p) {
     CHECK(s.complication == all[i]);
     CHECK(s.score >= 0.0);
     CHECK(s.score <= 1.0);
-    CHECK(s.band == band_for(s.score, p));
+    CHECK(s.band == band_for(s, p));
     for (std::size_t j = 1; j < s.drivers.size(); ++j)
       CHECK(s.drivers[j - 1].weight >= s.drivers[j].weight);
   }
@@ -97,8 +102,8 @@ TEST_CASE("decision: a healthy complete intake proceeds with no flags", "[decisi
 TEST_CASE("decision: the report is stamped with knowledge version and model and policy",
           "[decision][rules]") {
   const report r = run(healthy_intake(), basic_plan());
-  CHECK(r.knowledge_version == "2026.1");
-  CHECK(r.model == "prior-2026.1 (not validated on outcomes)");
+  CHECK(r.knowledge_version == "2026.2");
+  CHECK(r.model == "prior-2026.2 (not validated on outcomes)");
   CHECK(r.policy_name == "default");
   CHECK(r.policy_overrides.empty());
   CHECK_FALSE(r.library_version.empty());

@@ -2,8 +2,13 @@
 #include "mnscreen/policy.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <string>
+#include <variant>
+#include <vector>
 
 using namespace mnscreen;
 
@@ -104,4 +109,72 @@ TEST_CASE("policy: validate reports every invalid setting", "[policy]") {
   CHECK(paths.count("$.risk_band_moderate") == 1);
   CHECK(paths.count("$.anticoagulant_effect") == 1);
   CHECK(has_errors(ds));
+}
+
+namespace {
+
+std::string read_spec() {
+  std::ifstream f(MNSCREEN_SHARED_DIR "/clinical-spec.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> split_list(const std::string& s, const std::regex& item) {
+  std::vector<std::string> out;
+  for (std::sregex_iterator it(s.begin(), s.end(), item), end; it != end; ++it)
+    out.push_back((*it)[1].str());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("policy: numeric defaults equal the spec's settings table and 2026.2 settings",
+          "[policy][spec]") {
+  const std::string spec = read_spec();
+  REQUIRE(spec.find("knowledge version 2026.2") != std::string::npos);
+  const auto from = spec.find("## Policy settings");
+  const auto to = spec.find("\n## ", from + 1);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  const std::string table = spec.substr(from, to - from);
+  const policy p;
+  std::size_t compared = 0;
+  // Rows "| `a`, `b` | 1, 2 | ..." whose default cell is numbers only.
+  const std::regex row(R"(\n\| ((?:`[a-z_0-9]+`(?:, )?)+)[^|]*\| ([0-9., ]+) \|)");
+  const std::regex name(R"(`([a-z_0-9]+)`)");
+  const std::regex number(R"(([0-9]+(?:\.[0-9]+)?))");
+  for (std::sregex_iterator it(table.begin(), table.end(), row), end; it != end; ++it) {
+    const auto names = split_list((*it)[1].str(), name);
+    const auto values = split_list((*it)[2].str(), number);
+    INFO((*it)[0].str());
+    REQUIRE(names.size() == values.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto v = get_setting(p, names[i]);
+      REQUIRE(v);
+      REQUIRE(std::holds_alternative<double>(*v));
+      CHECK(std::get<double>(*v) == Approx(std::stod(values[i])));
+      ++compared;
+    }
+  }
+  CHECK(compared >= 20);
+  // "Changes in 2026.2": windows that are now settings ("`dermabrasion_wait_days` 90, ...").
+  const std::regex now_setting(R"(`([a-z_]+_days)` ([0-9]+))");
+  const auto changes = spec.substr(spec.find("## Changes in 2026.2"));
+  std::size_t windows = 0;
+  for (std::sregex_iterator it(changes.begin(), changes.end(), now_setting), end; it != end; ++it) {
+    const std::string n = (*it)[1].str();
+    INFO(n);
+    const auto v = get_setting(p, n);
+    REQUIRE(v);
+    CHECK(std::get<double>(*v) == std::stod((*it)[2].str()));
+    // Their cited source is now the spec.
+    for (const auto& s : policy_settings())
+      if (s.name == n) CHECK(s.source.find("clinical-spec 2026.2") != std::string_view::npos);
+    ++windows;
+  }
+  CHECK(windows == 6);  // dermabrasion, microdermabrasion, sun exposure, platelets, 2 stale
+  CHECK(p.risk_band_moderate == 0.10);
+  CHECK(p.risk_relative_moderate == 2.0);
+  CHECK(p.risk_relative_high == 5.0);
 }

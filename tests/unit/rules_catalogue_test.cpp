@@ -15,5 +15,5 @@ TEST_CASE("rules: the catalogue renders as Markdown and JSON with every id", "[r
     CHECK(mnscreen::find_rule(r.id) == &r);
   }
   CHECK(mnscreen::find_rule("no_such_rule") == nullptr);
-  CHECK(json.find("\"knowledge_version\":\"2026.1\"") != std::string::npos);
+  CHECK(json.find("\"knowledge_version\":\"2026.2\"") != std::string::npos);
 }

@@ -15,9 +15,9 @@ TEST_CASE("screener: a complete healthy screen proceeds with provenance", "[scre
   CHECK(r.decision == decision::proceed);
   CHECK(r.complete);
   CHECK(r.questions.empty());
-  CHECK(r.knowledge_version == "2026.1");
+  CHECK(r.knowledge_version == "2026.2");
   CHECK(r.policy_name == "default");
-  CHECK(r.model == "prior-2026.1 (not validated on outcomes)");
+  CHECK(r.model == "prior-2026.2 (not validated on outcomes)");
   CHECK(r.screened_on == d("2026-12-01"));
   CHECK(r.risks.size() == 7);
   CHECK_FALSE(r.prep.empty());
@@ -26,9 +26,10 @@ TEST_CASE("screener: a complete healthy screen proceeds with provenance", "[scre
 
 TEST_CASE("screener: the formats.md example defers to 2027-03-14", "[screener]") {
   intake in = test::healthy_intake();
-  in.medications.push_back(
-      {.code = medication_code::isotretinoin, .route = route::oral, .start = d("2025-11-01"),
-       .stop = d("2026-09-15")});
+  in.medications.push_back({.code = medication_code::isotretinoin,
+                            .route = route::oral,
+                            .start = d("2025-11-01"),
+                            .stop = d("2026-09-15")});
   const report r = screener{}.screen(in, test::basic_plan());
   CHECK(r.decision == decision::defer);
   REQUIRE(r.defer_until);
