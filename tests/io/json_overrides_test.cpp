@@ -186,3 +186,22 @@ TEST_CASE("json: bad report override fields are reported", "[json][report][overr
   REQUIRE(r.value.flags.size() == 2);
   CHECK_FALSE(r.value.flags[0].override_record.has_value());
 }
+
+TEST_CASE("json: allow_override_do_not_treat round-trips and is checked",
+          "[json][policy][overrides]") {
+  policy pol;
+  pol.allow_override_do_not_treat = true;
+  const std::string text = to_json(pol);
+  CHECK(text.find(R"("allow_override_do_not_treat":true)") != std::string::npos);
+  const auto back = parse_policy(text);
+  INFO(dump(back.diagnostics));
+  CHECK(back.diagnostics.empty());
+  CHECK(back.value == pol);
+  CHECK(to_json(policy{}).find(R"("allow_override_do_not_treat":false)") != std::string::npos);
+  const auto bad =
+      parse_policy(R"({"schema":"mnscreen.policy/1","allow_override_do_not_treat":1})");
+  CHECK(std::any_of(bad.diagnostics.begin(), bad.diagnostics.end(), [](const diagnostic& x) {
+    return x.severity == severity::error && x.path == "$.allow_override_do_not_treat";
+  }));
+  CHECK_FALSE(bad.value.allow_override_do_not_treat);
+}
