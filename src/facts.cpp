@@ -31,32 +31,35 @@ bool facts::is_roller() const noexcept {
 }
 
 std::optional<int> facts::age() const noexcept {
+  if (trace_) [[unlikely]]
+    note_patient(patient_fact::age);
   if (!in_.patient.birth_date) return std::nullopt;
   return age_in_years(*in_.patient.birth_date, plan_.date);
 }
 
 const condition* facts::active(condition_code c) const noexcept {
   for (const auto& x : in_.conditions)
-    if (x.code == c && x.status == condition_status::active) return &x;
-  return nullptr;
+    if (x.code == c && x.status == condition_status::active) return seen(c, &x);
+  return seen(c, static_cast<const condition*>(nullptr));
 }
 
 const condition* facts::active_in_area(condition_code c) const noexcept {
   for (const auto& x : in_.conditions)
-    if (x.code == c && x.status == condition_status::active && overlaps(x.sites)) return &x;
-  return nullptr;
+    if (x.code == c && x.status == condition_status::active && overlaps(x.sites))
+      return seen(c, &x);
+  return seen(c, static_cast<const condition*>(nullptr));
 }
 
 const condition* facts::present(condition_code c) const noexcept {
   for (const auto& x : in_.conditions)
-    if (x.code == c && x.status != condition_status::resolved) return &x;
-  return nullptr;
+    if (x.code == c && x.status != condition_status::resolved) return seen(c, &x);
+  return seen(c, static_cast<const condition*>(nullptr));
 }
 
 const condition* facts::any_status(condition_code c) const noexcept {
   for (const auto& x : in_.conditions)
-    if (x.code == c) return &x;
-  return nullptr;
+    if (x.code == c) return seen(c, &x);
+  return seen(c, static_cast<const condition*>(nullptr));
 }
 
 bool facts::overlaps(std::span<const area> sites) const noexcept {
@@ -81,20 +84,31 @@ bool facts::applies_to_plan(const medication& m) const noexcept {
 }
 
 const medication* facts::current(medication_class c) const noexcept {
-  if (!current_classes_.contains(c)) return nullptr;
+  const medication* found = nullptr;
   const auto& meds = in_.medications;
-  for (std::size_t i = 0; i < meds.size(); ++i)
-    if (classes_of_med(i).contains(c) && med_is_current(i)) return &meds[i];
-  return nullptr;
+  if (current_classes_.contains(c))
+    for (std::size_t i = 0; i < meds.size(); ++i)
+      if (classes_of_med(i).contains(c) && med_is_current(i)) {
+        found = &meds[i];
+        break;
+      }
+  if (trace_) [[unlikely]]
+    note(c, found, false);
+  return found;
 }
 
 const medication* facts::current_on_area(medication_class c) const noexcept {
-  if (!current_classes_.contains(c)) return nullptr;
+  const medication* found = nullptr;
   const auto& meds = in_.medications;
-  for (std::size_t i = 0; i < meds.size(); ++i)
-    if (classes_of_med(i).contains(c) && med_is_current(i) && applies_to_plan(meds[i]))
-      return &meds[i];
-  return nullptr;
+  if (current_classes_.contains(c))
+    for (std::size_t i = 0; i < meds.size(); ++i)
+      if (classes_of_med(i).contains(c) && med_is_current(i) && applies_to_plan(meds[i])) {
+        found = &meds[i];
+        break;
+      }
+  if (trace_) [[unlikely]]
+    note(c, found, false);
+  return found;
 }
 
 const medication* facts::last_stopped(medication_class c) const noexcept {
@@ -106,19 +120,21 @@ const medication* facts::last_stopped(medication_class c) const noexcept {
     if (m.start && std::chrono::sys_days{*m.start} > std::chrono::sys_days{plan_.date}) continue;
     if (!best || std::chrono::sys_days{*m.stop} > std::chrono::sys_days{*best->stop}) best = &m;
   }
+  if (trace_) [[unlikely]]
+    note(c, best, true);
   return best;
 }
 
 const allergy* facts::allergy_to(allergy_class c) const noexcept {
   for (const auto& a : in_.allergies)
-    if (classes_of(a.substance).contains(c)) return &a;
-  return nullptr;
+    if (classes_of(a.substance).contains(c)) return seen(c, &a);
+  return seen(c, static_cast<const allergy*>(nullptr));
 }
 
 const implanted_device* facts::device(device_code c) const noexcept {
   for (const auto& d : in_.devices)
-    if (d.code == c) return &d;
-  return nullptr;
+    if (d.code == c) return seen(c, &d);
+  return seen(c, static_cast<const implanted_device*>(nullptr));
 }
 
 const lab_result* facts::latest_lab(lab_code c) const noexcept {
@@ -129,7 +145,7 @@ const lab_result* facts::latest_lab(lab_code c) const noexcept {
     // Same-day ties: the later entry in the record wins (deterministic).
     if (!best || std::chrono::sys_days{l.date} >= std::chrono::sys_days{best->date}) best = &l;
   }
-  return best;
+  return seen(c, best);
 }
 
 const lab_result* facts::latest_lab(lab_code c, int max_age_days) const noexcept {
@@ -145,7 +161,7 @@ const prior_procedure* facts::latest_in_area(procedure_code c) const noexcept {
     if (p.code != c || std::chrono::sys_days{p.date} > on || !overlaps(p.areas)) continue;
     if (!best || std::chrono::sys_days{p.date} > std::chrono::sys_days{best->date}) best = &p;
   }
-  return best;
+  return seen(c, best);
 }
 
 bool facts::denied(const negative& n) const noexcept {
@@ -155,6 +171,8 @@ bool facts::denied(const negative& n) const noexcept {
 }
 
 known facts::pregnant() const noexcept {
+  if (trace_) [[unlikely]]
+    note_patient(patient_fact::pregnant);
   if (in_.patient.pregnant == known::yes || active(condition_code::pregnancy)) return known::yes;
   if (in_.patient.pregnant == known::no || denied(question::pregnancy) ||
       denied(condition_code::pregnancy))
@@ -163,6 +181,8 @@ known facts::pregnant() const noexcept {
 }
 
 known facts::breastfeeding() const noexcept {
+  if (trace_) [[unlikely]]
+    note_patient(patient_fact::breastfeeding);
   if (in_.patient.breastfeeding == known::yes) return known::yes;
   if (in_.patient.breastfeeding == known::no || denied(question::breastfeeding)) return known::no;
   return known::unknown;

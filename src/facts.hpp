@@ -18,6 +18,8 @@
 
 namespace mnscreen::detail {
 
+class explain_trace;
+
 /// Areas of an item: its sites, or every area when it lists none (not localised = anywhere).
 [[nodiscard]] area_set sites_or_all(std::span<const area> sites) noexcept;
 
@@ -88,7 +90,18 @@ class facts {
   [[nodiscard]] known pregnant() const noexcept;
   [[nodiscard]] known breastfeeding() const noexcept;
   /// Fitzpatrick type if known.
-  [[nodiscard]] std::optional<int> fitzpatrick() const noexcept { return in_.patient.fitzpatrick; }
+  [[nodiscard]] std::optional<int> fitzpatrick() const noexcept {
+    if (trace_) [[unlikely]]
+      note_patient(patient_fact::fitzpatrick);
+    return in_.patient.fitzpatrick;
+  }
+
+  // --- explain (issue 11) -------------------------------------------------------------------
+  /// Attaches a trace: from now on the record accessors above note what they looked at (the
+  /// item found, or that none was, with its source). `nullptr` detaches. Off (null) in
+  /// `screen()`: each accessor then pays one test of a null pointer.
+  void attach(explain_trace* t) const noexcept { trace_ = t; }
+  [[nodiscard]] explain_trace* trace() const noexcept { return trace_; }
 
   // --- derived clinical facts shared by rules and risk features ------------------------------
   [[nodiscard]] bool on_anticoagulant() const noexcept;
@@ -116,6 +129,23 @@ class facts {
   [[nodiscard]] bool active_acne_in_area() const noexcept;
 
  private:
+  enum class patient_fact : std::uint8_t { age, pregnant, breastfeeding, fitzpatrick };
+  // Out of line and cold (src/rules/explain.cpp): called only with a trace attached.
+  void note(condition_code c, const condition* found) const noexcept;
+  void note(medication_class c, const medication* found, bool stopped) const noexcept;
+  void note(allergy_class c, const allergy* found) const noexcept;
+  void note(device_code c, const implanted_device* found) const noexcept;
+  void note(lab_code c, const lab_result* found) const noexcept;
+  void note(procedure_code c, const prior_procedure* found) const noexcept;
+  void note_patient(patient_fact what) const noexcept;
+  template <class Code, class T>
+  const T* seen(Code c, const T* found) const noexcept {
+    if (trace_) [[unlikely]]
+      note(c, found);
+    return found;
+  }
+
+  mutable explain_trace* trace_ = nullptr;
   const intake& in_;
   const procedure_plan& plan_;
   const policy& pol_;

@@ -19,7 +19,7 @@ struct setting_row {
 // The spec's "Policy settings" table, in its order, with the source of each default.
 // `min`/`max` are the values the library accepts; the spec's "range seen in sources" is in the
 // source text (docs/policy.md is generated from this table).
-const std::array<setting_row, 46> table{{
+const std::array<setting_row, 47> table{{
     {{"isotretinoin_washout_days", "days", 0, 365, "180",
       "Isotretinoin label: 6 months; clinics use 3-12 months; 2017 US consensus (JAMA "
       "Dermatology) found no reason to delay superficial procedures; an Indian guideline allows "
@@ -152,6 +152,11 @@ const std::array<setting_row, 46> table{{
       "clinical-spec 2026.2 settings (records read from FHIR): an 'active' prescription last "
       "authored over a year ago is asked about, not taken as a fact."},
      &policy::stale_prescription_days},
+    {{"allow_override_do_not_treat", "bool", 0, 1, "false",
+      "Overrides of a do_not_treat flag with label evidence are refused unless true: a "
+      "labelling contraindication is the manufacturer's and regulator's limit, not a clinical "
+      "judgement (issue 11)."},
+     &policy::allow_override_do_not_treat},
 }};
 
 const setting_row* find_row(std::string_view name) noexcept {

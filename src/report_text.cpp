@@ -210,6 +210,11 @@ void append_header(std::string& out, const report& rep) {
       break;
   }
   append_wrapped(out, "", "", meaning);
+  if (rep.decision_before_overrides)
+    append_wrapped(out, "", "",
+                   "Clinician overrides apply (marked OVERRIDDEN below); before them the decision "
+                   "was " +
+                       std::string(decision_label(*rep.decision_before_overrides)) + ".");
   std::string status = "Session date " + to_string(rep.screened_on) + ". ";
   if (rep.complete) {
     status += "Screen complete: every factor this plan needs is known.";
@@ -258,6 +263,22 @@ void append_flags(std::string& out, const std::vector<flag>& flags) {
       }
       append_wrapped(out, indent + "Evidence: ", indent + "          ", ev);
     }
+    if (f.override_record) {
+      const rule_override& o = *f.override_record;
+      std::string ovr = "OVERRIDDEN (";
+      ovr += to_string(o.reason);
+      ovr += ")";
+      if (!o.by.empty()) ovr += " by " + o.by;
+      if (o.date) ovr += " on " + to_string(*o.date);
+      if (!o.note.empty()) {
+        ovr += ": " + o.note;
+        if (o.note.back() != '.') ovr += '.';
+      } else {
+        ovr += '.';
+      }
+      ovr += " Not counted in the decision.";
+      append_wrapped(out, indent, indent, ovr);
+    }
   }
 }
 
@@ -267,6 +288,11 @@ void append_questions(std::string& out, const std::vector<question_item>& questi
   for (const auto& q : questions) {
     std::string head = "  - ";
     head += to_string(q.factor);
+    if (q.if_yes) {
+      head += " (if yes: ";
+      head += to_string(*q.if_yes);
+      head += ')';
+    }
     head += ": ";
     append_wrapped(out, head, "      ", q.ask);
   }

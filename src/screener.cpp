@@ -12,6 +12,8 @@
 #include "model/features.hpp"
 #include "mnscreen/version.hpp"
 #include "rules/engine.hpp"
+#include "rules/explain.hpp"
+#include "rules/overrides.hpp"
 #include "rules/questions.hpp"
 
 namespace mnscreen {
@@ -80,18 +82,29 @@ void sort_flags(std::vector<flag>& flags) {
   }
 }
 
-// Most serious effect among the flags that count (info does not), as a decision.
-decision decide(const std::vector<flag>& flags) noexcept {
+// Most serious effect among the flags that count (info and overridden flags do not), as a
+// decision. An incomplete screen never says proceed.
+decision decide(const std::vector<flag>& flags, bool complete) noexcept {
   decision d = decision::proceed;
-  for (const auto& f : flags) d = std::max(d, to_decision(f.effect));
+  for (const auto& f : flags)
+    if (!f.override_record) d = std::max(d, to_decision(f.effect));
+  if (!complete && d == decision::proceed) d = decision::proceed_with_caution;
   return d;
 }
 
-// Latest safe date among `defer` flags; none if any deferral has no known end.
+// As above, counting overridden flags too: the decision before overrides.
+decision decide_before_overrides(const std::vector<flag>& flags, bool complete) noexcept {
+  decision d = decision::proceed;
+  for (const auto& f : flags) d = std::max(d, to_decision(f.effect));
+  if (!complete && d == decision::proceed) d = decision::proceed_with_caution;
+  return d;
+}
+
+// Latest safe date among the `defer` flags that count; none if any deferral has no known end.
 std::optional<date> defer_until(const std::vector<flag>& flags) noexcept {
   std::optional<date> latest;
   for (const auto& f : flags) {
-    if (f.effect != effect::defer) continue;
+    if (f.effect != effect::defer || f.override_record) continue;
     if (!f.earliest_safe_date) return std::nullopt;
     if (!latest || std::chrono::sys_days{*f.earliest_safe_date} > std::chrono::sys_days{*latest})
       latest = f.earliest_safe_date;
@@ -177,10 +190,24 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
 
   r.questions = detail::unknown_factors(f);
   r.complete = r.questions.empty();
-  r.decision = decide(r.flags);
-  // An incomplete screen never says proceed.
-  if (!r.complete && r.decision == decision::proceed) r.decision = decision::proceed_with_caution;
+  // Clinician overrides (docs/api.md, "Overrides"): the flags stay, marked; the decision and
+  // defer_until count only the flags not overridden.
+  r.decision_before_overrides.reset();
+  bool refused = false;
+  if (!plan.overrides.empty()) [[unlikely]] {
+    refused = !detail::apply_overrides(plan, pol, r.flags, r.warnings);
+    if (!refused && std::any_of(r.flags.begin(), r.flags.end(),
+                                [](const flag& x) { return x.override_record.has_value(); }))
+      r.decision_before_overrides = decide_before_overrides(r.flags, r.complete);
+  }
+  r.decision = decide(r.flags, r.complete);
   if (r.decision == decision::defer) r.defer_until = defer_until(r.flags);
+  // Questions ranked by what they could change (a what-if screen per question).
+  if (!r.questions.empty()) detail::rank_questions(f, r.questions);
+  if (refused) [[unlikely]] {
+    r.decision = decision::cannot_screen;
+    r.defer_until.reset();
+  }
 
   detail::fill_risk_features(f, features);
   advice.advise(f, fired, r.prep, r.aftercare);
@@ -193,6 +220,26 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
                           "the record says this patient has died; check the record is the "
                           "right one"});
   return true;
+}
+
+explanation screener::explain(const intake& in, const procedure_plan& plan) const {
+  const report rep = screen(in, plan);
+  explanation e;
+  e.knowledge_version = rep.knowledge_version;
+  e.policy_name = rep.policy_name;
+  e.screened_on = rep.screened_on;
+  e.decision = rep.decision;
+  e.decision_before_overrides = rep.decision_before_overrides;
+  e.warnings = rep.warnings;
+  // Inputs that fail validation are never screened, so no rule is explained for them; a
+  // refused override is an error of the plan's overrides, not of the record: the rules are
+  // explained.
+  const bool invalid =
+      rep.decision == decision::cannot_screen &&
+      std::none_of(rep.warnings.begin(), rep.warnings.end(),
+                   [](const diagnostic& d) { return d.code == "override_refused"; });
+  if (!invalid) detail::explain_rules(in, plan, impl_->pol, rep, e);
+  return e;
 }
 
 report screener::screen(const intake& in, const procedure_plan& plan) const {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <string>
 
+#include "mnscreen/rules.hpp"
 #include "mnscreen/screener.hpp"
 
 namespace mnscreen {
@@ -186,6 +187,24 @@ std::vector<diagnostic> validate(const procedure_plan& plan) {
   c.code(field("needle_material"), plan.needle_material);
   for (std::size_t i = 0; i < plan.adjuncts.size(); ++i)
     c.code(item("adjuncts", i), plan.adjuncts[i]);
+  // Overrides (issue 11): each names a catalogue rule, at most once per plan.
+  for (std::size_t i = 0; i < plan.overrides.size(); ++i) {
+    const rule_override& o = plan.overrides[i];
+    const where w = item("overrides", i);
+    if (find_rule(o.rule_id) == nullptr) [[unlikely]]
+      c.error(w.at("rule_id"), "'" + o.rule_id + "' is not a rule id of the catalogue",
+              "unknown_rule");
+    c.code(w.at("reason"), o.reason);
+    c.day(w.at("date"), o.date);
+    for (std::size_t j = 0; j < i; ++j)
+      if (plan.overrides[j].rule_id == o.rule_id) [[unlikely]] {
+        c.error(w.at("rule_id"),
+                "'" + o.rule_id + "' is overridden twice (first at position " +
+                    std::to_string(j) + ")",
+                "duplicate_override");
+        break;
+      }
+  }
   return std::move(c.out);
 }
 

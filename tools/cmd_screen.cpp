@@ -115,11 +115,12 @@ int run_screen(std::span<const std::string> args, const streams& io) {
   report rep = screen->screen(*in, *plan);
   if (rep.decision == decision::cannot_screen) {
     // The inputs passed validation above, so this means the library found a problem the
-    // readers did not; its diagnostics cannot be tied to one file.
+    // readers did not; its diagnostics cannot be tied to one file, except a refused override
+    // (an error in the plan: docs/api.md, "Overrides").
     bool printed = false;
     for (const auto& d : rep.warnings) {
       if (d.severity == severity::warning) continue;
-      io.err << format(d, "<inputs>") << '\n';
+      io.err << format(d, d.code == "override_refused" ? plan_path : "<inputs>") << '\n';
       printed = true;
     }
     if (!printed) io.err << "mnscreen: the library could not screen these inputs\n";

@@ -28,6 +28,9 @@ using command_fn = int (*)(std::span<const std::string> args, const streams& io)
 /// `mnscreen screen`: one intake, one plan, optional policy -> one report (cmd_screen.cpp).
 [[nodiscard]] int run_screen(std::span<const std::string> args, const streams& io);
 
+/// `mnscreen explain`: a screen explained rule by rule (cmd_explain.cpp).
+[[nodiscard]] int run_explain(std::span<const std::string> args, const streams& io);
+
 /// `mnscreen rules`: the rule catalogue as Markdown or JSON (cmd_rules.cpp).
 [[nodiscard]] int run_rules(std::span<const std::string> args, const streams& io);
 

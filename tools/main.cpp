@@ -28,6 +28,8 @@ struct command {
 constexpr command command_table[] = {
     {"screen", "screen one patient for one procedure plan and print the report",
      mnscreen::cli::run_screen},
+    {"explain", "explain a screen rule by rule: fired, quiet, not applicable or undecided, and why",
+     mnscreen::cli::run_explain},
     {"rules", "print the rule catalogue (Markdown or JSON)", mnscreen::cli::run_rules},
     {"policy", "print the policy settings and their cited defaults (Markdown or JSON)",
      mnscreen::cli::run_policy},

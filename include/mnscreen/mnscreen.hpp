@@ -7,6 +7,7 @@
 
 #include "mnscreen/batch.hpp"
 #include "mnscreen/dates.hpp"
+#include "mnscreen/explain.hpp"
 #include "mnscreen/diagnostic.hpp"
 #include "mnscreen/fhir.hpp"
 #include "mnscreen/fit.hpp"

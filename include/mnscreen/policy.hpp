@@ -89,6 +89,10 @@ struct policy {
   /// Record readers (FHIR): an "active" prescription last authored longer ago than this is asked
   /// about, not taken as a fact.
   int stale_prescription_days = 365;
+  /// Whether a clinician may override a `do_not_treat` flag that rests on device labelling
+  /// (plan `overrides[]`). Off by default: labelling contraindications are the manufacturer's
+  /// and regulator's limit, not a clinical judgement call (issue 11).
+  bool allow_override_do_not_treat = false;
 
   friend bool operator==(const policy&, const policy&) = default;
 };

@@ -18,6 +18,7 @@
 #include <span>
 #include <vector>
 
+#include "mnscreen/explain.hpp"
 #include "mnscreen/export.hpp"
 #include "mnscreen/patient.hpp"
 #include "mnscreen/policy.hpp"
@@ -66,6 +67,12 @@ class MNSCREEN_EXPORT screener {
   /// `screen_into`). @throws std::invalid_argument if a size does not match.
   void screen_many(std::span<const intake> intakes, std::span<const procedure_plan> plans,
                    std::span<report> out) const;
+
+  /// Why each rule of the catalogue fired, stayed quiet, does not apply to this plan or waits
+  /// on an unknown factor (docs/api.md, "Explain"). Runs the same check functions as `screen`
+  /// (with a trace attached), so the `fired` rules are exactly `screen(in, plan).flags`.
+  /// Costs about one screen plus one more run of every rule; `screen` does not pay for it.
+  [[nodiscard]] explanation explain(const intake& in, const procedure_plan& plan) const;
 
   [[nodiscard]] const policy& active_policy() const noexcept;
   [[nodiscard]] const risk_model& model() const noexcept;

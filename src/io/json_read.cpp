@@ -7,7 +7,9 @@
 #include <utility>
 
 #include "io/json_common.hpp"
+#include "mnscreen/rules.hpp"
 #include "mnscreen/screener.hpp"
+#include "utf8.hpp"
 
 namespace mnscreen {
 namespace {
@@ -233,6 +235,36 @@ void read_intake(object_reader& r, intake& in, std::vector<index_map>& maps) {
   read_negatives(r, in.negatives, maps);
 }
 
+// A clinician override (issue 11). The rule id is checked against the catalogue by validate();
+// an unreadable reason drops the override (an error: it is never applied on a guess).
+std::optional<rule_override> read_override(object_reader& r) {
+  constexpr std::string_view dropped = "the override was dropped";
+  rule_override o;
+  std::optional<std::string> rule_id;
+  std::optional<override_reason> reason;
+  if (const json::value* v = r.require("rule_id", dropped))
+    rule_id = io::as_string(r.ctx(), *v, r.path_of("rule_id"), dropped);
+  // Reported here too, so that it is reported even when the override is dropped (validate()'s
+  // report of the same path is then left out).
+  if (rule_id && find_rule(*rule_id) == nullptr)
+    r.ctx().error("unknown_rule", r.path_of("rule_id"),
+                  std::string("'").append(detail::utf8_prefix(*rule_id, 60)) +
+                      "' is not a rule id of the catalogue");
+  if (const json::value* v = r.require("reason", dropped))
+    reason = io::as_code<override_reason>(
+        r.ctx(), *v, r.path_of("reason"),
+        "an override reason (prescriber_approved, informed_consent, information_incorrect, "
+        "not_applicable, other)",
+        dropped);
+  o.by = r.get_string("by").value_or("");
+  o.note = r.get_string("note").value_or("");
+  o.date = r.get_date("date", "it was left unset");
+  if (!rule_id || !reason) return std::nullopt;
+  o.rule_id = std::move(*rule_id);
+  o.reason = *reason;
+  return o;
+}
+
 void read_plan(object_reader& r, procedure_plan& plan, std::vector<index_map>& maps) {
   r.check_schema("mnscreen.plan/1");
   // A missing or unreadable date stays the invalid zero date and a missing depth becomes 0, so
@@ -269,6 +301,7 @@ void read_plan(object_reader& r, procedure_plan& plan, std::vector<index_map>& m
     plan.adjuncts = io::as_codes<adjunct>(r.ctx(), *v, adjuncts.array_path, "an adjunct word",
                                           &adjuncts.json_index);
   maps.push_back(std::move(adjuncts));
+  read_items(r, "overrides", plan.overrides, maps, read_override);
 }
 
 // The common frame of the two readers: parse, read the root object, validate.

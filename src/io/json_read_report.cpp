@@ -214,6 +214,7 @@ std::optional<question_item> read_question(object_reader& r) {
   if (const json::value* v = r.require("factor", dropped))
     factor = io::as_code<question>(r.ctx(), *v, r.path_of("factor"), "a question word", dropped);
   q.ask = r.get_string("ask").value_or("");
+  q.if_yes = r.get_code<decision>("if_yes", "a decision word", "it was left unset");
   if (!factor) return std::nullopt;
   q.factor = *factor;
   return q;
@@ -250,7 +251,29 @@ std::optional<flag> read_flag(object_reader& r) {
   f.action = r.get_string("action").value_or("");
   f.earliest_safe_date = r.get_date("earliest_safe_date", "it was left unset");
   f.evidence = read_objects<evidence>(r, "evidence", read_evidence);
+  if (const json::value* v = r.find("override")) {
+    if (v->is_object()) {
+      object_reader o(r.ctx(), v->get_object(), r.path_of("override"));
+      rule_override rec;
+      constexpr std::string_view override_dropped = "the override was dropped";
+      std::optional<override_reason> reason;
+      if (const json::value* rv = o.require("reason", override_dropped))
+        reason = io::as_code<override_reason>(r.ctx(), *rv, o.path_of("reason"),
+                                              "an override reason word", override_dropped);
+      rec.by = o.get_string("by").value_or("");
+      rec.note = o.get_string("note").value_or("");
+      rec.date = o.get_date("date", "it was left unset");
+      if (reason) {
+        rec.reason = *reason;
+        f.override_record = std::move(rec);
+      }
+      o.finish();
+    } else {
+      io::wrong_type(r.ctx(), r.path_of("override"), *v, "an object", "the override was dropped");
+    }
+  }
   if (!rule_id || !eff) return std::nullopt;
+  if (f.override_record) f.override_record->rule_id = *rule_id;
   f.rule_id = *rule_id;
   f.effect = *eff;
   return f;
@@ -406,6 +429,8 @@ void read_report(io::context& ctx, const json::object& root, report& rep) {
   if (const json::value* v = r.require("decision", ""))
     if (auto d = io::as_code<decision>(ctx, *v, r.path_of("decision"), "a decision word", ""))
       rep.decision = *d;
+  rep.decision_before_overrides =
+      r.get_code<decision>("decision_before_overrides", "a decision word", "it was left unset");
   rep.defer_until = r.get_date("defer_until", "it was left unset");
   if (const json::value* v = r.require("complete", ""))
     if (auto b = io::as_bool(ctx, *v, r.path_of("complete"), "")) rep.complete = *b;

@@ -9,6 +9,7 @@
 
 #include "io/bounded.hpp"
 #include "io/json_common.hpp"
+#include "mnscreen/explain.hpp"
 #include "mnscreen/json.hpp"
 #include "utf8.hpp"
 
@@ -46,6 +47,11 @@ void for_each_string(Report& r, F f) {
     f(fl.reason);
     f(fl.action);
     for (auto& e : fl.evidence) f(e.source);
+    if (fl.override_record) {
+      f(fl.override_record->rule_id);
+      f(fl.override_record->by);
+      f(fl.override_record->note);
+    }
   }
   for (auto& s : r.risks)
     for (auto& d : s.drivers) f(d.factor);
@@ -106,6 +112,14 @@ void write_text(writer& w, std::string_view key, const std::string& s) {
     w.plain_key(key);
     w.string(s);
   }
+}
+
+// The members of an override after its rule id (absent members omitted).
+void write_override_members(writer& w, const rule_override& o) {
+  w.member("reason", to_string(o.reason));
+  write_text(w, "by", o.by);
+  write_text(w, "note", o.note);
+  write_date(w, "date", o.date);
 }
 
 template <class E>
@@ -274,6 +288,17 @@ std::string to_json(const procedure_plan& plan) {
   w.member("needle_material", to_string(plan.needle_material));
   write_known(w, "single_use_needles", plan.single_use_needles);
   write_codes(w, "adjuncts", plan.adjuncts, false);
+  if (!plan.overrides.empty()) {
+    w.key("overrides");
+    w.begin_array();
+    for (const auto& o : plan.overrides) {
+      w.begin_object();
+      w.member("rule_id", o.rule_id);
+      write_override_members(w, o);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
   return std::move(w).take();
 }
@@ -287,6 +312,103 @@ std::string to_json(const policy& pol) {
   w.member("schema", "mnscreen.policy/1");
   w.member("name", pol.name);
   write_settings(w, settings);
+  w.end_object();
+  return std::move(w).take();
+}
+
+namespace {
+
+void write_flag(writer& w, const flag& f) {
+  w.begin_object();
+  w.member("rule_id", f.rule_id);
+  w.member("effect", to_string(f.effect));
+  write_codes(w, "complications", f.complications, true);
+  write_codes(w, "areas", f.areas, true);
+  w.member("reason", f.reason);
+  w.member("action", f.action);
+  w.key("earliest_safe_date");
+  if (f.earliest_safe_date) {
+    w.date_value(*f.earliest_safe_date);
+  } else {
+    w.null();
+  }
+  w.key("evidence");
+  w.begin_array();
+  for (const auto& e : f.evidence) {
+    w.begin_object();
+    w.member("source", e.source);
+    w.member("level", to_string(e.level));
+    w.end_object();
+  }
+  w.end_array();
+  if (f.override_record) {
+    w.key("override");
+    w.begin_object();
+    write_override_members(w, *f.override_record);
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_warnings(writer& w, const std::vector<diagnostic>& warnings) {
+  w.key("warnings");
+  w.begin_array();
+  for (const auto& d : warnings) {
+    w.begin_object();
+    w.member("severity", to_string(d.severity));
+    w.member("code", d.code);
+    w.member("path", d.path);
+    w.member("message", d.message);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+std::string to_json(const explanation& e) {
+  writer w(16384);
+  w.begin_object();
+  w.member("schema", "mnscreen.explain/1");
+  w.member("knowledge_version", e.knowledge_version);
+  w.member("policy", e.policy_name);
+  write_date(w, "screened_on", e.screened_on);
+  w.member("decision", to_string(e.decision));
+  if (e.decision_before_overrides)
+    w.member("decision_before_overrides", to_string(*e.decision_before_overrides));
+  w.key("rules");
+  w.begin_array();
+  for (const auto& r : e.rules) {
+    w.begin_object();
+    w.member("rule_id", r.rule_id);
+    w.member("status", to_string(r.status));
+    w.member("sentence", r.sentence);
+    w.key("facts");
+    w.begin_array();
+    for (const auto& x : r.facts) {
+      w.begin_object();
+      w.member("name", x.name);
+      w.member("value", x.value);
+      w.member("source", x.source);
+      w.end_object();
+    }
+    w.end_array();
+    std::vector<std::pair<std::string, setting_value>> settings;
+    settings.reserve(r.settings.size());
+    for (const auto& x : r.settings) settings.emplace_back(x.name, x.value);
+    w.key("settings");
+    w.begin_object();
+    write_settings(w, settings);
+    w.end_object();
+    write_codes(w, "unknowns", r.unknowns, true);
+    if (r.flag) {
+      w.key("flag");
+      write_flag(w, *r.flag);
+    }
+    w.end_object();
+  }
+  w.end_array();
+  write_warnings(w, e.warnings);
   w.end_object();
   return std::move(w).take();
 }
@@ -308,6 +430,8 @@ std::string to_json(const report& rep) {
   w.member("model", rep.model);
   write_date(w, "screened_on", rep.screened_on);
   w.member("decision", to_string(rep.decision));
+  if (rep.decision_before_overrides)
+    w.member("decision_before_overrides", to_string(*rep.decision_before_overrides));
   w.key("defer_until");
   if (rep.defer_until) {
     w.date_value(*rep.defer_until);
@@ -322,36 +446,13 @@ std::string to_json(const report& rep) {
     w.begin_object();
     w.member("factor", to_string(q.factor));
     w.member("ask", q.ask);
+    if (q.if_yes) w.member("if_yes", to_string(*q.if_yes));
     w.end_object();
   }
   w.end_array();
   w.key("flags");
   w.begin_array();
-  for (const auto& f : rep.flags) {
-    w.begin_object();
-    w.member("rule_id", f.rule_id);
-    w.member("effect", to_string(f.effect));
-    write_codes(w, "complications", f.complications, true);
-    write_codes(w, "areas", f.areas, true);
-    w.member("reason", f.reason);
-    w.member("action", f.action);
-    w.key("earliest_safe_date");
-    if (f.earliest_safe_date) {
-      w.date_value(*f.earliest_safe_date);
-    } else {
-      w.null();
-    }
-    w.key("evidence");
-    w.begin_array();
-    for (const auto& e : f.evidence) {
-      w.begin_object();
-      w.member("source", e.source);
-      w.member("level", to_string(e.level));
-      w.end_object();
-    }
-    w.end_array();
-    w.end_object();
-  }
+  for (const auto& f : rep.flags) write_flag(w, f);
   w.end_array();
   // An object keyed by complication, in complication order whatever the vector's order.
   const auto by_complication = [](const risk_score* a, const risk_score* b) {

@@ -26,6 +26,7 @@ void finding::move_into(const rule_info& info, flag& f) {
   f.reason = std::move(reason_);
   f.action = std::move(action_);
   f.earliest_safe_date = safe_date_;
+  f.override_record.reset();
   f.evidence.resize(info.evidence.size());
   for (std::size_t i = 0; i < info.evidence.size(); ++i) {
     f.evidence[i].source.assign(info.evidence[i].source);

@@ -180,6 +180,14 @@ std::vector<question_item> unknown_factors(const facts& f) {
   return out;
 }
 
+bool has_unknown_factor(const facts& f) {
+  for (question q : all_codes<question>()) {
+    const status s = factor_status(f, q);
+    if (s.applies && !s.known) return true;
+  }
+  return false;
+}
+
 std::vector<diagnostic> contradictions(const facts& f) {
   std::vector<diagnostic> out;
   const auto& in = f.record();

@@ -16,6 +16,9 @@ namespace mnscreen::detail {
 /// `question` order.
 [[nodiscard]] std::vector<question_item> unknown_factors(const facts& f);
 
+/// True if `unknown_factors(f)` would not be empty (without building the questions).
+[[nodiscard]] bool has_unknown_factor(const facts& f);
+
 /// Warnings for factors that are both present and denied (present wins).
 [[nodiscard]] std::vector<diagnostic> contradictions(const facts& f);
 

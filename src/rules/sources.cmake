@@ -8,5 +8,7 @@ list(APPEND MNSCREEN_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/device.cpp
   ${CMAKE_CURRENT_LIST_DIR}/timing.cpp
   ${CMAKE_CURRENT_LIST_DIR}/questions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/overrides.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/explain.cpp
   ${CMAKE_CURRENT_LIST_DIR}/advice.cpp
   ${CMAKE_CURRENT_LIST_DIR}/render.cpp)

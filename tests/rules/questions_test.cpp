@@ -18,8 +18,16 @@ namespace {
 
 void check_question_order(const report& r) {
   INFO(mt::describe(r));
-  for (std::size_t i = 1; i < r.questions.size(); ++i)
-    CHECK(static_cast<int>(r.questions[i - 1].factor) < static_cast<int>(r.questions[i].factor));
+  // Ranked by what they could change (issue 11: if_yes, most serious first), then in question
+  // order.
+  for (std::size_t i = 1; i < r.questions.size(); ++i) {
+    const question_item& a = r.questions[i - 1];
+    const question_item& b = r.questions[i];
+    REQUIRE(a.if_yes.has_value());
+    REQUIRE(b.if_yes.has_value());
+    CHECK((*a.if_yes > *b.if_yes ||
+           (*a.if_yes == *b.if_yes && static_cast<int>(a.factor) < static_cast<int>(b.factor))));
+  }
   for (const question_item& q : r.questions) CHECK_FALSE(q.ask.empty());
 }
 
