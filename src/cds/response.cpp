@@ -525,7 +525,7 @@ std::string to_response(const hook_result& r, const request& req, const response
       const bool critical = top.effect >= effect::defer;
       std::vector<std::string> ids;
       for (const flag* f : active) ids.push_back(f->rule_id);
-      std::string detail = "**" + std::string(to_string(rep->decision)) + "**";
+      std::string detail = "**Decision: " + std::string(to_string(rep->decision)) + "**";
       if (rep->defer_until)
         detail += " \xE2\x80\x94 earliest safe date " + to_string(*rep->defer_until);
       detail += "\n\n";
