@@ -39,6 +39,8 @@ constexpr command command_table[] = {
      mnscreen::cli::run_fit},
     {"simulate", "write synthetic outcome records drawn from a known model",
      mnscreen::cli::run_simulate},
+    {"serve", "run the CDS Hooks service and the HTTP screening endpoints",
+     mnscreen::cli::run_serve},
 };
 
 const command* find_command(std::string_view name) noexcept {
