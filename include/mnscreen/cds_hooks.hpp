@@ -175,11 +175,14 @@ struct request {
   [[nodiscard]] MNSCREEN_EXPORT const prefetch_entry* find_prefetch(std::string_view key) const;
 };
 
-/// Reads a hook request. Errors (the server answers 400 with them): malformed JSON, too deep,
-/// too large (fatal); `hook`, `hookInstance`, `context` or `context.patientId` missing or of
-/// the wrong type, an unknown hook. Warnings: unknown members, legacy members (`user`,
-/// `patient`, `fhirAuthorization` fields of CDS Hooks 1.0 drafts), prefetch resources of
-/// another patient (dropped later), a prefetch value that is neither resource nor Bundle.
+/// Reads a hook request. Errors (the server answers 400 with them): malformed JSON
+/// (`cds.malformed_json`), too deep (`cds.too_deep`), too large (`cds.document_too_large`) —
+/// these three fatal —; `hook`, `hookInstance`, `context` or `context.patientId` missing
+/// (`cds.missing_field`) or of the wrong type (`cds.wrong_type`), an unknown hook
+/// (`cds.unknown_hook`), a prefetch value or draft order that is not a FHIR resource
+/// (`cds.not_a_resource`), a duplicate key. Warnings: unknown members, legacy members (`user`,
+/// `patient`, `oauth` of pre-1.0 drafts). Resources of another patient are dropped later, by
+/// `build_input` (warning `cds.other_patient`).
 /// Codes start with `cds.` (docs/errors.md). Never throws on any input.
 [[nodiscard]] MNSCREEN_EXPORT parse_result<request> parse_request(
     std::string_view json, const request_limits& limits = {});
@@ -254,6 +257,10 @@ struct hook_input {
   procedure_plan plan;
   /// False when no plan could be made (no order, no default plan): then no screen ran.
   bool has_plan = false;
+  /// True when the call is not about microneedling (order-select/-sign without a microneedling
+  /// order, appointment-book without a microneedling appointment): the answer is no card, and
+  /// it is neither an incomplete screen nor an error (`cds.no_microneedling_order` says so).
+  bool not_applicable = false;
   /// The FHIR reader's result (diagnostics with paths into the request's prefetch).
   parse_result<fhir_intake> fhir;
   /// Every assumption made for the plan, in words ("depth 0.5 mm from the default plan").

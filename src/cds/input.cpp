@@ -440,6 +440,7 @@ void plan_for_hook(const request& req, const hook_settings& s, date today, hook_
         matches.emplace_back(i, selected);
       }
       if (matches.empty()) {
+        in.not_applicable = true;
         in.diagnostics.push_back({severity::warning, "cds.no_microneedling_order",
                                   "$.context.draftOrders",
                                   "no draft ServiceRequest is a microneedling order (order_codes "
@@ -487,6 +488,7 @@ void plan_for_hook(const request& req, const hook_settings& s, date today, hook_
         in.has_plan = !in.plan.areas.empty();
         return;
       }
+      in.not_applicable = true;
       in.diagnostics.push_back(
           {severity::warning, "cds.no_microneedling_order", "$.context.appointments",
            "no appointment being booked is for microneedling: nothing to screen"});

@@ -489,10 +489,7 @@ std::string to_response(const hook_result& r, const request& req, const response
   const report* rep = r.screen ? &*r.screen : nullptr;
   const std::vector<std::string> none;
   if (!rep) {
-    bool not_ours = false;
-    for (const auto& d : r.input.diagnostics)
-      if (d.code == "cds.no_microneedling_order") not_ours = true;
-    if (!not_ours) {
+    if (!r.input.not_applicable) {
       std::string why;
       for (const auto& d : r.input.diagnostics)
         if (d.code == "cds.no_plan") why = d.message;

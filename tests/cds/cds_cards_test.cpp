@@ -349,6 +349,7 @@ TEST_CASE("Plans from orders, appointments and the default plan, assumptions nam
     const auto run = run_hook(text);
     CHECK_FALSE(run.result.screen.has_value());
     CHECK(has_code(run.result.input.diagnostics, "cds.no_microneedling_order"));
+    CHECK(run.result.input.not_applicable);
     CHECK(bj::serialize(run.response) == R"({"cards":[]})");
   }
   SECTION("appointment-book: the appointment's day, the default plan") {
