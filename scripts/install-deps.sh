@@ -8,6 +8,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-math1.81-dev
   libeigen3-dev catch2 libbenchmark-dev librapidcheck-dev
   clang libclang-rt-14-dev time python3
+  libsqlite3-dev  # issue 15: audit trail (src/audit)
+  libssl-dev  # issue 15: SHA-256 of patient references in the audit trail (src/audit)
 )
 
 missing=()

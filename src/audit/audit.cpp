@@ -147,9 +147,13 @@ struct log::impl {
     try {
       db = std::make_unique<database>(opts.db_path, database::mode::write,
                                       static_cast<int>(opts.busy_timeout.count()));
+      // With records waiting in the spill file the log stays degraded until they are replayed
+      // (the database may open but still refuse writes, e.g. while another process locks it).
       std::lock_guard lk(m);
-      h.degraded = false;
-      h.last_error.clear();
+      if (h.spilled == 0) {
+        h.degraded = false;
+        h.last_error.clear();
+      }
     } catch (const db_error& e) {
       degrade(opts.db_path + ": " + e.what());
     }
@@ -229,6 +233,8 @@ struct log::impl {
     h.spilled = 0;
     h.written += added;
     h.replayed += added;
+    h.degraded = false;
+    h.last_error.clear();
   }
 
   void write(std::vector<entry>& batch) {
@@ -263,7 +269,7 @@ struct log::impl {
         batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.end()));
         queue.clear();
         stop = stopping;
-        retry_due = h.degraded && (stop || steady::now() >= next_retry);
+        retry_due = h.degraded && !db && (stop || steady::now() >= next_retry);
         replay_due = h.spilled > 0;
       }
       if (!batch.empty() && opts.before_batch) opts.before_batch();

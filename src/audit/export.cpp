@@ -139,7 +139,7 @@ void print_feedback(statement& fb, statement& card, export_format f, std::ostrea
         << ",\"decision\":" << jstr(ci.decision) << ",\"rule_ids\":" << jarr(ci.rule_ids) << "}\n";
   } else {
     out << "feedback," << csv(fb.text(0)) << ',' << csv(fb.text(1)) << ',' << csv(fb.text(2)) << ','
-        << csv(hook_instance) << ",," << csv(ci.decision) << ',' << csv(joined(ci.rule_ids)) << ','
+        << csv(hook_instance) << ",,," << csv(ci.decision) << ',' << csv(joined(ci.rule_ids)) << ','
         << csv(fb.text(4)) << ",," << csv(fb.text(5)) << ',' << csv(fb.text(6)) << ','
         << csv(fb.text(7)) << ',' << csv(fb.text(8)) << ",,,,,\r\n";
   }
@@ -176,9 +176,11 @@ std::optional<std::string> parse_since(std::string_view t) {
         t[16] == ':' && digits(t, 17, 2) && t.back() == 'Z'))
     return std::nullopt;
   if (num(t, 11, 2) > 23 || num(t, 14, 2) > 59 || num(t, 17, 2) > 60) return std::nullopt;
-  if (t.size() == 20) return std::string(t);
+  // Without the `Z`, the key compares right against stored times with or without
+  // milliseconds ("...:00.000Z" >= "...:00", while "...:00.000Z" < "...:00Z").
+  if (t.size() == 20) return std::string(t.substr(0, 19));
   if (t[19] != '.' || t.size() < 22 || !digits(t, 20, t.size() - 21)) return std::nullopt;
-  return std::string(t);
+  return std::string(t.substr(0, t.size() - 1));
 }
 
 void export_records(database& db, const export_options& o, std::ostream& out) {
@@ -263,7 +265,8 @@ void export_summary(database& db, const export_options& o, std::ostream& out) {
   // Most ignored first: that is what a clinic reviews.
   std::stable_sort(rows.begin(), rows.end(), [](const row& a, const row& b) {
     if (a.rate != b.rate) return a.rate > b.rate;
-    return a.c.feedback > b.c.feedback;
+    if (a.c.feedback != b.c.feedback) return a.c.feedback > b.c.feedback;
+    return a.rule < b.rule;
   });
   if (o.format == export_format::csv)
     out << "rule_id,cards_shown,feedback,accepted,overridden,override_rate,override_reasons\r\n";

@@ -16,14 +16,14 @@ namespace mnscreen::audit {
 enum class export_format { json, csv };
 
 struct export_options {
-  /// Only records whose time is at or after this (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`,
-  /// UTC); empty = all.
+  /// Only records whose time is at or after this key (from `parse_since`); empty = all.
   std::string since;
   export_format format = export_format::json;
 };
 
-/// The `since` text in the form the database compares (`YYYY-MM-DD` or
-/// `YYYY-MM-DDTHH:MM:SS[.mmm]Z`), or std::nullopt when it is not a valid date or time.
+/// The key the database compares record times with, from `YYYY-MM-DD` or
+/// `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the text without its `Z`), or std::nullopt when the text is
+/// not a valid UTC date or time.
 [[nodiscard]] std::optional<std::string> parse_since(std::string_view text);
 
 /// Every hook call and feedback item, oldest first (ties: hook calls before feedback, then in

@@ -61,7 +61,11 @@ PRAGMA user_version = 1;
 [[noreturn]] void fail(sqlite3* db, int rc, const std::string& what) {
   std::string msg = what + ": ";
   msg += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  throw db_error(rc, msg);
+  const int primary = rc & 0xFF;
+  throw db_error(rc, msg,
+                 primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT
+                     ? db_error::kind::not_database
+                     : db_error::kind::sqlite);
 }
 
 std::string str(const json::object& o, std::string_view key) {
@@ -241,8 +245,12 @@ database::database(const std::string& path, mode m, int busy_timeout_ms) : path_
   struct stat sb {};
   const bool existed = ::stat(path.c_str(), &sb) == 0;
   if (m == mode::read && !existed)
-    throw db_error(SQLITE_CANTOPEN, "no such file (" + std::string(std::strerror(errno)) + ")");
-  if (existed && S_ISDIR(sb.st_mode)) throw db_error(SQLITE_CANTOPEN, "is a directory, not a file");
+    throw db_error(SQLITE_CANTOPEN,
+                   errno == ENOENT ? std::string("no such file")
+                                   : "cannot reach the file: " + std::string(std::strerror(errno)),
+                   db_error::kind::missing);
+  if (existed && S_ISDIR(sb.st_mode))
+    throw db_error(SQLITE_CANTOPEN, "is a directory, not a file", db_error::kind::missing);
   const int flags = m == mode::write
                         ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
                         : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
@@ -257,19 +265,27 @@ database::database(const std::string& path, mode m, int busy_timeout_ms) : path_
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, busy_timeout_ms);
     // Reading the version touches the file: a file that is not a database fails here.
-    statement uv(db_, "PRAGMA user_version");
-    uv.step();
-    const long long version = uv.integer(0);
+    // Statements are finished before the pragmas below (journal_mode cannot change inside
+    // the read transaction an unfinished statement holds).
+    long long version = 0, n_tables = 0;
+    {
+      statement uv(db_, "PRAGMA user_version");
+      uv.step();
+      version = uv.integer(0);
+      statement tables(db_, "SELECT count(*) FROM sqlite_schema");
+      tables.step();
+      n_tables = tables.integer(0);
+    }
     if (version > schema_version)
-      throw db_error(SQLITE_ERROR, "schema version " + std::to_string(version) +
-                                       " is newer than this mnscreen reads (" +
-                                       std::to_string(schema_version) + ")");
-    statement tables(db_, "SELECT count(*) FROM sqlite_schema");
-    tables.step();
-    const long long n_tables = tables.integer(0);
+      throw db_error(SQLITE_ERROR,
+                     "schema version " + std::to_string(version) +
+                         " is newer than this mnscreen reads (" + std::to_string(schema_version) +
+                         ")",
+                     db_error::kind::newer_schema);
     if (version == 0) {
       if (n_tables != 0 || m == mode::read)
-        throw db_error(SQLITE_ERROR, "not an mnscreen audit database (no audit schema version)");
+        throw db_error(SQLITE_ERROR, "not an mnscreen audit database (no audit schema version)",
+                       db_error::kind::not_audit);
     }
     if (m == mode::write) {
       if (!existed) ::chmod(path.c_str(), S_IRUSR | S_IWUSR);

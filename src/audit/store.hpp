@@ -33,11 +33,22 @@ struct entry {
 /// A database failure; `what()` carries SQLite's message and the operation, no record data.
 class db_error : public std::runtime_error {
  public:
-  db_error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  /// What kind of failure, for the messages and codes of `mnscreen audit` (docs/errors.md).
+  enum class kind {
+    sqlite,        ///< SQLite failed (locked, I/O, read-only, full, ...)
+    missing,       ///< no file at the path, or a directory there
+    not_database,  ///< the file is not a SQLite database, or is damaged
+    not_audit,     ///< a SQLite database without the audit schema
+    newer_schema,  ///< an audit database of a later schema version
+  };
+  db_error(int code, const std::string& what, kind k = kind::sqlite)
+      : std::runtime_error(what), code_(code), kind_(k) {}
   [[nodiscard]] int code() const noexcept { return code_; }
+  [[nodiscard]] kind reason() const noexcept { return kind_; }
 
  private:
   int code_;
+  kind kind_;
 };
 
 /// A SQLite connection to an audit database. Not thread-safe (one per thread).
