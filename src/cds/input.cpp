@@ -295,7 +295,7 @@ const json::value* extension_value(const json::object& o, std::string_view url) 
 procedure_plan base_plan(const hook_settings& s, hook_input& in) {
   procedure_plan p = s.default_plan.value_or(procedure_plan{});
   if (!p.overrides.empty()) {
-    in.diagnostics.push_back({severity::warning, "cds.default_plan_overrides", "default_plan",
+    in.diagnostics.push_back({severity::warning, "cds.default_plan_overrides", "$",
                               "the default plan's overrides were not applied: an override "
                               "belongs to one patient's plan"});
     p.overrides.clear();
@@ -340,7 +340,7 @@ void plan_from_order(const json::object& o, const hook_settings& s, date today, 
   }
   if (unmapped)
     in.diagnostics.push_back(
-        {severity::warning, "cds.unmapped_body_site", "ServiceRequest.bodySite",
+        {severity::warning, "cds.unmapped_body_site", "$.context.draftOrders",
          "a body site of the order is not a treatment area this service knows; "
          "it was not screened"});
   if (!areas.empty()) {
@@ -368,7 +368,7 @@ void plan_from_order(const json::object& o, const hook_settings& s, date today, 
       dev = true;
     } else {
       in.diagnostics.push_back(
-          {severity::warning, "cds.unknown_code", "ServiceRequest.extension",
+          {severity::warning, "cds.unknown_code", "$.context.draftOrders",
            "the order's device is not a device word; " + std::string(from) + "'s device is used"});
     }
   }
@@ -378,7 +378,7 @@ void plan_from_order(const json::object& o, const hook_settings& s, date today, 
       p.needle_depth = millimetres{d};
       depth = true;
     } else {
-      in.diagnostics.push_back({severity::warning, "cds.out_of_range", "ServiceRequest.extension",
+      in.diagnostics.push_back({severity::warning, "cds.out_of_range", "$.context.draftOrders",
                                 "the order's needle depth is not in (0, 4] mm; " +
                                     std::string(from) + "'s depth is used"});
     }
@@ -388,7 +388,7 @@ void plan_from_order(const json::object& o, const hook_settings& s, date today, 
       p.anesthetic = *a;
       anaesthetic = true;
     } else {
-      in.diagnostics.push_back({severity::warning, "cds.unknown_code", "ServiceRequest.extension",
+      in.diagnostics.push_back({severity::warning, "cds.unknown_code", "$.context.draftOrders",
                                 "the order's anaesthetic is not an anaesthetic word; " +
                                     std::string(from) + "'s anaesthetic is used"});
     }
@@ -404,7 +404,7 @@ void plan_from_order(const json::object& o, const hook_settings& s, date today, 
   in.plan = std::move(p);
   in.has_plan = !in.plan.areas.empty();
   if (!in.has_plan)
-    in.diagnostics.push_back({severity::warning, "cds.no_plan", "ServiceRequest.bodySite",
+    in.diagnostics.push_back({severity::warning, "cds.no_plan", "$.context.draftOrders",
                               "the order names no treatment area and no default plan gives one: "
                               "no screen was made"});
 }

@@ -352,6 +352,21 @@ TEST_CASE("Plans from orders, appointments and the default plan, assumptions nam
     CHECK(run.result.input.not_applicable);
     CHECK(bj::serialize(run.response) == R"({"cards":[]})");
   }
+  SECTION("appointment-book for another service, or an order matched by a clinic word") {
+    std::string text = cds_fixture("appointment-book.json");
+    text.replace(text.find("\"Microneedling\""), 15, "\"Dental check\"");
+    const auto run = run_hook(text);
+    CHECK(run.result.input.not_applicable);
+    CHECK(bj::serialize(run.response) == R"({"cards":[]})");
+    std::string order = cds_fixture("order-select.json");
+    order.replace(order.find("\"17999\""), 7, "\"11111\"");
+    order.replace(order.find("Skin procedure"), 14, "Dermapen session");
+    cds::hook_settings s = cds_settings();
+    s.order_words = {"dermapen"};
+    const auto matched = run_hook(order, {}, {}, s);
+    CHECK(matched.result.input.has_plan);
+    CHECK_FALSE(matched.result.input.not_applicable);
+  }
   SECTION("appointment-book: the appointment's day, the default plan") {
     const auto run = run_hook(cds_fixture("appointment-book.json"));
     CHECK(run.result.input.plan.date == d("2026-12-20"));
