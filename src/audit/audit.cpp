@@ -167,8 +167,10 @@ struct log::impl {
       data += '\n';
     }
     std::lock_guard sl(spill_m);
-    const int fd = ::open(opts.spill_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-                          S_IRUSR | S_IWUSR);
+    // Read-write: the last byte is read to see whether the last line is complete.
+    const int fd =
+        ::open(opts.spill_path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    int error = fd >= 0 ? 0 : errno;
     bool ok = fd >= 0;
     if (ok) {
       // A torn last line (a crash mid-write) must not swallow the first line appended now.
@@ -178,6 +180,7 @@ struct log::impl {
           last != '\n')
         data.insert(data.begin(), '\n');
       ok = write_all(fd, data) && ::fdatasync(fd) == 0;
+      if (!ok) error = errno;
       ::close(fd);
     }
     std::lock_guard lk(m);
@@ -185,7 +188,7 @@ struct log::impl {
       h.spilled += entries.size();
     } else {
       h.dropped += entries.size();
-      h.last_error = opts.spill_path + ": cannot append to the spill file: " + std::strerror(errno);
+      h.last_error = opts.spill_path + ": cannot append to the spill file: " + std::strerror(error);
       std::fprintf(stderr, "mnscreen audit: %zu record(s) lost: %s\n", entries.size(),
                    h.last_error.c_str());
     }
@@ -248,7 +251,7 @@ struct log::impl {
         std::lock_guard lk(m);
         h.written += added;
         return;
-      } catch (const db_error& e) {
+      } catch (const std::exception& e) {
         degrade(opts.db_path + ": " + e.what());
       }
     }

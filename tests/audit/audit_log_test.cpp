@@ -305,6 +305,13 @@ TEST_CASE("audit: a spill file left by a degraded run is replayed at the next st
     std::ofstream torn(o.spill_path, std::ios::app);
     torn << R"({"record_id":"x","kind":"hoo)";
   }
+  {
+    // Appending after the torn line starts a new line: the torn line swallows nothing.
+    audit::log log(o);
+    CHECK(log.status().degraded);
+    CHECK(log.status().spilled == 6);
+    log.record(hook("after-crash"));
+  }
   fs::create_directory(dir / "missing-dir");
   {
     audit::log log(o);
@@ -312,10 +319,11 @@ TEST_CASE("audit: a spill file left by a degraded run is replayed at the next st
       const auto st = log.status();
       return !st.degraded && st.spilled == 0;
     }));
-    CHECK(log.status().replayed == 5);
+    CHECK(log.status().replayed == 6);
   }
   sql db(o.db_path);
-  CHECK(db.count("hook_call") == 4);
+  CHECK(db.count("hook_call") == 5);
+  CHECK(db.count("hook_call WHERE hook_instance = 'after-crash'") == 1);
   CHECK(db.count("feedback") == 1);
   CHECK(slurp(o.spill_path).empty());
   // The torn line is kept aside, not lost and not retried forever.
