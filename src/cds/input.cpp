@@ -69,6 +69,7 @@ struct origin {
 };
 
 struct collected {
+  explicit collected(json::storage_ptr sp) : entries(sp) {}
   json::array entries;
   std::vector<origin> origins;
   bool has_patient = false;
@@ -88,7 +89,7 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
     std::size_t other_patient = 0;
     for (std::size_t d = 0; d < e.documents.size(); ++d) {
       json::error_code ec;
-      json::value doc = json::parse(e.documents[d], ec);
+      json::value doc = json::parse(e.documents[d], ec, out.entries.storage());
       if (ec || !doc.is_object()) continue;  // the reader checked it already
       std::string base = e.fetched ? "fetched " + e.key : "$.prefetch." + e.key;
       if (e.fetched && e.documents.size() > 1) base += " page " + std::to_string(d + 1);
@@ -113,7 +114,7 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
         }
         if (!id.empty() && !seen.insert(std::string(type) + "/" + std::string(id)).second) return;
         if (type == "Patient") out.has_patient = true;
-        json::object entry;
+        json::object entry(out.entries.storage());
         if (!full_url.empty()) entry["fullUrl"] = full_url;
         entry["resource"] = std::move(res);
         out.entries.push_back(std::move(entry));
@@ -505,9 +506,11 @@ hook_input build_input(const request& req, const fhir_reader& reader, const hook
   plan_for_hook(req, settings, today, in);
   for (const auto& e : req.prefetch)
     if (e.state == prefetch_state::failed) in.unavailable.emplace_back(e.key, e.failure);
-  collected c;
+  // Every value of the Bundle lives in one arena, dropped as a whole.
+  json::monotonic_resource arena;
+  collected c(&arena);
   collect(req, c, in.diagnostics);
-  json::object bundle;
+  json::object bundle(&arena);
   bundle["resourceType"] = "Bundle";
   bundle["type"] = "collection";
   bundle["entry"] = std::move(c.entries);
