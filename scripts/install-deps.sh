@@ -10,6 +10,7 @@ packages=(
   clang libclang-rt-14-dev time python3
   libsqlite3-dev  # issue 15: audit trail (src/audit)
   libssl-dev  # issue 15: SHA-256 of patient references in the audit trail (src/audit)
+  wrk  # issue 15: load benchmark of mnscreen serve (bench/serve_load.sh); libssl-dev above also serves src/server
 )
 
 missing=()
