@@ -248,9 +248,31 @@ class session : public std::enable_shared_from_this<session> {
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
-                        if (ec || !keep) return self->close();
+                        if (ec) return self->close();
+                        if (!keep) return self->linger_close();
                         self->read_header();
                       });
+  }
+
+  /// After a reply that ends the connection: stop sending, then read and discard what the
+  /// client is still sending (bounded in time), so that closing with unread data does not
+  /// reset the connection before the client has read the reply (e.g. a 413 for a large body).
+  void linger_close() {
+    busy_ = false;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    stream_.expires_after(std::chrono::seconds(2));
+    discard();
+  }
+
+  void discard() {
+    if (!scratch_) scratch_ = std::make_unique<std::array<char, 16384>>();
+    stream_.async_read_some(asio::buffer(*scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->discard();
+                            });
   }
 
   void close() {
@@ -270,6 +292,7 @@ class session : public std::enable_shared_from_this<session> {
   bool first_ = true;
   bool keep_alive_ = true;
   std::chrono::steady_clock::time_point started_;
+  std::unique_ptr<std::array<char, 16384>> scratch_;
 };
 
 }  // namespace
