@@ -61,26 +61,33 @@ echo "serve_load: $(cat "$work/resources.txt") in the prefetch ($(wc -c < "$work
 echo "serve_load: response: $(head -c 200 "$work/cards.json")..."
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+# The server's CPU time (user + system) in clock ticks: CPU per request is a figure that the
+# other processes of a shared machine do not distort as much as latency.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+hz="$(getconf CLK_TCK)"
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$server_pid/status"; }
 echo "serve_load: RSS at start $(rss) kB"
-printf '%-14s %5s %10s %10s %10s %12s %10s\n' endpoint conns p50 p99 req/s requests rss_kB
+printf '%-14s %5s %10s %10s %10s %12s %10s %12s\n' endpoint conns p50 p99 req/s requests rss_kB cpu_us/req
 run() {  # name connections url [lua]
   local name="$1" conns="$2" url="$3" script="${4:-}"
   local threads=$wrk_threads
   [ "$conns" -lt "$threads" ] && threads=$conns
-  local out
+  local out cpu0 cpu1
+  cpu0="$(cpu_ticks)"
   if [ -n "$script" ]; then
     out="$(SERVE_BENCH_BODY="$work/patient-view.json" wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency -s "$script" "$url")"
   else
     out="$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency "$url")"
   fi
+  cpu1="$(cpu_ticks)"
   local p50 p99 rps reqs non2xx
   p50="$(awk '/^ +50%/ {print $2}' <<< "$out")"
   p99="$(awk '/^ +99%/ {print $2}' <<< "$out")"
   rps="$(awk '/^Requests\/sec/ {print $2}' <<< "$out")"
   reqs="$(awk '/requests in/ {print $1}' <<< "$out")"
   non2xx="$(awk '/Non-2xx/ {print $5}' <<< "$out")"
-  printf '%-14s %5s %10s %10s %10s %12s %10s\n' "$name" "$conns" "$p50" "$p99" "$rps" "$reqs" "$(rss)"
+  printf '%-14s %5s %10s %10s %10s %12s %10s %12s\n' "$name" "$conns" "$p50" "$p99" "$rps" "$reqs" "$(rss)" \
+    "$(awk -v t=$((cpu1 - cpu0)) -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')"
   if [ -n "$non2xx" ] || grep -q "Socket errors" <<< "$out"; then
     echo "serve_load: $name at $conns connections had errors:"; grep -E "Non-2xx|Socket errors" <<< "$out"
   fi
@@ -89,5 +96,7 @@ for c in 1 16 64; do
   run healthz "$c" "$base/healthz"
   run patient-view "$c" "$base/cds-services/mnscreen-patient-view" "$work/post.lua"
 done
+# Memory over many hook calls: patient-view only, SERVE_BENCH_MEMORY_SECONDS (default 30).
+seconds="${SERVE_BENCH_MEMORY_SECONDS:-30}" run patient-view "16" "$base/cds-services/mnscreen-patient-view" "$work/post.lua"
 echo "serve_load: RSS at end $(rss) kB, peak $(hwm) kB"
 echo "serve_load: requests logged $(grep -c '"route"' "$work/access.jsonl")"
