@@ -3,6 +3,7 @@
 // prefetch state (absent keys fetched from a fake FHIR server: fast, slow, failing, paginated),
 // malformed requests, limits, feedback. Keys are made at test time.
 #include <catch2/catch.hpp>
+#include <functional>
 #include <set>
 
 #include "mnscreen/json.hpp"
@@ -535,4 +536,55 @@ TEST_CASE("the sample deployment config is a valid mnscreen.serve/1 document", "
   const auto plan =
       read_text(std::string(MNSCREEN_SOURCE_DIR) + "/examples/deploy/default-plan.json");
   CHECK(mnscreen::parse_plan(plan).ok());
+}
+
+TEST_CASE("connection cap: over max_connections is a 503 with a JSON body", "[server][limits]") {
+  test_server s({{"max_connections", 1}});
+  asio::io_context ioc;
+  tcp::socket held(ioc);
+  held.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.port()));
+  // Wait until the server counts the held connection.
+  for (int i = 0; i < 200 && s.http->open_connections() < 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(s.http->open_connections() == 1);
+  const auto r = http_call(s.port(), "GET", "/healthz");
+  REQUIRE(r.status == 503);
+  CHECK(parse(r.body).at("error").as_string() == "over_capacity");
+  held.close();
+  for (int i = 0; i < 200 && s.http->open_connections() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(http_call(s.port(), "GET", "/healthz").status == 200);
+}
+
+TEST_CASE("slow clients: a header or body that does not arrive in time closes the connection",
+          "[server][limits]") {
+  test_server s({{"header_timeout_ms", 200}, {"body_timeout_ms", 300}});
+  auto closed_within = [&](const std::string& partial) {
+    asio::io_context ioc;
+    tcp::socket sock(ioc);
+    sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.port()));
+    asio::write(sock, asio::buffer(partial));
+    const auto t0 = std::chrono::steady_clock::now();
+    std::array<char, 256> buf{};
+    bool closed = false;
+    std::function<void()> next = [&] {
+      sock.async_read_some(asio::buffer(buf), [&](beast::error_code ec, std::size_t) {
+        if (ec)
+          closed = true;
+        else
+          next();
+      });
+    };
+    next();
+    // The server's timeout should end it; ours (10 s) only keeps a broken server from hanging
+    // the test.
+    ioc.run_for(std::chrono::seconds(10));
+    CHECK(closed);
+    return std::chrono::steady_clock::now() - t0;
+  };
+  CHECK(closed_within("POST /screen HTTP/1.1\r\nHost: x\r\n") < std::chrono::seconds(5));
+  CHECK(closed_within("POST /screen HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{") <
+        std::chrono::seconds(5));
+  // The server still answers.
+  CHECK(http_call(s.port(), "GET", "/healthz").status == 200);
 }
