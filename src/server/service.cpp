@@ -579,7 +579,10 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
   (void)cds::resolve_prefetch(req, fetch);
   const auto today = parse_date(request_day(cfg.time_zone));
   auto result = cds::screen_request(req, screen, reader, hook_settings, today.value_or(date{}));
-  const bool incomplete = !result.screen || !result.input.unavailable.empty();
+  // Not about microneedling (an order or appointment for something else): no card, and
+  // neither incomplete nor an error.
+  const bool incomplete =
+      !result.input.not_applicable && (!result.screen || !result.input.unavailable.empty());
   if (incomplete && cfg.incomplete_as_412) {
     std::vector<diagnostic> ds;
     for (const auto& [key, why] : result.input.unavailable)
@@ -628,10 +631,10 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
     rec.library_version = std::string(library_version);
     rec.model_version = model_version;
     rec.policy_name = screen.active_policy().name;
-    rec.outcome = out.status == 412   ? "incomplete"
-                  : incomplete        ? "incomplete"
-                  : rec.cards.empty() ? "no_cards"
-                                      : "cards";
+    rec.outcome = result.input.not_applicable ? "not_applicable"
+                  : incomplete                ? "incomplete"
+                  : rec.cards.empty()         ? "no_cards"
+                                              : "cards";
     rec.latency_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();

@@ -588,3 +588,17 @@ TEST_CASE("slow clients: a header or body that does not arrive in time closes th
   // The server still answers.
   CHECK(http_call(s.port(), "GET", "/healthz").status == 200);
 }
+
+TEST_CASE("an order that is not microneedling: 200 without cards, never 412", "[server][hooks]") {
+  test_server s({{"incomplete", "412"}});
+  auto req = hook_request("order-sign");
+  req["context"].as_object()["draftOrders"] = json::object{
+      {"resourceType", "Bundle"},
+      {"entry", json::array{json::object{
+                    {"resource", json::parse(R"({"resourceType": "ServiceRequest", "id": "sr-9",
+          "status": "draft", "intent": "order", "subject": {"reference": "Patient/pat-1"},
+          "code": {"text": "Chest X-ray"}})")}}}}};
+  const auto r = s.post("/cds-services/mnscreen-order-sign", json::serialize(req));
+  REQUIRE(r.status == 200);
+  CHECK(cards_of(r).empty());
+}
