@@ -101,7 +101,8 @@ struct prefetch_template {
 
 /// Limits of the request reader.
 struct request_limits {
-  /// Larger requests are refused (`cds.too_large`, fatal). Real patient prefetches reach ~4 MB.
+  /// Larger requests are refused (`cds.document_too_large`, fatal). Real patient prefetches reach
+  /// ~4 MB.
   std::size_t max_bytes = std::size_t{8} * 1024 * 1024;
   /// Deeper nesting is refused (`cds.too_deep`, fatal).
   std::size_t max_depth = 64;
