@@ -60,6 +60,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   std::optional<asio::signal_set> signals;
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
+  std::atomic<bool> stopped{false};  // the pool threads have been joined
   std::atomic<std::size_t> open{0};
   std::mutex sessions_mutex;
   std::uint64_t next_id = 0;
@@ -423,12 +424,21 @@ void http_server::handle_signals() {
   });
 }
 
-void http_server::drain() { impl_->begin_drain(); }
+void http_server::drain() {
+  // After `wait`, nothing runs the io_context: a posted drain would stay queued and keep the
+  // server alive through its own handler.
+  if (!impl_->stopped.load()) impl_->begin_drain();
+}
 
 void http_server::wait() {
   for (auto& t : impl_->threads)
     if (t.joinable()) t.join();
   impl_->threads.clear();
+  impl_->stopped = true;
+  // Run what was posted after the last thread left (e.g. a session's close notification), so
+  // that no handler keeps the server's state alive.
+  impl_->ioc.restart();
+  impl_->ioc.poll();
   impl_->svc.flush_audit();
 }
 
