@@ -17,6 +17,9 @@ packages=(
   python3-pytest
   chromium  # HTML report: headless browser test renders it to PDF/PNG (issue 11)
   poppler-utils  # HTML report: pdfinfo/pdftotext check the rendered PDF (issue 11)
+  libsqlite3-dev  # issue 15: audit trail (src/audit)
+  libssl-dev  # issue 15: SHA-256 of patient references in the audit trail (src/audit)
+  wrk  # issue 15: load benchmark of mnscreen serve (bench/serve_load.sh); libssl-dev above also serves src/server
 )
 
 missing=()

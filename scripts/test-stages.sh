@@ -22,7 +22,8 @@ stages="${MNSCREEN_STAGES:-asan tsan fuzz}"
 
 # The programs whose tests carry the `concurrency` label (tests/unit, tests/batch,
 # tests/property). A new program with that label must be added here (docs/testing.md).
-tsan_targets=(concurrency_tests batch_concurrency_tests property_concurrency_tests)
+tsan_targets=(concurrency_tests batch_concurrency_tests property_concurrency_tests
+  audit_concurrency_tests server_concurrency_tests)
 
 started=$SECONDS
 stage_started=$SECONDS

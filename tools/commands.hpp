@@ -48,6 +48,13 @@ using command_fn = int (*)(std::span<const std::string> args, const streams& io)
 /// `mnscreen simulate`: synthetic outcome records from a known model (cmd_simulate.cpp).
 [[nodiscard]] int run_simulate(std::span<const std::string> args, const streams& io);
 
+/// `mnscreen audit`: the audit database of `mnscreen serve` as JSON lines or CSV, or the
+/// override rate per rule (cmd_audit.cpp, src/audit).
+[[nodiscard]] int run_audit(std::span<const std::string> args, const streams& io);
+
+/// `mnscreen serve`: the CDS Hooks service over HTTP (cmd_serve.cpp, src/server).
+[[nodiscard]] int run_serve(std::span<const std::string> args, const streams& io);
+
 }  // namespace mnscreen::cli
 
 #endif  // MNSCREEN_TOOLS_COMMANDS_HPP

@@ -41,6 +41,10 @@ constexpr command command_table[] = {
      mnscreen::cli::run_fit},
     {"simulate", "write synthetic outcome records drawn from a known model",
      mnscreen::cli::run_simulate},
+    {"audit", "export the audit trail of `serve` (JSON lines or CSV) or its override rates",
+     mnscreen::cli::run_audit},
+    {"serve", "run the CDS Hooks service and the HTTP screening endpoints",
+     mnscreen::cli::run_serve},
 };
 
 const command* find_command(std::string_view name) noexcept {

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Load benchmark of `mnscreen serve` (issue 15, "Speed"): wrk on loopback only, bounded in time.
+# patient-view with a realistic prefetch (~50 resources, bench/serve_prefetch.py) at 1, 16 and
+# 64 connections, and GET /healthz in the same run as the HTTP floor; the server's memory (RSS)
+# after each phase. Figures go to bench/README.md.
+#
+#   bench/serve_load.sh [path/to/mnscreen]      (default build/ci/tools/mnscreen)
+# Environment: SERVE_BENCH_SECONDS (per phase, default 10), SERVE_BENCH_THREADS (server pool,
+# default 2), SERVE_BENCH_WRK_THREADS (default 2).
+#
+# Tokens: each call would need a fresh JWT (jti is never accepted twice), which wrk cannot
+# sign, so the server runs with --insecure-dev here; bench/README.md gives the JWT check's cost
+# separately (one ES384 verification per call).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${1:-build/ci/tools/mnscreen}"
+seconds="${SERVE_BENCH_SECONDS:-10}"
+pool="${SERVE_BENCH_THREADS:-2}"
+wrk_threads="${SERVE_BENCH_WRK_THREADS:-2}"
+command -v wrk >/dev/null || { echo "serve_load: wrk is not installed (Debian package wrk)"; exit 2; }
+[ -x "$bin" ] || { echo "serve_load: $bin is not built"; exit 2; }
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+/usr/bin/python3 bench/serve_prefetch.py > "$work/patient-view.json" 2> "$work/resources.txt"
+cp examples/data/plan-cheeks-pen.json "$work/plan.json"
+cat > "$work/serve.json" <<JSON
+{"schema": "mnscreen.serve/1", "listen": "127.0.0.1:0", "threads": $pool,
+ "base_url": "http://127.0.0.1", "default_plan": "plan.json", "access_log": "access.jsonl",
+ "audit_db": "audit.db", "max_connections": 256}
+JSON
+cat > "$work/post.lua" <<'LUA'
+local f = io.open(os.getenv("SERVE_BENCH_BODY"), "r")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+"$bin" serve --config "$work/serve.json" --insecure-dev 2> "$work/stderr.log" &
+server_pid=$!
+port=""
+for _ in $(seq 1 500); do
+  port="$(grep -o '"address":"127.0.0.1:[0-9]*' "$work/access.jsonl" 2>/dev/null | grep -o '[0-9]*$' || true)"
+  [ -n "$port" ] && break
+  sleep 0.02
+done
+[ -n "$port" ] || { echo "serve_load: the server did not start"; cat "$work/stderr.log"; exit 1; }
+base="http://127.0.0.1:$port"
+# Sanity: the hook answers 200 with cards.
+curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$work/patient-view.json" \
+  "$base/cds-services/mnscreen-patient-view" > "$work/cards.json"
+echo "serve_load: $(cat "$work/resources.txt") in the prefetch ($(wc -c < "$work/patient-view.json") bytes); server pool $pool threads; $seconds s per phase; $(nproc) cores"
+echo "serve_load: response: $(head -c 200 "$work/cards.json")..."
+
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+# The server's CPU time (user + system) in clock ticks: CPU per request is a figure that the
+# other processes of a shared machine do not distort as much as latency.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+hz="$(getconf CLK_TCK)"
+hwm() { awk '/VmHWM/ {print $2}' "/proc/$server_pid/status"; }
+echo "serve_load: RSS at start $(rss) kB"
+printf '%-14s %5s %10s %10s %10s %12s %10s %12s\n' endpoint conns p50 p99 req/s requests rss_kB cpu_us/req
+run() {  # name connections url [lua]
+  local name="$1" conns="$2" url="$3" script="${4:-}"
+  local threads=$wrk_threads
+  [ "$conns" -lt "$threads" ] && threads=$conns
+  local out cpu0 cpu1
+  cpu0="$(cpu_ticks)"
+  if [ -n "$script" ]; then
+    out="$(SERVE_BENCH_BODY="$work/patient-view.json" wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency -s "$script" "$url")"
+  else
+    out="$(wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency "$url")"
+  fi
+  cpu1="$(cpu_ticks)"
+  local p50 p99 rps reqs non2xx
+  p50="$(awk '/^ +50%/ {print $2}' <<< "$out")"
+  p99="$(awk '/^ +99%/ {print $2}' <<< "$out")"
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<< "$out")"
+  reqs="$(awk '/requests in/ {print $1}' <<< "$out")"
+  non2xx="$(awk '/Non-2xx/ {print $5}' <<< "$out")"
+  printf '%-14s %5s %10s %10s %10s %12s %10s %12s\n' "$name" "$conns" "$p50" "$p99" "$rps" "$reqs" "$(rss)" \
+    "$(awk -v t=$((cpu1 - cpu0)) -v hz="$hz" -v n="$reqs" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')"
+  if [ -n "$non2xx" ] || grep -q "Socket errors" <<< "$out"; then
+    echo "serve_load: $name at $conns connections had errors:"; grep -E "Non-2xx|Socket errors" <<< "$out"
+  fi
+}
+for c in 1 16 64; do
+  run healthz "$c" "$base/healthz"
+  run patient-view "$c" "$base/cds-services/mnscreen-patient-view" "$work/post.lua"
+done
+# Memory over many hook calls: patient-view only, SERVE_BENCH_MEMORY_SECONDS (default 30).
+seconds="${SERVE_BENCH_MEMORY_SECONDS:-30}" run patient-view "16" "$base/cds-services/mnscreen-patient-view" "$work/post.lua"
+echo "serve_load: RSS at end $(rss) kB, peak $(hwm) kB"
+echo "serve_load: requests logged $(grep -c '"route"' "$work/access.jsonl")"

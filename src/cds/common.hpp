@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// Private helpers of src/cds: FHIR JSON access used by the request reader, the input builder
+// and the response writer. Boost.JSON stays behind this header.
+#ifndef MNSCREEN_SRC_CDS_COMMON_HPP
+#define MNSCREEN_SRC_CDS_COMMON_HPP
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mnscreen/cds_hooks.hpp"
+#include "mnscreen/diagnostic.hpp"
+
+namespace mnscreen::cds::detail {
+
+namespace json = boost::json;
+
+/// The member `key` of `o`, or nullptr.
+inline const json::value* member(const json::object& o, std::string_view key) {
+  const auto it = o.find(key);
+  return it == o.end() ? nullptr : &it->value();
+}
+
+/// The string member `key` of `o`, or an empty view.
+inline std::string_view string_member(const json::object& o, std::string_view key) {
+  const json::value* v = member(o, key);
+  if (!v || !v->is_string()) return {};
+  return {v->get_string().data(), v->get_string().size()};
+}
+
+/// The `resourceType` of a JSON value (empty when it is not a resource).
+inline std::string_view resource_type(const json::value& v) {
+  return v.is_object() ? string_member(v.get_object(), "resourceType") : std::string_view{};
+}
+
+/// The issue texts of an OperationOutcome, joined (at most ~300 bytes, cut at UTF-8).
+std::string outcome_text(const json::object& outcome);
+
+/// True when an OperationOutcome reports an error or fatal issue (or states no severity).
+bool outcome_is_failure(const json::object& outcome);
+
+/// The treatment areas of a FHIR bodySite CodeableConcept (SNOMED CT body-site rows of the
+/// terminology tables, else its text or display as an area or group word); empty if none.
+std::vector<area> body_site_areas(const json::object& concept_);
+
+/// Prefixes every code that has no `cds.`/`fhir.` prefix with `cds.`.
+void prefix_codes(std::vector<diagnostic>& ds);
+
+/// `s` cut to at most `n` bytes at a UTF-8 boundary, with "…" when cut.
+std::string cut_text(std::string_view s, std::size_t n);
+
+}  // namespace mnscreen::cds::detail
+
+#endif  // MNSCREEN_SRC_CDS_COMMON_HPP

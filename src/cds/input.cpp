@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: Apache-2.0
+// From a CDS Hooks request to what the screener needs: the intake (prefetch resources of the
+// context's patient, read by the FHIR reader) and the plan (draft order, appointment or the
+// default plan), with every assumption named (docs/cds-hooks.md, "Hooks" and "Prefetch").
+#include <algorithm>
+#include <boost/json.hpp>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cds/common.hpp"
+#include "fhir/reader_core.hpp"
+#include "fhir/terminology.hpp"
+#include "io/json_common.hpp"
+#include "mnscreen/cds_hooks.hpp"
+#include "mnscreen/fhir.hpp"
+
+namespace mnscreen::cds {
+
+using mnscreen::to_string;
+
+namespace {
+
+namespace json = boost::json;
+using detail::member;
+using detail::string_member;
+
+constexpr std::string_view ext_device = "urn:mnscreen:extension:device";
+constexpr std::string_view ext_depth = "urn:mnscreen:extension:needle-depth-mm";
+constexpr std::string_view ext_anesthetic = "urn:mnscreen:extension:anesthetic";
+
+// The body-site rows of the embedded SNOMED CT table (built once, immutable).
+const fhir_detail::terminology& body_sites() {
+  static const fhir_detail::terminology terms = [] {
+    fhir_detail::terminology t;
+    std::vector<diagnostic> ignored;
+    for (const auto& f : fhir_detail::embedded_tables())
+      if (f.name == "snomed.csv" || f.name == "names.csv") t.add_file(f.name, f.text, ignored);
+    t.finish();
+    return t;
+  }();
+  return terms;
+}
+
+std::string lower_words(std::string_view text) {
+  std::string out = " ";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) != 0)
+      out += static_cast<char>(std::tolower(c));
+    else if (out.back() != ' ')
+      out += ' ';
+  }
+  if (out.back() != ' ') out += ' ';
+  return out;
+}
+
+// A date from a FHIR dateTime / date / instant (its calendar day as written).
+std::optional<date> fhir_day(std::string_view text) {
+  if (text.size() < 10) return std::nullopt;
+  return parse_date(text.substr(0, 10));
+}
+
+// Where one resource given to the reader came from, for diagnostic paths.
+struct origin {
+  std::string path;
+};
+
+struct collected {
+  explicit collected(json::storage_ptr sp) : entries(sp) {}
+  json::array entries;
+  std::vector<origin> origins;
+  bool has_patient = false;
+};
+
+// The id a patient reference names when it names a Patient by relative or absolute URL.
+std::optional<std::string> referenced_patient_id(std::string_view reference) {
+  const std::string key = fhir_detail::reference_key(reference);
+  if (key.rfind("Patient/", 0) != 0) return std::nullopt;
+  return key.substr(8);
+}
+
+void collect(const request& req, collected& out, std::vector<diagnostic>& diags) {
+  std::set<std::string> seen;  // Type/id already taken
+  for (const auto& e : req.prefetch) {
+    if (e.state != prefetch_state::data) continue;
+    std::size_t other_patient = 0;
+    for (std::size_t d = 0; d < e.documents.size(); ++d) {
+      json::error_code ec;
+      json::value doc = json::parse(e.documents[d], ec, out.entries.storage());
+      if (ec || !doc.is_object()) continue;  // the reader checked it already
+      std::string base = e.fetched ? "fetched " + e.key : "$.prefetch." + e.key;
+      if (e.fetched && e.documents.size() > 1) base += " page " + std::to_string(d + 1);
+      if (e.fetched) base += ":$";
+      auto take = [&](json::value& res, std::string path, std::string_view full_url) {
+        if (!res.is_object()) return;
+        const std::string_view type = detail::resource_type(res);
+        if (type.empty() || type == "OperationOutcome") return;
+        const json::object& o = res.get_object();
+        const std::string_view id = string_member(o, "id");
+        if (type == "Patient") {
+          if (id != req.patient_id) {
+            ++other_patient;
+            return;
+          }
+        } else if (const auto ref = fhir_detail::patient_reference(o)) {
+          const auto pid = referenced_patient_id(*ref);
+          if (pid && *pid != req.patient_id) {
+            ++other_patient;
+            return;
+          }
+        }
+        if (!id.empty() && !seen.insert(std::string(type) + "/" + std::string(id)).second) return;
+        if (type == "Patient") out.has_patient = true;
+        json::object entry(out.entries.storage());
+        if (!full_url.empty()) entry["fullUrl"] = full_url;
+        entry["resource"] = std::move(res);
+        out.entries.push_back(std::move(entry));
+        out.origins.push_back({std::move(path)});
+      };
+      if (detail::resource_type(doc) == "Bundle") {
+        json::value* entries = doc.get_object().if_contains("entry");
+        if (!entries || !entries->is_array()) continue;
+        std::size_t i = 0;
+        for (auto& entry : entries->get_array()) {
+          const std::size_t index = i++;
+          if (!entry.is_object()) continue;
+          json::value* res = entry.get_object().if_contains("resource");
+          if (!res) continue;
+          const std::string full_url(string_member(entry.get_object(), "fullUrl"));
+          take(*res, base + ".entry[" + std::to_string(index) + "].resource", full_url);
+        }
+      } else {
+        take(doc, base, {});
+      }
+    }
+    if (other_patient > 0)
+      diags.push_back({severity::warning, "cds.other_patient",
+                       e.fetched ? "fetched " + e.key : "$.prefetch." + e.key,
+                       std::to_string(other_patient) +
+                           " resource(s) of another patient than context.patientId were dropped; "
+                           "only that patient is screened"});
+  }
+}
+
+// "$.entry[N].resource.x" of the collection Bundle → the resource's place in the request.
+void rewrite_paths(std::vector<diagnostic>& ds, const std::vector<origin>& origins) {
+  for (auto& d : ds) {
+    static constexpr std::string_view head = "$.entry[";
+    if (d.path.rfind(head, 0) != 0) continue;
+    const auto close = d.path.find(']', head.size());
+    if (close == std::string::npos) continue;
+    std::size_t n = 0;
+    bool digits = close > head.size();
+    for (std::size_t i = head.size(); i < close; ++i) {
+      if (d.path[i] < '0' || d.path[i] > '9')
+        digits = false;
+      else
+        n = n * 10 + static_cast<std::size_t>(d.path[i] - '0');
+    }
+    if (!digits || n >= origins.size()) continue;
+    std::string rest = d.path.substr(close + 1);
+    if (rest.rfind(".resource", 0) == 0) rest.erase(0, 9);
+    d.path = origins[n].path + rest;
+  }
+}
+
+bool is_microneedling(const json::object& o, const hook_settings& s, std::string& why) {
+  std::vector<std::string_view> texts;
+  for (std::string_view key : {"code", "serviceType", "appointmentType", "serviceCategory"}) {
+    const json::value* v = member(o, key);
+    if (!v) continue;
+    std::vector<const json::value*> concepts;
+    if (v->is_array())
+      for (const auto& c : v->get_array()) concepts.push_back(&c);
+    else
+      concepts.push_back(v);
+    for (const json::value* c : concepts) {
+      if (!c->is_object()) continue;
+      // R5 CodeableReference (ServiceRequest.code.concept) as well as CodeableConcept.
+      const json::object* cc = &c->get_object();
+      if (const json::value* concept_ = member(*cc, "concept"); concept_ && concept_->is_object())
+        cc = &concept_->get_object();
+      if (const json::value* codings = member(*cc, "coding"); codings && codings->is_array())
+        for (const auto& coding : codings->get_array()) {
+          if (!coding.is_object()) continue;
+          const std::string_view sys = string_member(coding.get_object(), "system");
+          const std::string_view code = string_member(coding.get_object(), "code");
+          for (const auto& oc : s.order_codes)
+            if (oc.system == sys && oc.code == code) {
+              why = "order code " + oc.code;
+              return true;
+            }
+          texts.push_back(string_member(coding.get_object(), "display"));
+        }
+      texts.push_back(string_member(*cc, "text"));
+    }
+  }
+  texts.push_back(string_member(o, "description"));
+  std::vector<std::string> words = {"microneedling", "micro needling", "collagen induction"};
+  for (const auto& w : s.order_words) words.push_back(lower_words(w));
+  for (const auto t : texts) {
+    if (t.empty()) continue;
+    const std::string lw = lower_words(t);
+    for (auto w : words) {
+      std::string needle = lower_words(w);
+      if (needle.size() > 2 && lw.find(needle) != std::string::npos) {
+        why = "order text";
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<area> detail::body_site_areas(const json::object& cc) {
+  std::vector<area> out;
+  auto add = [&](const std::vector<area>& as) {
+    for (const area a : as)
+      if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+  };
+  const auto& terms = body_sites();
+  auto by_text = [&](std::string_view text) {
+    if (text.empty()) return false;
+    std::string word = lower_words(text);
+    word = word.size() > 2 ? word.substr(1, word.size() - 2) : std::string();
+    std::string code_word = word;
+    std::replace(code_word.begin(), code_word.end(), ' ', '_');
+    if (const auto a = parse_code<area>(code_word)) {
+      add({*a});
+      return true;
+    }
+    if (const auto g = parse_area_group(code_word)) {
+      add(g->to_vector());
+      return true;
+    }
+    for (const auto* row :
+         terms.find_name(fhir_detail::row_kind::body_site, fhir_detail::normalise_name(text))) {
+      add(row->areas);
+      return true;
+    }
+    return false;
+  };
+  bool found = false;
+  if (const json::value* codings = member(cc, "coding"); codings && codings->is_array())
+    for (const auto& coding : codings->get_array()) {
+      if (!coding.is_object()) continue;
+      const auto& c = coding.get_object();
+      const std::string_view sys = string_member(c, "system");
+      const std::string_view code = string_member(c, "code");
+      for (const auto* row : terms.find(fhir_detail::canonical_system(sys), code))
+        if (row->kind == fhir_detail::row_kind::body_site) {
+          add(row->areas);
+          found = true;
+        }
+      if (!found && by_text(string_member(c, "display"))) found = true;
+    }
+  if (!found) by_text(string_member(cc, "text"));
+  return out;
+}
+
+namespace {
+
+std::string area_list(const std::vector<area>& as) {
+  std::string out;
+  for (std::size_t i = 0; i < as.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += to_string(as[i]);
+  }
+  return out;
+}
+
+std::string describe_plan_basics(const procedure_plan& p) {
+  return "device " + std::string(to_string(p.device)) + ", depth " +
+         io::number_text(p.needle_depth.value()) + " mm, anaesthetic " +
+         std::string(to_string(p.anesthetic));
+}
+
+// The value of an extension of `o` with this url (valueCode, valueString or valueDecimal).
+const json::value* extension_value(const json::object& o, std::string_view url) {
+  const json::value* list = member(o, "extension");
+  if (!list || !list->is_array()) return nullptr;
+  for (const auto& e : list->get_array()) {
+    if (!e.is_object() || string_member(e.get_object(), "url") != url) continue;
+    for (std::string_view k : {"valueCode", "valueString", "valueDecimal", "valueInteger"})
+      if (const json::value* v = member(e.get_object(), k)) return v;
+  }
+  return nullptr;
+}
+
+// The base plan: the default plan, or the library's plan defaults (named as assumptions).
+procedure_plan base_plan(const hook_settings& s, hook_input& in) {
+  procedure_plan p = s.default_plan.value_or(procedure_plan{});
+  if (!p.overrides.empty()) {
+    in.diagnostics.push_back({severity::warning, "cds.default_plan_overrides", "$",
+                              "the default plan's overrides were not applied: an override "
+                              "belongs to one patient's plan"});
+    p.overrides.clear();
+  }
+  return p;
+}
+
+void set_date(procedure_plan& p, std::optional<date> when, std::string_view what, date today,
+              hook_input& in) {
+  if (!when) {
+    p.date = today;
+    in.assumptions.push_back("screened for today (" + to_string(today) + "): the " +
+                             std::string(what) + " gives no date");
+    return;
+  }
+  if (days_between(today, *when) < 0) {
+    p.date = today;
+    in.assumptions.push_back("screened for today (" + to_string(today) + "): the " +
+                             std::string(what) + "'s date " + to_string(*when) + " is past");
+    return;
+  }
+  p.date = *when;
+  if (*when != today)
+    in.assumptions.push_back("screened for the " + std::string(what) + "'s date " +
+                             to_string(*when));
+}
+
+void plan_from_order(const json::object& o, const hook_settings& s, date today, hook_input& in) {
+  procedure_plan p = base_plan(s, in);
+  const char* from = s.default_plan ? "the default plan" : "the library's plan defaults";
+  // Areas from bodySite.
+  std::vector<area> areas;
+  bool unmapped = false;
+  if (const json::value* sites = member(o, "bodySite"); sites && sites->is_array()) {
+    for (const auto& site : sites->get_array()) {
+      if (!site.is_object()) continue;
+      const auto as = detail::body_site_areas(site.get_object());
+      if (as.empty()) unmapped = true;
+      for (const area a : as)
+        if (std::find(areas.begin(), areas.end(), a) == areas.end()) areas.push_back(a);
+    }
+  }
+  if (unmapped)
+    in.diagnostics.push_back(
+        {severity::warning, "cds.unmapped_body_site", "$.context.draftOrders",
+         "a body site of the order is not a treatment area this service knows; "
+         "it was not screened"});
+  if (!areas.empty()) {
+    p.areas = std::move(areas);
+  } else if (!p.areas.empty()) {
+    in.assumptions.push_back("areas " + area_list(p.areas) + " from " + from +
+                             " (the order names no body site this service knows)");
+  }
+  // Date from occurrence[x].
+  std::optional<date> when;
+  if (const json::value* v = member(o, "occurrenceDateTime"); v && v->is_string())
+    when = fhir_day(v->get_string());
+  else if (const json::value* per = member(o, "occurrencePeriod"); per && per->is_object())
+    when = fhir_day(string_member(per->get_object(), "start"));
+  else if (const json::value* t = member(o, "occurrenceTiming"); t && t->is_object())
+    if (const json::value* ev = member(t->get_object(), "event");
+        ev && ev->is_array() && !ev->get_array().empty() && ev->get_array()[0].is_string())
+      when = fhir_day(ev->get_array()[0].get_string());
+  set_date(p, when, "order", today, in);
+  // Device, depth and anaesthetic from the documented extensions.
+  bool dev = false, depth = false, anaesthetic = false;
+  if (const json::value* v = extension_value(o, ext_device); v && v->is_string()) {
+    if (const auto d = parse_code<device_type>(std::string_view(v->get_string()))) {
+      p.device = *d;
+      dev = true;
+    } else {
+      in.diagnostics.push_back(
+          {severity::warning, "cds.unknown_code", "$.context.draftOrders",
+           "the order's device is not a device word; " + std::string(from) + "'s device is used"});
+    }
+  }
+  if (const json::value* v = extension_value(o, ext_depth); v && v->is_number()) {
+    const double d = v->to_number<double>();
+    if (d > 0 && d <= 4) {
+      p.needle_depth = millimetres{d};
+      depth = true;
+    } else {
+      in.diagnostics.push_back({severity::warning, "cds.out_of_range", "$.context.draftOrders",
+                                "the order's needle depth is not in (0, 4] mm; " +
+                                    std::string(from) + "'s depth is used"});
+    }
+  }
+  if (const json::value* v = extension_value(o, ext_anesthetic); v && v->is_string()) {
+    if (const auto a = parse_code<anesthetic>(std::string_view(v->get_string()))) {
+      p.anesthetic = *a;
+      anaesthetic = true;
+    } else {
+      in.diagnostics.push_back({severity::warning, "cds.unknown_code", "$.context.draftOrders",
+                                "the order's anaesthetic is not an anaesthetic word; " +
+                                    std::string(from) + "'s anaesthetic is used"});
+    }
+  }
+  if (!dev)
+    in.assumptions.push_back("device " + std::string(to_string(p.device)) + " from " + from);
+  if (!depth)
+    in.assumptions.push_back("needle depth " + io::number_text(p.needle_depth.value()) +
+                             " mm from " + from);
+  if (!anaesthetic)
+    in.assumptions.push_back("anaesthetic " + std::string(to_string(p.anesthetic)) + " from " +
+                             from);
+  in.plan = std::move(p);
+  in.has_plan = !in.plan.areas.empty();
+  if (!in.has_plan)
+    in.diagnostics.push_back({severity::warning, "cds.no_plan", "$.context.draftOrders",
+                              "the order names no treatment area and no default plan gives one: "
+                              "no screen was made"});
+}
+
+void plan_for_hook(const request& req, const hook_settings& s, date today, hook_input& in) {
+  switch (req.hook) {
+    case hook::patient_view: {
+      if (!s.default_plan) {
+        in.diagnostics.push_back({severity::warning, "cds.no_plan", "$",
+                                  "no default plan is configured: no screen was made"});
+        return;
+      }
+      in.plan = base_plan(s, in);
+      in.plan.date = today;
+      in.assumptions.push_back("the clinic's default plan: areas " + area_list(in.plan.areas) +
+                               ", " + describe_plan_basics(in.plan));
+      in.has_plan = !in.plan.areas.empty();
+      return;
+    }
+    case hook::order_select:
+    case hook::order_sign: {
+      std::vector<std::pair<std::size_t, bool>> matches;  // index, selected
+      for (std::size_t i = 0; i < req.draft_orders.size(); ++i) {
+        json::error_code ec;
+        const json::value v = json::parse(req.draft_orders[i], ec);
+        if (ec || detail::resource_type(v) != "ServiceRequest") continue;
+        std::string why;
+        if (!is_microneedling(v.get_object(), s, why)) continue;
+        const std::string ref =
+            "ServiceRequest/" + std::string(string_member(v.get_object(), "id"));
+        const bool selected =
+            std::find(req.selections.begin(), req.selections.end(), ref) != req.selections.end();
+        matches.emplace_back(i, selected);
+      }
+      if (matches.empty()) {
+        in.not_applicable = true;
+        in.diagnostics.push_back({severity::warning, "cds.no_microneedling_order",
+                                  "$.context.draftOrders",
+                                  "no draft ServiceRequest is a microneedling order (order_codes "
+                                  "or its text): nothing to screen"});
+        return;
+      }
+      // order-select: the selected order first.
+      std::stable_partition(matches.begin(), matches.end(), [](const auto& m) { return m.second; });
+      if (matches.size() > 1)
+        in.diagnostics.push_back(
+            {severity::warning, "cds.several_orders", "$.context.draftOrders",
+             std::to_string(matches.size()) +
+                 " microneedling orders; the first (selected) one was screened"});
+      in.source_resource = req.draft_orders[matches.front().first];
+      in.source_type = "ServiceRequest";
+      const json::value v = json::parse(in.source_resource);
+      plan_from_order(v.get_object(), s, today, in);
+      return;
+    }
+    case hook::appointment_book: {
+      for (const auto& text : req.appointments) {
+        json::error_code ec;
+        const json::value v = json::parse(text, ec);
+        if (ec || detail::resource_type(v) != "Appointment") continue;
+        const json::object& o = v.get_object();
+        std::string why;
+        const bool typed = member(o, "serviceType") || member(o, "appointmentType") ||
+                           member(o, "serviceCategory");
+        if (typed && !is_microneedling(o, s, why)) continue;
+        if (!s.default_plan) {
+          in.diagnostics.push_back({severity::warning, "cds.no_plan", "$",
+                                    "no default plan is configured: no screen was made"});
+          return;
+        }
+        in.source_resource = text;
+        in.source_type = "Appointment";
+        in.plan = base_plan(s, in);
+        set_date(in.plan, fhir_day(string_member(o, "start")), "appointment", today, in);
+        if (!typed)
+          in.assumptions.push_back(
+              "the appointment is taken to be for microneedling (it states "
+              "no service type)");
+        in.assumptions.push_back("the clinic's default plan: areas " + area_list(in.plan.areas) +
+                                 ", " + describe_plan_basics(in.plan));
+        in.has_plan = !in.plan.areas.empty();
+        return;
+      }
+      in.not_applicable = true;
+      in.diagnostics.push_back(
+          {severity::warning, "cds.no_microneedling_order", "$.context.appointments",
+           "no appointment being booked is for microneedling: nothing to screen"});
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+hook_input build_input(const request& req, const fhir_reader& reader, const hook_settings& settings,
+                       date today) {
+  hook_input in;
+  plan_for_hook(req, settings, today, in);
+  for (const auto& e : req.prefetch)
+    if (e.state == prefetch_state::failed) in.unavailable.emplace_back(e.key, e.failure);
+  // Every value of the Bundle lives in one arena, dropped as a whole.
+  json::monotonic_resource arena;
+  collected c(&arena);
+  collect(req, c, in.diagnostics);
+  json::object bundle(&arena);
+  bundle["resourceType"] = "Bundle";
+  bundle["type"] = "collection";
+  bundle["entry"] = std::move(c.entries);
+  fhir_options options =
+      make_fhir_options(settings.record_policy, in.has_plan ? in.plan.date : today);
+  if (c.has_patient) options.patient_id = req.patient_id;
+  in.fhir = reader.read(json::serialize(bundle), options);
+  rewrite_paths(in.fhir.diagnostics, c.origins);
+  in.record = in.fhir.value.record;
+  if (in.record.patient.id.empty()) in.record.patient.id = req.patient_id;
+  return in;
+}
+
+hook_result screen_request(const request& req, const screener& s, const fhir_reader& reader,
+                           const hook_settings& settings, date today) {
+  hook_result out;
+  out.input = build_input(req, reader, settings, today);
+  if (out.input.has_plan) {
+    out.screen = s.screen(out.input.record, out.input.plan);
+    add_fhir_findings(*out.screen, out.input.fhir);
+    for (const auto& d : out.input.diagnostics) out.screen->warnings.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace mnscreen::cds
