@@ -19,8 +19,6 @@ using io::index_map;
 using io::object_reader;
 namespace json = io::json;
 
-constexpr std::string_view area_noun = "a treatment area word";
-
 // Reads a top-level array of objects with `read_item` (which returns nothing when the item has
 // to be dropped) and records where each kept item came from.
 template <class T, class F>

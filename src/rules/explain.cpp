@@ -146,8 +146,6 @@ std::string not_applicable_because(std::string_view rule, const facts& f) {
     return "home-use rule; the plan's setting is " + std::string(to_string(plan.setting));
   if (rule == "within_orbital_rim" && !f.planned().contains(area::eyelids))
     return "eyelid rule; the plan does not include the eyelids";
-  if (rule == "anesthetic_allergy" && plan.anesthetic == anesthetic::none)
-    return "anaesthetic rule; the plan uses no anaesthetic";
   if (rule == "prp_bleeding" && !has_adjunct(plan, adjunct::prp))
     return "PRP rule; the plan has no PRP";
   if (rule == "non_sterile_topical" && !has_adjunct(plan, adjunct::non_sterile_serum))

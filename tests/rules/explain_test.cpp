@@ -163,8 +163,7 @@ const std::map<std::string, rule_cases>& cases() {
         [](inputs& x) {
           x.plan.anesthetic = anesthetic::lidocaine;
           mt::undeny(x.in, question::anesthetic_allergy);
-        },
-        with_allergy(allergy_substance::lidocaine)}},
+        }}},
       {"metal_allergy_needles", {with_allergy(allergy_substance::nickel), nothing}},
       {"antiseptic_allergy", {with_allergy(allergy_substance::chlorhexidine), nothing}},
       {"product_allergy", {with_allergy(allergy_substance::hyaluronic_acid), nothing}},
@@ -380,6 +379,23 @@ TEST_CASE("explain: the isotretinoin sentence names the stop date, the days and 
   REQUIRE_FALSE(r.settings.empty());
   CHECK(r.settings[0].name == "isotretinoin_washout_days");
   CHECK(r.settings[0].value == setting_value{180.0});
+}
+
+TEST_CASE("explain: 2026.2 an anaesthetic allergy with no anaesthetic planned fires as info",
+          "[explain]") {
+  inputs x;
+  x.plan.anesthetic = anesthetic::none;
+  mt::add_allergy(x.in, allergy_substance::lidocaine);
+  const explanation e = screener{}.explain(x.in, x.plan);
+  const rule_explanation& r = entry(e, "anesthetic_allergy");
+  INFO(r.sentence);
+  CHECK(r.status == rule_status::fired);
+  REQUIRE(r.flag.has_value());
+  CHECK(r.flag->effect == effect::info);
+  // Without the allergy the rule is quiet, not out of scope: it still reads the allergies.
+  inputs y;
+  y.plan.anesthetic = anesthetic::none;
+  CHECK(entry(screener{}.explain(y.in, y.plan), "anesthetic_allergy").status == rule_status::quiet);
 }
 
 TEST_CASE("explain: an item without a source is named by its place in the intake", "[explain]") {
