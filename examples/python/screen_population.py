@@ -30,8 +30,10 @@ docs/python.md describes it.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -44,6 +46,18 @@ from mnscreen import _mnscreen
 
 DECISIONS = ["proceed", "proceed_with_caution", "modify_plan", "defer", "do_not_treat"]
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+# The LocalCluster's worker processes keep freed memory (glibc malloc) rather than hand it back
+# to the system after every partition. Dask's default (distributed.nanny.pre-spawn-environ:
+# MALLOC_TRIM_THRESHOLD_ 65536) trims the heap whenever 64 KiB are free at its top, so each
+# partition's few MB of report text were faulted in afresh, page by page: measured, a third of
+# a worker's CPU time went to page faults. Partitions are alike, so what one freed the next
+# uses; a worker keeps at most 64 MiB it does not use.
+LOCAL_WORKER_ENVIRON = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 64 << 20,
+    "distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": 32 << 20,
+}
 
 
 class UsageError(Exception):
@@ -74,8 +88,46 @@ def _bulk_export(path: str, stamp: Tuple) -> Any:
     return cache[key]
 
 
+def _part_temp(directory: str, name: str) -> str:
+    """Where a worker writes a part before renaming it to `name` (unique to the process)."""
+    return os.path.join(directory, f".{name}.{os.getpid()}-{threading.get_ident()}.tmp")
+
+
+def _write_part(directory: str, name: str, data: bytes) -> None:
+    """`data` as directory/name, whole or not at all: written under a temporary name, then
+    renamed over `name` (a partition run again replaces its own part with the same bytes; a
+    worker that dies mid-write leaves only a temporary file, which nobody reads)."""
+    temp = _part_temp(directory, name)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except FileNotFoundError:
+        raise IOError(f"{directory}: the part directory is not visible on this worker "
+                      "(not a shared file system: see --shared-dir)") from None
+    with os.fdopen(fd, "wb", buffering=0) as f:
+        view = memoryview(data)
+        while view:
+            view = view[f.write(view):]
+    os.replace(temp, os.path.join(directory, name))
+
+
+def _result(out: bytes, err: bytes, counts: Dict, parts: Optional[str],
+            index: int) -> Tuple[Optional[bytes], Optional[bytes], Dict]:
+    """With `parts` (a directory every worker and the client see), the reports and error
+    records go to part files named by the partition's index and only the counts travel back;
+    without it, everything travels back through Dask."""
+    if parts is None:
+        return out, err, counts
+    counts["out_bytes"], counts["err_bytes"] = len(out), len(err)
+    if out:
+        _write_part(parts, f"{index:08d}.out", out)
+    if err:
+        _write_part(parts, f"{index:08d}.err", err)
+    return None, None, counts
+
+
 def screen_lines(path: str, offset: int, length: int, first_line: int,
-                 policy: Optional[str], model: Optional[str]) -> Tuple[bytes, bytes, Dict]:
+                 policy: Optional[str], model: Optional[str], parts: Optional[str] = None,
+                 index: int = 0) -> Tuple[Optional[bytes], Optional[bytes], Dict]:
     """One partition of an NDJSON file: `length` bytes from `offset`, whole lines."""
     with open(path, "rb") as f:
         f.seek(offset)
@@ -83,14 +135,26 @@ def screen_lines(path: str, offset: int, length: int, first_line: int,
     if len(data) != length:
         raise IOError(f"{path}: read {len(data)} of {length} bytes at {offset}")
     # counts: records, blank, screened, failed, decisions, and flags per rule id ("rules").
-    return _screener(policy, model)._core.batch_ndjson(data, first_line, 1)
+    out, err, counts = _screener(policy, model)._core.batch_ndjson(data, first_line, 1)
+    return _result(out, err, counts, parts, index)
 
 
 def screen_patients(path: str, stamp: Tuple, first: int, count: int, plan: str,
-                    policy: Optional[str], model: Optional[str]) -> Tuple[bytes, bytes, Dict]:
+                    policy: Optional[str], model: Optional[str], parts: Optional[str] = None,
+                    index: int = 0) -> Tuple[Optional[bytes], Optional[bytes], Dict]:
     """One partition of a FHIR export: patients [first, first + count)."""
     bulk = _bulk_export(path, stamp)
-    return _screener(policy, model)._core.batch_fhir(bulk, plan, first, count, 1)
+    out, err, counts = _screener(policy, model)._core.batch_fhir(bulk, plan, first, count, 1)
+    return _result(out, err, counts, parts, index)
+
+
+def _probe(path: str) -> bytes:
+    """Run on every worker: the bytes of the client's probe file, or b"" if it is not there."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 # --- Client side ------------------------------------------------------------------------------
@@ -158,10 +222,16 @@ class AtomicOutput:
         fd, self.temp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".tmp.",
                                          dir=directory)
         os.fchmod(fd, 0o666 & ~_umask())
-        self.file = os.fdopen(fd, "wb", buffering=1 << 20)
+        # Unbuffered: the writes are whole partitions, and copy_from moves the file offset.
+        self.file = os.fdopen(fd, "wb", buffering=0)
 
     def write(self, data: bytes) -> None:
-        self.file.write(data)
+        view = memoryview(data)
+        while view:
+            view = view[self.file.write(view):]
+
+    def copy_from(self, src, size: int) -> None:
+        _copy(src, self.file, size)
 
     def commit(self) -> None:
         self.file.flush()
@@ -196,6 +266,63 @@ class _StdStream:
     def write(self, data: bytes) -> None:
         self.stream.buffer.write(data)
         self.stream.flush()
+
+    def copy_from(self, src, size: int) -> None:
+        self.stream.flush()
+        _copy(src, self.stream.buffer, size)
+
+
+def _copy(src, dest, size: int) -> None:
+    """`size` bytes of the open file `src` appended to `dest` (a file object): in the kernel
+    (os.sendfile) where it can, else through a buffer."""
+    done = 0
+    try:
+        out_fd = dest.fileno()
+        dest.flush()
+        while done < size:
+            n = os.sendfile(out_fd, src.fileno(), done, size - done)
+            if n == 0:
+                break
+            done += n
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        if done:  # part of it went out: a real write error, not a missing sendfile
+            raise
+        src.seek(0)
+        shutil.copyfileobj(src, dest, 1 << 20)
+        done = src.tell()
+        dest.flush()
+    if done != size:
+        raise IOError(f"{src.name}: copied {done} of {size} bytes")
+
+
+class PartDirectory:
+    """The directory of the workers' part files: made beside --out (or in --shared-dir),
+    removed with whatever is left in it by close() (unless kept for debugging)."""
+
+    def __init__(self, parent: str, base: str, keep: bool):
+        self.path = tempfile.mkdtemp(prefix=f".{base}.parts.", dir=parent)
+        self.keep = keep
+
+    def append(self, name: str, size: int, dest) -> None:
+        """Part `name` (of `size` bytes, as the worker reported) appended to `dest`, then
+        removed (there is no copy of the output left on disk but the output itself)."""
+        path = os.path.join(self.path, name)
+        try:
+            src = open(path, "rb")
+        except FileNotFoundError:
+            raise IOError(f"{path}: the worker's part is not there: the workers and this "
+                          "client do not share the part directory (see --shared-dir)") from None
+        with src:
+            actual = os.fstat(src.fileno()).st_size
+            if actual != size:
+                raise IOError(f"{path}: {actual} bytes, the worker wrote {size}")
+            dest.copy_from(src, size)
+        if not self.keep:
+            os.unlink(path)
+
+    def close(self) -> None:
+        if not self.keep:
+            shutil.rmtree(self.path, ignore_errors=True)
 
 
 def summary_json(total: Dict, input_path: str, unit: str, seconds: float) -> str:
@@ -235,6 +362,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="an existing Dask scheduler")
     p.add_argument("--partition-size", type=int, metavar="N",
                    help="records per partition (default: 2000 lines or 50 patients)")
+    p.add_argument("--shared-dir", metavar="DIR",
+                   help="where the workers write their partitions' reports for the client to "
+                        "join (a temporary directory made in DIR and removed at the end; it "
+                        "must be on a file system the workers and the client share; default: "
+                        "beside --out, or the system's temporary directory)")
+    p.add_argument("--no-shared-dir", action="store_true",
+                   help="no shared file system: the reports travel back through Dask (slower)")
+    p.add_argument("--keep-parts", action="store_true",
+                   help="debugging: keep the part directory (its path is printed)")
     return p.parse_args(list(argv))
 
 
@@ -254,6 +390,10 @@ def check_args(a: argparse.Namespace) -> None:
         raise UsageError("--workers is for the local cluster; not with --scheduler")
     if a.partition_size is not None and a.partition_size < 1:
         raise UsageError("--partition-size must be at least 1")
+    if a.no_shared_dir and (a.shared_dir is not None or a.keep_parts):
+        raise UsageError("--no-shared-dir is not for --shared-dir or --keep-parts")
+    if a.shared_dir is not None and not os.path.isdir(a.shared_dir):
+        raise UsageError(f"--shared-dir {a.shared_dir}: not a directory")
     outputs = []
     for key in ("out", "errors", "summary"):
         path = getattr(a, key)
@@ -267,6 +407,37 @@ def check_args(a: argparse.Namespace) -> None:
         if real == os.path.realpath(a.input or a.fhir_ndjson):
             raise UsageError(f"--{key} must not be the input file")
         outputs.append(real)
+
+
+def _part_directory(a: argparse.Namespace, client: Any) -> Optional[PartDirectory]:
+    """The part directory, if every worker sees it (a probe file written here and read by
+    every worker); None (the reports travel through Dask) if one does not."""
+    if a.shared_dir is not None:
+        parent = a.shared_dir
+    elif a.out is not None:
+        parent = os.path.dirname(os.path.abspath(a.out))
+    else:
+        parent = tempfile.gettempdir()
+    base = os.path.basename(a.out) if a.out is not None else "screen_population"
+    parts = PartDirectory(os.path.abspath(parent), base, a.keep_parts)
+    try:
+        probe = os.path.join(parts.path, "probe")
+        token = os.urandom(16).hex().encode()
+        with open(probe, "wb") as f:
+            f.write(token)
+        seen = client.run(_probe, probe)
+        os.unlink(probe)
+    except BaseException:
+        parts.close()
+        raise
+    blind = [w for w, got in seen.items() if got != token]
+    if not seen or blind:
+        parts.close()
+        print(f"screen_population: {len(blind)} of {len(seen)} workers do not see {parent} "
+              "(no shared file system there: see --shared-dir); the reports travel through "
+              "Dask instead", file=sys.stderr)
+        return None
+    return parts
 
 
 def run(argv: Sequence[str], client: Any = None) -> int:
@@ -376,6 +547,7 @@ def run(argv: Sequence[str], client: Any = None) -> int:
     total = {"records": 0, "blank": 0, "screened": 0, "failed": 0,
              "decisions": [0] * 6, "rules": {}}
     workers = 0
+    parts: Optional[PartDirectory] = None
     try:
         from distributed import Client, LocalCluster, progress
         if own_client:
@@ -383,19 +555,25 @@ def run(argv: Sequence[str], client: Any = None) -> int:
                 client = Client(a.scheduler)
             else:
                 n = a.workers or os.cpu_count() or 1
-                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                import dask
+                with dask.config.set(LOCAL_WORKER_ENVIRON):
+                    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                           dashboard_address=None)
                 client = Client(cluster)
         workers = len(client.scheduler_info().get("workers", {}))
         started = time.monotonic()
+        if not a.no_shared_dir:
+            parts = _part_directory(a, client)
+        where = parts.path if parts is not None else None
         token = f"{os.getpid()}-{time.time_ns()}"
         if fhir:
             futures = [client.submit(screen_patients, input_path, stamp, first, count, plan,
-                                     policy, model, key=f"mnscreen-partition-{i}-{token}")
+                                     policy, model, where, i,
+                                     key=f"mnscreen-partition-{i}-{token}")
                        for i, (first, count) in enumerate(partitions)]
         else:
             futures = [client.submit(screen_lines, os.path.abspath(input_path), off, length,
-                                     first_line, policy, model,
+                                     first_line, policy, model, where, i,
                                      key=f"mnscreen-partition-{i}-{token}")
                        for i, (off, length, first_line) in enumerate(partitions)]
         bar = None
@@ -407,8 +585,14 @@ def run(argv: Sequence[str], client: Any = None) -> int:
         for i, future in enumerate(futures):
             out, err, counts = future.result()
             futures[i] = None
-            output.write(out)
-            errors.write(err)
+            if parts is None:
+                output.write(out)
+                errors.write(err)
+            else:
+                if counts["out_bytes"]:
+                    parts.append(f"{i:08d}.out", counts["out_bytes"], output)
+                if counts["err_bytes"]:
+                    parts.append(f"{i:08d}.err", counts["err_bytes"], errors)
             for k in ("records", "blank", "screened", "failed"):
                 total[k] += counts[k]
             for k, n in enumerate(counts["decisions"]):
@@ -434,6 +618,11 @@ def run(argv: Sequence[str], client: Any = None) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if parts is not None:
+            parts.close()
+            if parts.keep:
+                print(f"screen_population: the part files are kept in {parts.path}",
+                      file=sys.stderr)
         if own_client and client is not None:
             client.close()
         if cluster is not None:

@@ -13,14 +13,18 @@ import pytest
 distributed = pytest.importorskip("distributed")  # registered only when found (CMakeLists)
 
 
-@pytest.fixture(scope="module")
-def population(source_dir):
+def load_example(source_dir, name):
     path = source_dir / "examples/python/screen_population.py"
-    spec = importlib.util.spec_from_file_location("screen_population", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["screen_population"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def population(source_dir):
+    return load_example(source_dir, "screen_population")
 
 
 @pytest.fixture(scope="module")
@@ -97,19 +101,55 @@ def test_intake_ndjson_matches_mnscreen_batch(population, client, cli, source_di
     make_ndjson(source_dir, data, 700)
     code, out, err, summary = run_batch(cli, ["--input", str(data)], tmp_path)
     assert code == 2 and summary["failed"] > 10 and summary["blank"] > 0
-    for size in (64, 1000):
-        d = tmp_path / f"dask-{size}"
+    # Reports through part files beside --out (the default) and back through Dask.
+    for size, transfer in ((64, []), (1000, []), (64, ["--no-shared-dir"])):
+        d = tmp_path / f"dask-{size}-{len(transfer)}"
         d.mkdir()
         rc = population.run(["--input", str(data), "--out", str(d / "out"), "--errors",
                              str(d / "err"), "--summary", str(d / "summary"),
-                             "--partition-size", str(size)], client=client)
+                             "--partition-size", str(size), *transfer], client=client)
         assert rc == code
         assert (d / "out").read_bytes() == out
         assert (d / "err").read_bytes() == err
         same_summary(summary, json.loads((d / "summary").read_text()))
+        # The part directory and the temporary outputs are gone: only the three outputs.
+        assert sorted(p.name for p in d.iterdir()) == ["err", "out", "summary"]
     # The errors file has the batch's records: line numbers of the whole file, every diagnostic.
     first = json.loads(err.splitlines()[0])
     assert set(first) >= {"line", "reason", "diagnostics"}
+
+
+def test_parts_in_a_shared_dir_kept_for_debugging(population, client, cli, source_dir,
+                                                  tmp_path, capsys):
+    data = tmp_path / "in.ndjson"
+    make_ndjson(source_dir, data, 300)
+    code, out, err, summary = run_batch(cli, ["--input", str(data)], tmp_path)
+    shared, d = tmp_path / "shared", tmp_path / "d"
+    shared.mkdir()
+    d.mkdir()
+    rc = population.run(["--input", str(data), "--out", str(d / "out"), "--errors",
+                         str(d / "err"), "--partition-size", "100", "--shared-dir", str(shared),
+                         "--keep-parts"], client=client)
+    assert rc == code
+    assert (d / "out").read_bytes() == out and (d / "err").read_bytes() == err
+    assert sorted(p.name for p in d.iterdir()) == ["err", "out"]
+    # The workers wrote one part per partition and output, named by the partition's index;
+    # the client joined them in order.
+    [kept] = shared.iterdir()
+    assert f"the part files are kept in {kept}" in capsys.readouterr().err
+    names = sorted(p.name for p in kept.iterdir())
+    # (the last partition, 4 lines, has only bad and blank ones: no reports, so no .out)
+    assert names == ["00000000.err", "00000000.out", "00000001.err", "00000001.out",
+                     "00000002.err", "00000002.out", "00000003.err"]
+    assert b"".join((kept / n).read_bytes() for n in names if n.endswith(".out")) == out
+    assert b"".join((kept / n).read_bytes() for n in names if n.endswith(".err")) == err
+    # Without --keep-parts the shared directory is left as it was found.
+    import shutil
+    shutil.rmtree(kept)
+    rc = population.run(["--input", str(data), "--out", str(d / "out2"), "--partition-size",
+                         "100", "--shared-dir", str(shared)], client=client)
+    assert rc == code and (d / "out2").read_bytes() == out
+    assert list(shared.iterdir()) == []
 
 
 def test_usage_and_input_errors(population, tmp_path, examples_dir, capsys):
@@ -127,6 +167,10 @@ def test_usage_and_input_errors(population, tmp_path, examples_dir, capsys):
     assert population.run(["--input", str(examples_dir / "plan-rf.json"), "--policy",
                            str(bad_policy)]) == 2
     assert f"{bad_policy}: $" in capsys.readouterr().err
+    data = examples_dir / "plan-rf.json"
+    assert population.run(["--input", str(data), "--shared-dir", str(tmp_path / "none")]) == 2
+    assert "--shared-dir" in capsys.readouterr().err
+    assert population.run(["--input", str(data), "--no-shared-dir", "--keep-parts"]) == 2
     assert not (tmp_path / "x").exists()
 
 
@@ -173,6 +217,60 @@ def test_a_worker_that_dies_loses_nothing_and_duplicates_nothing(population, cli
     assert len(ids) == len(set(ids)) == summary["screened"]
     assert (tmp_path / "d.err").read_bytes() == err
     same_summary(summary, json.loads((tmp_path / "d.summary").read_text()))
+
+
+class DieMidWrite:
+    """Stands for the example's _write_part: the first time one chosen part is written in the
+    whole cluster (a marker file), it writes half of it where the real one writes before its
+    rename, and kills its worker process, as a machine that dies mid-write."""
+
+    def __init__(self, real, part_temp, name, marker):
+        self.real, self.part_temp, self.name, self.marker = real, part_temp, name, marker
+
+    def __call__(self, directory, name, data):
+        if name == self.name:
+            try:
+                fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return self.real(directory, name, data)
+            os.close(fd)
+            with open(self.part_temp(directory, name), "wb") as f:
+                f.write(data[:len(data) // 2])
+            os._exit(1)
+        return self.real(directory, name, data)
+
+
+def test_a_worker_that_dies_while_writing_its_part_loses_nothing(cli, source_dir, tmp_path):
+    data = tmp_path / "in.ndjson"
+    make_ndjson(source_dir, data, 400)
+    code, out, err, summary = run_batch(cli, ["--input", str(data)], tmp_path)
+    marker, shared = tmp_path / "killed", tmp_path / "shared"
+    shared.mkdir()
+    # The task functions travel by value, with the module's globals as they are when first
+    # sent (Dask keeps them): a fresh copy of the example, with _write_part replaced.
+    population = load_example(source_dir, "screen_population_dies_mid_write")
+    population._write_part = DieMidWrite(population._write_part, population._part_temp,
+                                         "00000003.out", str(marker))
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    c = distributed.Client(cluster)
+    try:
+        rc = population.run(["--input", str(data), "--out", str(tmp_path / "d.out"),
+                             "--errors", str(tmp_path / "d.err"), "--partition-size", "40",
+                             "--shared-dir", str(shared), "--keep-parts"], client=c)
+    finally:
+        c.close()
+        cluster.close()
+    assert marker.exists(), "the worker was not killed"
+    assert rc == code
+    assert (tmp_path / "d.out").read_bytes() == out
+    assert (tmp_path / "d.err").read_bytes() == err
+    # The dead worker's half part is still there under its temporary name, unused; the part
+    # of the partition run again is whole.
+    [kept] = shared.iterdir()
+    [half] = kept.glob(".00000003.out.*.tmp")
+    whole = (kept / "00000003.out").read_bytes()
+    assert half.read_bytes() == whole[:len(whole) // 2] and len(whole) > 1000
 
 
 def test_an_export_with_unreadable_lines_matches_mnscreen_batch(population, client, cli,
