@@ -93,13 +93,15 @@ def run_python(path, plan, as_text):
     return n / (time.monotonic() - t), n / (own_cpu() - cpu)
 
 
-def run_dask(path, workers, lines):
+def run_dask(path, workers, lines, extra=()):
     with tempfile.TemporaryDirectory() as d:
         summary = os.path.join(d, "s.json")
         t = time.monotonic()
         cpu = children_cpu()
+        # The reports go to standard output (/dev/null), through part files in the system's
+        # temporary directory (or, with --no-shared-dir, back through Dask).
         subprocess.run([sys.executable, os.path.join(HERE, "../examples/python/screen_population.py"),
-                        "--input", path, "--workers", str(workers), "--summary", summary],
+                        "--input", path, "--workers", str(workers), "--summary", summary, *extra],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=PY_ENV)
         cpu = children_cpu() - cpu  # the client, scheduler, nannies and workers (all waited for)
         wall = time.monotonic() - t
@@ -138,6 +140,8 @@ def main():
     p.add_argument("--build", default=os.path.join(HERE, "../build/bench"))
     p.add_argument("--lines", type=int, default=1000000)
     p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument("--skip-per-call", action="store_true",
+                   help="no per-call part (it needs a build with MNSCREEN_BUILD_BENCH=ON)")
     a = p.parse_args()
     sys.path.insert(0, os.path.join(a.build, "python"))
     PY_ENV["PYTHONPATH"] = os.path.join(a.build, "python")
@@ -159,11 +163,14 @@ def main():
                 label = "Python screen_many, " + ("text out" if as_text else "dicts   ")
                 log(f"{label}    {r:9.0f} ({r / base:.2f}x)   {e:9.0f} ({e / base_eff:.2f}x)"
                     "   one thread")
-            for w in (1, 2):
-                r, wall, e = run_dask(path, w, a.lines)
+            for w, extra in ((1, ()), (2, ()), (2, ("--no-shared-dir",))):
+                r, wall, e = run_dask(path, w, a.lines, extra)
                 log(f"Dask LocalCluster, {w} worker{'s' if w > 1 else ' '}   {r:9.0f} ({r / base:.2f}x)"
-                    f"   {e:9.0f} ({e / base_eff:.2f}x)   wall {wall:.1f} s incl. cluster start")
+                    f"   {e:9.0f} ({e / base_eff:.2f}x)   wall {wall:.1f} s incl. cluster start"
+                    + (", reports back through Dask (--no-shared-dir)" if extra else ""))
             log(f"load average after: {os.getloadavg()[0]:.1f}")
+    if a.skip_per_call:
+        return
     r = per_call(a.build)
     base, native = r["cpp_screen"], r["cpp_json_screen"]
     log("per call (median CPU µs; ratio to C++ JSON in/out; ratio to screener::screen):")

@@ -6,6 +6,7 @@
                          [--out REPORTS.ndjson] [--errors FILE] [--summary FILE]
                          [--policy FILE] [--model FILE]
                          [--workers N | --scheduler tcp://HOST:PORT] [--partition-size N]
+                         [--shared-dir DIR | --no-shared-dir] [--keep-parts]
 
 Reads a FHIR Bulk Data export (one NDJSON file per resource type) or intake NDJSON (one
 {"id", "intake", "plan"} record a line), cuts it into partitions of whole patients (lines, or
@@ -18,10 +19,15 @@ partition is screened by the library's batch pipeline (mnscreen.Screener, GIL re
 
 Workers read the input themselves (a partition is a byte range of the NDJSON file, or a range
 of patients of the export), so on a real cluster the input must be at the same path on every
-worker (a shared file system) and the `mnscreen` package installed there. Outputs are written
-by the client only, in input order, to temporary files renamed when the run is complete: a
-worker that dies is replaced and its partitions run again (Dask retries them), and since each
-partition's result is taken once, by its index, nothing is lost and nothing is written twice.
+worker (a shared file system) and the `mnscreen` package installed there. Workers write each
+partition's reports and error records to part files named by the partition's index (written
+under a temporary name, then renamed) in a directory beside --out or in --shared-dir, which
+the workers and the client must share (checked first; if not, or with --no-shared-dir, the
+reports travel back through Dask). The client alone writes the outputs, in input order, to
+temporary files renamed when the run is complete, joining each partition's parts once it is
+complete: a worker that dies is replaced and its partitions run again (Dask retries them), its
+half-written part is never read, and since each partition is taken once, by its index, nothing
+is lost and nothing is written twice. The part directory is removed at the end.
 
 Exit status as `mnscreen batch`: 0 every record screened, 2 some records failed (the outputs
 are complete) or bad usage or inputs, 1 internal or I/O error, 130/143 interrupted.
@@ -433,9 +439,9 @@ def _part_directory(a: argparse.Namespace, client: Any) -> Optional[PartDirector
     blind = [w for w, got in seen.items() if got != token]
     if not seen or blind:
         parts.close()
-        print(f"screen_population: {len(blind)} of {len(seen)} workers do not see {parent} "
-              "(no shared file system there: see --shared-dir); the reports travel through "
-              "Dask instead", file=sys.stderr)
+        who = f"{len(blind)} of {len(seen)} workers do not" if seen else "no worker yet to"
+        print(f"screen_population: {who} see {parent} (no shared file system there: see "
+              "--shared-dir); the reports travel through Dask instead", file=sys.stderr)
         return None
     return parts
 
