@@ -152,6 +152,27 @@ def test_parts_in_a_shared_dir_kept_for_debugging(population, client, cli, sourc
     assert list(shared.iterdir()) == []
 
 
+def test_workers_that_do_not_see_the_part_directory_send_the_reports_back(client, cli,
+                                                                          source_dir, tmp_path,
+                                                                          capsys):
+    data = tmp_path / "in.ndjson"
+    make_ndjson(source_dir, data, 300)
+    code, out, err, summary = run_batch(cli, ["--input", str(data)], tmp_path)
+    # As workers on machines without the directory: the probe file is not there for them.
+    population = load_example(source_dir, "screen_population_blind_workers")
+    population._probe = lambda path: b""
+    d = tmp_path / "d"
+    d.mkdir()
+    rc = population.run(["--input", str(data), "--out", str(d / "out"), "--errors",
+                         str(d / "err"), "--summary", str(d / "summary"), "--partition-size",
+                         "50"], client=client)
+    assert rc == code
+    assert f"2 of 2 workers do not see {d}" in capsys.readouterr().err
+    assert (d / "out").read_bytes() == out and (d / "err").read_bytes() == err
+    same_summary(summary, json.loads((d / "summary").read_text()))
+    assert sorted(p.name for p in d.iterdir()) == ["err", "out", "summary"]
+
+
 def test_usage_and_input_errors(population, tmp_path, examples_dir, capsys):
     assert population.run(["--out", str(tmp_path / "x")]) == 2
     assert population.run(["--input", "a", "--fhir-ndjson", "b"]) == 2
