@@ -335,17 +335,15 @@ class session : public session_base, public std::enable_shared_from_this<session
   /// client is still sending (bounded in time), so that closing with unread data does not
   /// reset the connection before the client has read the reply (e.g. a 413 for a large body).
   void linger_close() {
-    if constexpr (tls) {
-      // TLS: the close_notify exchange plays that part (close()).
-      close();
-    } else {
-      busy_ = false;
+    busy_ = false;
+    if constexpr (!tls) {
       beast::error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
       if (ec) return close();
-      stream_.expires_after(std::chrono::seconds(2));
-      discard();
     }
+    // TLS: no half-close under TLS; the close_notify follows the discarding (close()).
+    lowest().expires_after(std::chrono::seconds(2));
+    discard();
   }
 
   void discard() {

@@ -101,6 +101,16 @@ TEST_CASE("TLS: discovery and hooks over HTTPS, several requests on one connecti
   CHECK(s.http->open_connections() == 1);
   CHECK(s.http->tls_handshake_failures() == 0);
 
+  // A body over max_body_bytes: the 413 with its JSON body reaches the client over TLS too.
+  tls_client big(files.cert.cert_pem);
+  REQUIRE_FALSE(big.connect(s.port()));
+  const auto too_large =
+      big.request("POST", "/screen", std::string(2 * 1024 * 1024, ' '), s.token("/screen"));
+  REQUIRE_FALSE(too_large.ec);
+  CHECK(too_large.status == 413);
+  CHECK(too_large.body.find("payload_too_large") != std::string::npos);
+  CHECK_FALSE(too_large.keep_alive);
+
   // The server presents that certificate: a client that trusts another one refuses it.
   tls_client stranger(test_cert::make().cert_pem);
   CHECK(stranger.connect(s.port()));
