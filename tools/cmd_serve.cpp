@@ -28,7 +28,8 @@ constexpr command_usage serve_usage{
     "Every call except /healthz and /metrics needs 'Authorization: Bearer <JWT>' from a trusted\n"
     "issuer. Without a trusted issuer the service refuses to start unless --insecure-dev is\n"
     "given: then no token is checked, every response carries a Warning header and the log\n"
-    "says so. Listens on 127.0.0.1 unless told otherwise; put it behind a TLS proxy.\n"
+    "says so. Listens on 127.0.0.1 unless told otherwise. Speaks HTTPS when the config names\n"
+    "cert_file and key_file (PEM); otherwise put it behind a TLS-terminating proxy.\n"
     "SIGTERM or SIGINT: stop accepting, finish the requests in flight, flush the audit trail.\n"
     "\n"
     "Exit status: 0 after a drain, 2 bad config or usage, 1 internal error (e.g. cannot bind)."};
@@ -71,12 +72,6 @@ int run_serve(std::span<const std::string> args, const streams& io) {
   if (vm.count("listen") != 0 &&
       !server::parse_listen(vm["listen"].as<std::string>(), cfg.value.host, cfg.value.port))
     return usage_error("--listen must be HOST:PORT", serve_usage, options, io);
-  if (!cfg.value.cert_file.empty()) {
-    io.err << config_path.string()
-           << ": $.cert_file: TLS termination is not built into this version; run the service "
-              "behind a TLS proxy (docs/cds-hooks.md, \"Setup\")\n";
-    return exit_bad_input;
-  }
 
   server::service_options so;
   so.insecure_dev = vm.count("insecure-dev") != 0;
@@ -111,8 +106,8 @@ int run_serve(std::span<const std::string> args, const streams& io) {
   }
   http.handle_signals();
   log_line(R"({"event":"listening","address":")" + cfg.value.host + ':' +
-           std::to_string(http.port()) + R"(","insecure_dev":)" +
-           (so.insecure_dev ? "true" : "false") + "}");
+           std::to_string(http.port()) + R"(","tls":)" + (http.tls() ? "true" : "false") +
+           R"(,"insecure_dev":)" + (so.insecure_dev ? "true" : "false") + "}");
   if (so.insecure_dev)
     io.err << "mnscreen serve: WARNING: --insecure-dev: no bearer token is checked; never use "
               "this with patient data\n";

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <functional>
 #include <map>
+
+#include "tls.hpp"
 
 namespace mnscreen::server {
 namespace json = boost::json;
@@ -210,6 +213,12 @@ parse_result<config> parse_config(std::string_view text, const std::filesystem::
        [&](const json::value& v, const std::string& p) { (void)r.path_at(v, p, c.cert_file); }},
       {"key_file",
        [&](const json::value& v, const std::string& p) { (void)r.path_at(v, p, c.key_file); }},
+      {"tls_min_version",
+       [&](const json::value& v, const std::string& p) {
+         if (r.string_at(v, p, c.tls_min_version) && c.tls_min_version != "1.2" &&
+             c.tls_min_version != "1.3")
+           r.error("serve.tls", p, "must be \"1.2\" (default) or \"1.3\"");
+       }},
       {"time_zone",
        [&](const json::value& v, const std::string& p) {
          if (r.string_at(v, p, c.time_zone) && c.time_zone != "local" && c.time_zone != "UTC")
@@ -313,6 +322,21 @@ parse_result<config> parse_config(std::string_view text, const std::filesystem::
   if (c.cert_file.empty() != c.key_file.empty())
     r.error("serve.tls", c.cert_file.empty() ? "$.cert_file" : "$.key_file",
             "cert_file and key_file go together");
+  if (o.contains("tls_min_version") && c.cert_file.empty() && c.key_file.empty())
+    r.error("serve.tls", "$.tls_min_version", "only with cert_file and key_file (TLS is off)");
+  // TLS on: the files must be usable now, not at the first client (tls.hpp).
+  const auto errors_on = [&](std::string_view path) {
+    return std::any_of(out.diagnostics.begin(), out.diagnostics.end(),
+                       [&](const diagnostic& d) { return d.path == path; });
+  };
+  if (!c.cert_file.empty() && !c.key_file.empty() && !errors_on("$.cert_file") &&
+      !errors_on("$.key_file")) {
+    check_tls_files(c, out.diagnostics);
+    if (c.base_url.starts_with("http://"))
+      out.diagnostics.push_back(
+          {severity::warning, "serve.base_url", "$.base_url",
+           "TLS is on but base_url is http://; tokens' aud must be the URL the EHR calls"});
+  }
   if (c.audit_spill.empty() && !c.audit_db.empty())
     c.audit_spill = std::filesystem::path(c.audit_db.string() + ".spill.ndjson");
   return out;

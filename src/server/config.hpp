@@ -42,9 +42,10 @@ struct config {
   std::filesystem::path audit_spill;  // default: audit_db + ".spill.ndjson"
   std::string audit_patient_salt;     // non-empty: patient references are stored salted-hashed
   std::filesystem::path access_log;   // empty: standard error
-  std::filesystem::path cert_file;
+  std::filesystem::path cert_file;    // both set: the listener speaks TLS (tls.hpp)
   std::filesystem::path key_file;
-  std::string time_zone = "local";  // "local" (the process's TZ) or "UTC"
+  std::string tls_min_version = "1.2";  // "1.2" or "1.3"
+  std::string time_zone = "local";      // "local" (the process's TZ) or "UTC"
   unsigned fhir_timeout_ms = 5000;
   unsigned fhir_max_pages = 10;
   std::size_t fhir_max_bytes = std::size_t{16} * 1024 * 1024;

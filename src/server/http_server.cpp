@@ -1,23 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-// `http_server`: the HTTP/1.1 layer of `mnscreen serve` (server.hpp).
+// `http_server`: the HTTP/1.1 layer of `mnscreen serve` (server.hpp), over plain TCP or, with
+// `cert_file`/`key_file`, over TLS (tls.hpp). One session template serves both streams: the
+// request handling is the same code, only the start (handshake) and the end (close_notify)
+// differ.
 #include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <ctime>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "server.hpp"
+#include "tls.hpp"
 
 namespace mnscreen::server {
 namespace asio = boost::asio;
@@ -44,7 +51,16 @@ std::string utc_now() {
   return out;
 }
 
-class session;
+/// What the server needs of a session of either stream type (the drain).
+class session_base {
+ public:
+  session_base() = default;
+  virtual ~session_base() = default;
+  session_base(const session_base&) = delete;
+  session_base& operator=(const session_base&) = delete;
+  /// Drain: an idle connection (waiting for a request) is closed; a busy one finishes.
+  virtual void close_if_idle() = 0;
+};
 
 }  // namespace
 
@@ -64,13 +80,17 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   std::atomic<std::size_t> open{0};
   std::mutex sessions_mutex;
   std::uint64_t next_id = 0;
-  std::unordered_map<std::uint64_t, std::weak_ptr<session>> sessions;
+  std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions;
   std::uint16_t bound_port = 0;
+  std::unique_ptr<asio::ssl::context> tls;  // set: every connection speaks TLS
+  std::atomic<std::uint64_t> handshake_failures{0};
 
   impl(service& s, std::function<void(std::string_view)> l)
       : svc(s), cfg(s.settings()), log_line(std::move(l)) {}
 
   void accept();
+  template <class Session, class... Args>
+  void open_session(tcp::socket&& s, Args&... args);
   void begin_drain();
   void session_closed(std::uint64_t id);
 
@@ -92,31 +112,66 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
     const std::lock_guard lock(log_mutex);
     log_line(line);
   }
+
+  /// A TLS handshake that failed (plain HTTP to the TLS port, an old protocol, a scanner):
+  /// counted and logged with OpenSSL's reason only; never any data of the connection.
+  void handshake_failed(const std::string& remote, const beast::error_code& ec) {
+    handshake_failures.fetch_add(1, std::memory_order_relaxed);
+    if (!log_line) return;
+    json::object o;
+    o["time"] = utc_now();
+    o["event"] = "tls_handshake_failed";
+    o["remote"] = remote;
+    o["reason"] = ec.message();
+    const std::string line = json::serialize(o);
+    const std::lock_guard lock(log_mutex);
+    log_line(line);
+  }
 };
 
 namespace {
 
-class session : public std::enable_shared_from_this<session> {
+/// How long a TLS connection that ends waits for the client's close_notify.
+constexpr std::chrono::seconds tls_shutdown_timeout{2};
+
+/// One connection: `Stream` is `beast::tcp_stream` (plain HTTP) or
+/// `beast::ssl_stream<beast::tcp_stream>` (TLS).
+template <class Stream>
+class session : public session_base, public std::enable_shared_from_this<session<Stream>> {
+  static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using std::enable_shared_from_this<session<Stream>>::shared_from_this;
+
  public:
-  session(tcp::socket&& socket, std::shared_ptr<http_server::impl> srv, std::uint64_t id)
-      : stream_(std::move(socket)), srv_(std::move(srv)), id_(id) {
+  template <class... Args>
+  session(tcp::socket&& socket, std::shared_ptr<http_server::impl> srv, std::uint64_t id,
+          Args&... args)
+      : stream_(std::move(socket), args...), srv_(std::move(srv)), id_(id) {
     beast::error_code ec;
-    const auto ep = stream_.socket().remote_endpoint(ec);
+    const auto ep = lowest().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
   }
-  ~session() { srv_->session_closed(id_); }
+  ~session() override { srv_->session_closed(id_); }
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
   void start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (tls)
+        self->handshake();
+      else
+        self->read_header();
+    });
   }
 
-  /// Drain: an idle connection (waiting for a request) is closed; a busy one finishes.
-  void close_if_idle() {
+  void close_if_idle() override {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-      if (!self->busy_) {
-        beast::error_code ec;
+      if (self->busy_) return;
+      beast::error_code ec;
+      if constexpr (tls) {
+        // Abort the pending read (or handshake); its handler ends the connection with a
+        // close_notify (close()).
+        self->lowest().socket().cancel(ec);
+      } else {
         self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
         self->stream_.socket().close(ec);
       }
@@ -124,14 +179,29 @@ class session : public std::enable_shared_from_this<session> {
   }
 
  private:
+  auto& lowest() { return beast::get_lowest_layer(stream_); }
+
+  /// TLS: the handshake has the same bound as a request's header.
+  void handshake() {
+    if (srv_->draining.load()) return close_socket();
+    lowest().expires_after(std::chrono::milliseconds(srv_->cfg.header_timeout_ms));
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = shared_from_this()](beast::error_code ec) {
+                              if (!ec) return self->read_header();
+                              if (ec != asio::error::operation_aborted)
+                                self->srv_->handshake_failed(self->remote_, ec);
+                              self->close_socket();
+                            });
+  }
+
   void read_header() {
     if (srv_->draining.load()) return close();
     busy_ = false;
     parser_.emplace();
     parser_->header_limit(16 * 1024);
     parser_->body_limit(srv_->cfg.max_body_bytes);
-    stream_.expires_after(std::chrono::milliseconds(first_ ? srv_->cfg.header_timeout_ms
-                                                           : srv_->cfg.idle_timeout_ms));
+    lowest().expires_after(std::chrono::milliseconds(first_ ? srv_->cfg.header_timeout_ms
+                                                            : srv_->cfg.idle_timeout_ms));
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -143,7 +213,7 @@ class session : public std::enable_shared_from_this<session> {
     busy_ = true;
     started_ = std::chrono::steady_clock::now();
     // The body has its own bound: a slow client cannot hold a thread or a connection slot.
-    stream_.expires_after(std::chrono::milliseconds(srv_->cfg.body_timeout_ms));
+    lowest().expires_after(std::chrono::milliseconds(srv_->cfg.body_timeout_ms));
     const auto& h = parser_->get();
     if (h.find(http::field::expect) != h.end() &&
         beast::iequals(h[http::field::expect], "100-continue") &&
@@ -167,6 +237,12 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void fail_read(beast::error_code ec) {
+    if constexpr (tls) {
+      // A connection that timed out or broke is closed without a close_notify.
+      if (ec == beast::error::timeout || ec == asio::error::connection_reset ||
+          ec == asio::ssl::error::stream_truncated)
+        return close_socket();
+    }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
         ec == asio::error::eof || (!busy_ && !parser_->got_some()))
@@ -245,7 +321,7 @@ class session : public std::enable_shared_from_this<session> {
     res->keep_alive(keep);
     res->body() = std::move(r.body);
     res->prepare_payload();
-    stream_.expires_after(std::chrono::milliseconds(srv_->cfg.body_timeout_ms));
+    lowest().expires_after(std::chrono::milliseconds(srv_->cfg.body_timeout_ms));
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
                         self->busy_ = false;
@@ -260,10 +336,13 @@ class session : public std::enable_shared_from_this<session> {
   /// reset the connection before the client has read the reply (e.g. a 413 for a large body).
   void linger_close() {
     busy_ = false;
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) return close();
-    stream_.expires_after(std::chrono::seconds(2));
+    if constexpr (!tls) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      if (ec) return close();
+    }
+    // TLS: no half-close under TLS; the close_notify follows the discarding (close()).
+    lowest().expires_after(std::chrono::seconds(2));
     discard();
   }
 
@@ -276,14 +355,30 @@ class session : public std::enable_shared_from_this<session> {
                             });
   }
 
+  /// Ends the connection. TLS: sends a close_notify and waits (bounded) for the client's, so
+  /// that the client can tell a complete reply from a cut connection.
   void close() {
     busy_ = false;
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.socket().close(ec);
+    if constexpr (tls) {
+      if (!closing_ && lowest().socket().is_open()) {
+        closing_ = true;
+        lowest().expires_after(tls_shutdown_timeout);
+        stream_.async_shutdown(
+            [self = shared_from_this()](beast::error_code) { self->close_socket(); });
+        return;
+      }
+    }
+    close_socket();
   }
 
-  beast::tcp_stream stream_;
+  void close_socket() {
+    busy_ = false;
+    beast::error_code ec;
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().close(ec);
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http_server::impl> srv_;
@@ -292,6 +387,7 @@ class session : public std::enable_shared_from_this<session> {
   bool busy_ = false;
   bool first_ = true;
   bool keep_alive_ = true;
+  bool closing_ = false;  // TLS: the close_notify has been sent
   std::chrono::steady_clock::time_point started_;
   std::unique_ptr<std::array<char, 16384>> scratch_;
 };
@@ -304,7 +400,14 @@ void http_server::impl::accept() {
     if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
     if (!ec) {
       if (self->draining.load()) return;
-      if (self->open.load() >= self->cfg.max_connections) {
+      if (self->open.load() >= self->cfg.max_connections && self->tls) {
+        // Over the connection cap on the TLS port: closed before any handshake work (a plain
+        // 503 would be noise to a TLS client).
+        beast::error_code ignored;
+        s.shutdown(tcp::socket::shutdown_both, ignored);
+        s.close(ignored);
+        self->svc.observe("http", 503, 0.0);
+      } else if (self->open.load() >= self->cfg.max_connections) {
         // Over the connection cap: a short 503, then close.
         static const std::string busy = [] {
           const std::string body = error_body(503, "over_capacity", "too many open connections");
@@ -322,21 +425,27 @@ void http_server::impl::accept() {
         r.status = 503;
         r.route = "http";
         self->svc.observe(r.route, r.status, 0.0);
+      } else if (self->tls) {
+        self->open_session<session<beast::ssl_stream<beast::tcp_stream>>>(std::move(s), *self->tls);
       } else {
-        self->open.fetch_add(1);
-        std::uint64_t id = 0;
-        auto sess = [&] {
-          const std::lock_guard lock(self->sessions_mutex);
-          id = self->next_id++;
-          auto p = std::make_shared<session>(std::move(s), self, id);
-          self->sessions.emplace(id, p);
-          return p;
-        }();
-        sess->start();
+        self->open_session<session<beast::tcp_stream>>(std::move(s));
       }
     }
     self->accept();
   });
+}
+
+template <class Session, class... Args>
+void http_server::impl::open_session(tcp::socket&& s, Args&... args) {
+  open.fetch_add(1);
+  auto sess = [&] {
+    const std::lock_guard lock(sessions_mutex);
+    const std::uint64_t id = next_id++;
+    auto p = std::make_shared<Session>(std::move(s), shared_from_this(), id, args...);
+    sessions.emplace(id, p);
+    return p;
+  }();
+  sess->start();
 }
 
 void http_server::impl::session_closed(std::uint64_t id) {
@@ -355,7 +464,7 @@ void http_server::impl::begin_drain() {
     beast::error_code ec;
     self->acceptor.close(ec);
     if (self->signals) self->signals->cancel(ec);
-    std::vector<std::shared_ptr<session>> live;
+    std::vector<std::shared_ptr<session_base>> live;
     {
       const std::lock_guard lock(self->sessions_mutex);
       for (auto& [id, w] : self->sessions)
@@ -382,6 +491,10 @@ http_server::~http_server() {
 }
 
 bool http_server::start(std::string& error) {
+  if (!impl_->cfg.cert_file.empty() && !impl_->cfg.key_file.empty()) {
+    impl_->tls = make_server_tls_context(impl_->cfg, error);
+    if (!impl_->tls) return false;
+  }
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl_->cfg.host, ec);
   if (ec) {
@@ -414,6 +527,10 @@ bool http_server::start(std::string& error) {
 
 std::uint16_t http_server::port() const noexcept { return impl_->bound_port; }
 std::size_t http_server::open_connections() const noexcept { return impl_->open.load(); }
+bool http_server::tls() const noexcept { return impl_->tls != nullptr; }
+std::uint64_t http_server::tls_handshake_failures() const noexcept {
+  return impl_->handshake_failures.load(std::memory_order_relaxed);
+}
 
 void http_server::handle_signals() {
   asio::dispatch(impl_->control, [p = impl_] {

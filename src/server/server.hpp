@@ -5,7 +5,8 @@
 //   token check, limits on JSON, screening, hooks, feedback, metrics). No sockets: thread-safe,
 //   called by the HTTP layer on its pool threads.
 // - `http_server`: the listener, keep-alive sessions with header/body/idle timeouts, body limit
-//   (413), connection cap (503), CORS preflight, access log, and the SIGTERM/SIGINT drain.
+//   (413), connection cap (503), CORS preflight, access log, and the SIGTERM/SIGINT drain;
+//   plain HTTP, or HTTPS when the config names `cert_file` and `key_file` (tls.hpp).
 #ifndef MNSCREEN_SERVER_SERVER_HPP
 #define MNSCREEN_SERVER_SERVER_HPP
 
@@ -98,7 +99,7 @@ class http_server {
   http_server& operator=(const http_server&) = delete;
 
   /// Binds (config host:port; port 0 = ephemeral) and starts the pool threads. False with
-  /// `error` set when the address cannot be bound.
+  /// `error` set when the address cannot be bound or the TLS files cannot be used.
   [[nodiscard]] bool start(std::string& error);
   [[nodiscard]] std::uint16_t port() const noexcept;
   /// Installs SIGTERM/SIGINT handlers that call `drain()`.
@@ -111,6 +112,11 @@ class http_server {
   /// Blocks until the pool threads have finished (after `drain`).
   void wait();
   [[nodiscard]] std::size_t open_connections() const noexcept;
+  /// True when the listener speaks TLS (`cert_file` and `key_file` set; docs/cds-hooks.md).
+  [[nodiscard]] bool tls() const noexcept;
+  /// TLS handshakes that failed (plain HTTP to the TLS port, an old protocol, a bad hello);
+  /// each is also an access-log line `{"event": "tls_handshake_failed", ...}`.
+  [[nodiscard]] std::uint64_t tls_handshake_failures() const noexcept;
 
   struct impl;  // internal (public only for the session class of http_server.cpp)
 
