@@ -169,6 +169,31 @@ void cds_to_response(benchmark::State& state) {
 }
 BENCHMARK(cds_to_response)->Unit(benchmark::kMicrosecond);
 
+// `cds_bench --calls N`: N patient-view calls through `service::handle` (no audit) and
+// nothing else, for instruction counts that the load of a shared machine does not change
+// (`valgrind --tool=callgrind`, the difference of two values of N divided by their difference;
+// bench/README.md).
+int count_calls(long n) {
+  scratch s;
+  auto svc = make_service(s, false);
+  server::request r;
+  r.method = "POST";
+  r.target = "/cds-services/mnscreen-patient-view";
+  r.body = request_body();
+  r.content_type = "application/json";
+  std::size_t bytes = 0;
+  for (long i = 0; i < n; ++i) bytes += svc->handle(r).body.size();
+  std::printf("%ld calls, %zu response bytes\n", n, bytes);
+  return 0;
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--calls") return count_calls(std::atol(argv[2]));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
