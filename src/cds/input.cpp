@@ -106,6 +106,10 @@ bool within_reader_limits(const json::object& bundle, std::size_t text_bytes,
   const std::size_t bound = 3 * text_bytes + 64 * entries + 256;
   if (bound >= options.max_bytes / 2) return false;
   if (options.max_depth < 2) return false;
+  // The documents were parsed with Boost.JSON's default depth limit (`collect`), so no
+  // resource is deeper than that, and the Bundle adds three levels: with a reader limit well
+  // above, there is nothing to count.
+  if (options.max_depth > json::parse_options{}.max_depth + 8) return true;
   for (const auto& [k, v] : bundle)
     if (depth_of(v, options.max_depth) + 1 + 1 >= options.max_depth) return false;
   return true;

@@ -545,6 +545,7 @@ void terminology::add_file(std::string_view name, std::string_view text,
 void terminology::finish() {
   exact_.clear();
   prefix_.clear();
+  longest_prefix_ = 0;
   names_.clear();
   medication_names_.clear();
   for (std::size_t i = 0; i < rows_.size(); ++i) {
@@ -552,6 +553,7 @@ void terminology::finish() {
     if (!row.system.empty()) {
       const std::string key = row.system + "|" + row.code;
       (row.prefix ? prefix_[key] : exact_[key]).push_back(i);
+      if (row.prefix) longest_prefix_ = std::max(longest_prefix_, row.code.size());
     }
     // Names for text-only matching: names.csv rows, and the displays of code rows of the kinds
     // matched by exact name (a medication display is a product name: medications are matched
@@ -575,15 +577,21 @@ void terminology::finish() {
 std::vector<const table_row*> terminology::find(std::string_view system,
                                                 std::string_view code) const {
   std::vector<const table_row*> out;
-  const std::string sys(canonical_system(system));
-  const std::string code_text(code);
-  if (const auto it = exact_.find(sys + "|" + code_text); it != exact_.end()) {
+  // One key buffer, "system|code", shortened in place for the prefix lookups (this runs for
+  // every coding of every resource read).
+  const std::string_view sys = canonical_system(system);
+  std::string key;
+  key.reserve(sys.size() + 1 + code.size());
+  key.append(sys).append(1, '|').append(code);
+  if (const auto it = exact_.find(key); it != exact_.end()) {
     for (std::size_t i : it->second) out.push_back(&rows_[i]);
     return out;
   }
-  // Longest prefix: try the code shortened one character at a time.
-  for (std::size_t n = code_text.size(); n > 0; --n) {
-    const auto it = prefix_.find(sys + "|" + code_text.substr(0, n));
+  // Longest prefix: try the code shortened one character at a time (no prefix in the tables
+  // is longer than longest_prefix_).
+  for (std::size_t n = std::min(code.size(), longest_prefix_); n > 0; --n) {
+    key.resize(sys.size() + 1 + n);
+    const auto it = prefix_.find(key);
     if (it != prefix_.end()) {
       for (std::size_t i : it->second) out.push_back(&rows_[i]);
       return out;
