@@ -548,6 +548,7 @@ void terminology::finish() {
   longest_prefix_ = 0;
   names_.clear();
   medication_names_.clear();
+  medication_first_word_.clear();
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const table_row& row = rows_[i];
     if (!row.system.empty()) {
@@ -572,6 +573,9 @@ void terminology::finish() {
     if (row.prefix) continue;
     names_[std::string(to_string(row.kind)) + "|" + normalise_name(row.display)].push_back(i);
   }
+  for (std::size_t p = 0; p < medication_names_.size(); ++p)
+    if (!medication_names_[p].first.empty())
+      medication_first_word_[medication_names_[p].first.front()].push_back(p);
 }
 
 std::vector<const table_row*> terminology::find(std::string_view system,
@@ -615,7 +619,19 @@ std::vector<const table_row*> terminology::find_medication_names(
   std::vector<const table_row*> out;
   std::vector<std::string_view> tokens = split(normalised, ' ');
   if (normalised.empty()) return out;
-  for (const auto& [name, index] : medication_names_) {
+  // Only the names whose first word is in the text can match: look those up by their first
+  // word, then test them in table order (the order of the answer).
+  std::vector<std::size_t> candidates;
+  std::string word;
+  for (const std::string_view t : tokens) {
+    word.assign(t);
+    if (const auto it = medication_first_word_.find(word); it != medication_first_word_.end())
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (const std::size_t p : candidates) {
+    const auto& [name, index] = medication_names_[p];
     if (name.empty() || name.size() > tokens.size()) continue;
     for (std::size_t start = 0; start + name.size() <= tokens.size(); ++start) {
       bool all = true;

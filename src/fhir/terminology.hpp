@@ -138,6 +138,8 @@ class terminology {
   std::size_t longest_prefix_ = 0;  // the longest code prefix in prefix_ (characters)
   std::unordered_map<std::string, std::vector<std::size_t>> names_;  // kind|normalised name
   std::vector<std::pair<std::vector<std::string>, std::size_t>> medication_names_;
+  // First word of a medication name -> positions in medication_names_, ascending.
+  std::unordered_map<std::string, std::vector<std::size_t>> medication_first_word_;
 };
 
 }  // namespace mnscreen::fhir_detail
