@@ -171,6 +171,7 @@ class MNSCREEN_EXPORT fhir_reader {
 
  private:
   friend class fhir_bulk_export;
+  friend struct fhir_reader_access;  // the library's CDS Hooks reader (src/fhir/reader_core.hpp)
   struct impl;
   static std::shared_ptr<const impl> make_embedded();
   std::shared_ptr<const impl> impl_;

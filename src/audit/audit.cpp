@@ -98,6 +98,7 @@ struct log::impl {
   std::condition_variable cv_work, cv_done;
   std::deque<entry> queue;
   bool stopping = false;
+  std::size_t flush_waiters = 0;  // flush() calls waiting: no group-commit wait then
   std::uint64_t queued_total = 0, done_total = 0;
   health h;
   steady::time_point next_retry{};
@@ -269,6 +270,14 @@ struct log::impl {
           cv_work.wait_until(lk, next_retry, ready);
         else
           cv_work.wait(lk, ready);
+        // Group commit: give the calls in flight a moment to add their records, so that one
+        // transaction (one fsync) carries many. Never while flushing or stopping.
+        if (!h.degraded && !queue.empty() && opts.group_commit.count() > 0) {
+          const auto until = steady::now() + opts.group_commit;
+          cv_work.wait_until(lk, until, [&] {
+            return stopping || flush_waiters > 0 || queue.size() >= opts.max_batch;
+          });
+        }
         batch.assign(std::make_move_iterator(queue.begin()), std::make_move_iterator(queue.end()));
         queue.clear();
         stop = stopping;
@@ -297,7 +306,9 @@ struct log::impl {
       if (queue.size() < opts.queue_capacity) {
         queue.push_back(std::move(e));
         ++queued_total;
-        cv_work.notify_one();
+        // The writer waits for the first record of a batch, or (group commit) for a full
+        // batch: waking it for every record would cost a context switch per call.
+        if (queue.size() == 1 || queue.size() >= opts.max_batch) cv_work.notify_one();
         return;
       }
       ++h.overflowed;
@@ -334,8 +345,10 @@ void log::record(feedback_record r) {
 void log::flush() {
   std::unique_lock lk(impl_->m);
   const std::uint64_t target = impl_->queued_total;
+  ++impl_->flush_waiters;
   impl_->cv_work.notify_one();
   impl_->cv_done.wait(lk, [&] { return impl_->done_total >= target; });
+  --impl_->flush_waiters;
 }
 
 health log::status() const {

@@ -97,6 +97,12 @@ struct options {
   std::chrono::milliseconds retry_interval{1000};
   /// How long SQLite waits for a lock held by another connection before the write fails.
   std::chrono::milliseconds busy_timeout{2000};
+  /// Group commit: after the first record of a batch arrives, the writer waits up to this long
+  /// (or until `max_batch` records, a `flush` or shutdown) so that one transaction — one
+  /// fsync — carries the records of many calls. 0 writes each record as soon as it is seen.
+  std::chrono::microseconds group_commit{2000};
+  /// The most records the writer waits for in one group commit.
+  std::size_t max_batch = 256;
   /// Tests only: called on the writer thread before each batch is written.
   std::function<void()> before_batch;
 };

@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <type_traits>
+#include <utility>
 
 #include <boost/json.hpp>
 
@@ -309,7 +311,13 @@ database::database(const std::string& path, mode m, int busy_timeout_ms) : path_
   }
 }
 
-database::~database() { sqlite3_close(db_); }
+database::~database() {
+  // Statements first: a connection with unfinalized statements does not close.
+  hook_insert_.reset();
+  card_insert_.reset();
+  feedback_insert_.reset();
+  sqlite3_close(db_);
+}
 
 void database::exec(const char* sql) {
   char* err = nullptr;
@@ -332,22 +340,32 @@ bool database::file_moved() const {
 }
 
 std::size_t database::insert(const std::vector<entry>& entries) {
-  exec("BEGIN IMMEDIATE");
-  std::size_t added = 0;
-  try {
-    statement hook(db_,
-                   "INSERT OR IGNORE INTO hook_call(record_id, time, service, hook_instance, "
-                   "issuer, patient_ref, decision, rule_ids, knowledge_version, library_version, "
-                   "model_version, policy_name, latency_ms, outcome) "
-                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
-    statement card(
+  if (!hook_insert_ || !card_insert_ || !feedback_insert_) {
+    auto hook_st = std::make_unique<statement>(
+        db_,
+        "INSERT OR IGNORE INTO hook_call(record_id, time, service, hook_instance, "
+        "issuer, patient_ref, decision, rule_ids, knowledge_version, library_version, "
+        "model_version, policy_name, latency_ms, outcome) "
+        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+    auto card_st = std::make_unique<statement>(
         db_,
         "INSERT OR IGNORE INTO card(record_id, position, card_uuid, indicator, rule_ids) "
         "VALUES(?1,?2,?3,?4,?5)");
-    statement fb(db_,
-                 "INSERT OR IGNORE INTO feedback(record_id, time, service, hook_instance, "
-                 "card_uuid, outcome, override_reason, comment, outcome_timestamp) "
-                 "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    auto feedback_st = std::make_unique<statement>(
+        db_,
+        "INSERT OR IGNORE INTO feedback(record_id, time, service, hook_instance, "
+        "card_uuid, outcome, override_reason, comment, outcome_timestamp) "
+        "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+    hook_insert_ = std::move(hook_st);
+    card_insert_ = std::move(card_st);
+    feedback_insert_ = std::move(feedback_st);
+  }
+  statement& hook = *hook_insert_;
+  statement& card = *card_insert_;
+  statement& fb = *feedback_insert_;
+  exec("BEGIN IMMEDIATE");
+  std::size_t added = 0;
+  try {
     for (const auto& e : entries) {
       if (const auto* h = std::get_if<hook_record>(&e.rec)) {
         hook.reset();
@@ -394,8 +412,15 @@ std::size_t database::insert(const std::vector<entry>& entries) {
         if (sqlite3_changes(db_) != 0) ++added;
       }
     }
+    // Reset: a statement left stepped keeps a read snapshot of the WAL open.
+    hook.reset();
+    card.reset();
+    fb.reset();
     exec("COMMIT");
   } catch (...) {
+    hook.reset();
+    card.reset();
+    fb.reset();
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }

@@ -5,6 +5,7 @@
 #ifndef MNSCREEN_AUDIT_STORE_HPP
 #define MNSCREEN_AUDIT_STORE_HPP
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -52,6 +53,8 @@ class db_error : public std::runtime_error {
 };
 
 /// A SQLite connection to an audit database. Not thread-safe (one per thread).
+class statement;
+
 class database {
  public:
   enum class mode { write, read };
@@ -75,6 +78,9 @@ class database {
   void exec(const char* sql);
   sqlite3* db_ = nullptr;
   std::string path_;
+  // The INSERT statements of `insert`, prepared on first use and kept for the connection's
+  // life (preparing them for every batch was a large share of the writer's CPU).
+  std::unique_ptr<statement> hook_insert_, card_insert_, feedback_insert_;
 };
 
 /// A prepared statement (RAII) over a connection.

@@ -73,7 +73,47 @@ struct collected {
   json::array entries;
   std::vector<origin> origins;
   bool has_patient = false;
+  /// The text size of every document the entries came from.
+  std::size_t text_bytes = 0;
 };
+
+// Nesting depth of a value (an object or array counts one level), as Boost.JSON's parser
+// counts it against `max_depth`; stops counting past `limit`.
+std::size_t depth_of(const json::value& v, std::size_t limit) {
+  if (limit == 0) return 1;
+  std::size_t inner = 0;
+  if (const auto* o = v.if_object()) {
+    for (const auto& [k, m] : *o) inner = std::max(inner, depth_of(m, limit - 1));
+    return 1 + inner;
+  }
+  if (const auto* a = v.if_array()) {
+    for (const auto& m : *a) inner = std::max(inner, depth_of(m, limit - 1));
+    return 1 + inner;
+  }
+  return 0;
+}
+
+// True when the collection Bundle, written out, is surely within the reader's byte and depth
+// limits. Its text is at most about the documents' text (keys and strings are written as
+// read, whitespace dropped; a number such as `1.5` may grow to `1.5E0`, an entry gains a
+// short wrapper), so three times their size plus a margin is a safe bound; past it, or near
+// the depth limit, the caller takes the written-out path and the reader's checks decide.
+bool within_reader_limits(const json::object& bundle, std::size_t text_bytes,
+                          const fhir_options& options) {
+  const std::size_t entries = bundle.contains("entry") && bundle.at("entry").is_array()
+                                  ? bundle.at("entry").as_array().size()
+                                  : 0;
+  const std::size_t bound = 3 * text_bytes + 64 * entries + 256;
+  if (bound >= options.max_bytes / 2) return false;
+  if (options.max_depth < 2) return false;
+  // The documents were parsed with Boost.JSON's default depth limit (`collect`), so no
+  // resource is deeper than that, and the Bundle adds three levels: with a reader limit well
+  // above, there is nothing to count.
+  if (options.max_depth > json::parse_options{}.max_depth + 8) return true;
+  for (const auto& [k, v] : bundle)
+    if (depth_of(v, options.max_depth) + 1 + 1 >= options.max_depth) return false;
+  return true;
+}
 
 // The id a patient reference names when it names a Patient by relative or absolute URL.
 std::optional<std::string> referenced_patient_id(std::string_view reference) {
@@ -91,6 +131,7 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
       json::error_code ec;
       json::value doc = json::parse(e.documents[d], ec, out.entries.storage());
       if (ec || !doc.is_object()) continue;  // the reader checked it already
+      out.text_bytes += e.documents[d].size();
       std::string base = e.fetched ? "fetched " + e.key : "$.prefetch." + e.key;
       if (e.fetched && e.documents.size() > 1) base += " page " + std::to_string(d + 1);
       if (e.fetched) base += ":$";
@@ -517,7 +558,13 @@ hook_input build_input(const request& req, const fhir_reader& reader, const hook
   fhir_options options =
       make_fhir_options(settings.record_policy, in.has_plan ? in.plan.date : today);
   if (c.has_patient) options.patient_id = req.patient_id;
-  in.fhir = reader.read(json::serialize(bundle), options);
+  // The reader maps the tree in place. Writing it out and parsing it again (what
+  // `reader.read` would need) gives the same tree, unless the text would cross the reader's
+  // size or depth limit: only then is that path taken, so that those limits apply as before.
+  if (within_reader_limits(bundle, c.text_bytes, options))
+    in.fhir = fhir_detail::read_object(fhir_reader_access::terms(reader), bundle, options);
+  else
+    in.fhir = reader.read(json::serialize(bundle), options);
   rewrite_paths(in.fhir.diagnostics, c.origins);
   in.record = in.fhir.value.record;
   if (in.record.patient.id.empty()) in.record.patient.id = req.patient_id;

@@ -2121,6 +2121,21 @@ parse_result<fhir_intake> map_resources(const terminology& terms, const fhir_opt
   return out;
 }
 
+namespace {
+
+parse_result<fhir_intake> read_object(const terminology& terms, const json::object& document,
+                                      const fhir_options& options, std::vector<diagnostic> diags) {
+  std::vector<source_resource> resources;
+  collect(document, "$", "", resources, diags, 0, true);
+  if (has_errors(diags) && std::any_of(diags.begin(), diags.end(), [](const diagnostic& d) {
+        return d.severity == severity::fatal;
+      }))
+    return {{}, std::move(diags)};
+  return map_resources(terms, options, resources, std::move(diags));
+}
+
+}  // namespace
+
 parse_result<fhir_intake> read_document(const terminology& terms, std::string_view text,
                                         const fhir_options& options) {
   std::vector<diagnostic> diags;
@@ -2133,13 +2148,12 @@ parse_result<fhir_intake> read_document(const terminology& terms, std::string_vi
                      "the document is not a JSON object (a FHIR resource or Bundle)"});
     return {{}, std::move(diags)};
   }
-  std::vector<source_resource> resources;
-  collect(doc->get_object(), "$", "", resources, diags, 0, true);
-  if (has_errors(diags) && std::any_of(diags.begin(), diags.end(), [](const diagnostic& d) {
-        return d.severity == severity::fatal;
-      }))
-    return {{}, std::move(diags)};
-  return map_resources(terms, options, resources, std::move(diags));
+  return read_object(terms, doc->get_object(), options, std::move(diags));
+}
+
+parse_result<fhir_intake> read_object(const terminology& terms, const json::object& document,
+                                      const fhir_options& options) {
+  return read_object(terms, document, options, {});
 }
 
 }  // namespace fhir_detail

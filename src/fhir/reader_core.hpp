@@ -49,6 +49,13 @@ struct source_resource {
                                                            std::string_view where = {},
                                                            boost::json::storage_ptr storage = {});
 
+/// Reads a Bundle or a single resource already parsed (what `read_document` does after
+/// parsing; diagnostics have the same paths). For callers that hold the tree already (the
+/// CDS Hooks reader), so that it is not written out and parsed again.
+[[nodiscard]] parse_result<fhir_intake> read_object(const terminology& terms,
+                                                    const boost::json::object& document,
+                                                    const fhir_options& options);
+
 /// Reads a Bundle or a single resource (fhir_reader::read).
 [[nodiscard]] parse_result<fhir_intake> read_document(const terminology& terms,
                                                       std::string_view text,
@@ -61,6 +68,11 @@ namespace mnscreen {
 /// The reader's tables (shared, immutable).
 struct fhir_reader::impl {
   fhir_detail::terminology terms;
+};
+
+/// The tables of a reader, for the library's own readers of parsed trees.
+struct fhir_reader_access {
+  static const fhir_detail::terminology& terms(const fhir_reader& r) { return r.impl_->terms; }
 };
 
 }  // namespace mnscreen

@@ -545,13 +545,16 @@ void terminology::add_file(std::string_view name, std::string_view text,
 void terminology::finish() {
   exact_.clear();
   prefix_.clear();
+  longest_prefix_ = 0;
   names_.clear();
   medication_names_.clear();
+  medication_first_word_.clear();
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const table_row& row = rows_[i];
     if (!row.system.empty()) {
       const std::string key = row.system + "|" + row.code;
       (row.prefix ? prefix_[key] : exact_[key]).push_back(i);
+      if (row.prefix) longest_prefix_ = std::max(longest_prefix_, row.code.size());
     }
     // Names for text-only matching: names.csv rows, and the displays of code rows of the kinds
     // matched by exact name (a medication display is a product name: medications are matched
@@ -570,20 +573,29 @@ void terminology::finish() {
     if (row.prefix) continue;
     names_[std::string(to_string(row.kind)) + "|" + normalise_name(row.display)].push_back(i);
   }
+  for (std::size_t p = 0; p < medication_names_.size(); ++p)
+    if (!medication_names_[p].first.empty())
+      medication_first_word_[medication_names_[p].first.front()].push_back(p);
 }
 
 std::vector<const table_row*> terminology::find(std::string_view system,
                                                 std::string_view code) const {
   std::vector<const table_row*> out;
-  const std::string sys(canonical_system(system));
-  const std::string code_text(code);
-  if (const auto it = exact_.find(sys + "|" + code_text); it != exact_.end()) {
+  // One key buffer, "system|code", shortened in place for the prefix lookups (this runs for
+  // every coding of every resource read).
+  const std::string_view sys = canonical_system(system);
+  std::string key;
+  key.reserve(sys.size() + 1 + code.size());
+  key.append(sys).append(1, '|').append(code);
+  if (const auto it = exact_.find(key); it != exact_.end()) {
     for (std::size_t i : it->second) out.push_back(&rows_[i]);
     return out;
   }
-  // Longest prefix: try the code shortened one character at a time.
-  for (std::size_t n = code_text.size(); n > 0; --n) {
-    const auto it = prefix_.find(sys + "|" + code_text.substr(0, n));
+  // Longest prefix: try the code shortened one character at a time (no prefix in the tables
+  // is longer than longest_prefix_).
+  for (std::size_t n = std::min(code.size(), longest_prefix_); n > 0; --n) {
+    key.resize(sys.size() + 1 + n);
+    const auto it = prefix_.find(key);
     if (it != prefix_.end()) {
       for (std::size_t i : it->second) out.push_back(&rows_[i]);
       return out;
@@ -607,7 +619,19 @@ std::vector<const table_row*> terminology::find_medication_names(
   std::vector<const table_row*> out;
   std::vector<std::string_view> tokens = split(normalised, ' ');
   if (normalised.empty()) return out;
-  for (const auto& [name, index] : medication_names_) {
+  // Only the names whose first word is in the text can match: look those up by their first
+  // word, then test them in table order (the order of the answer).
+  std::vector<std::size_t> candidates;
+  std::string word;
+  for (const std::string_view t : tokens) {
+    word.assign(t);
+    if (const auto it = medication_first_word_.find(word); it != medication_first_word_.end())
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  for (const std::size_t p : candidates) {
+    const auto& [name, index] = medication_names_[p];
     if (name.empty() || name.size() > tokens.size()) continue;
     for (std::size_t start = 0; start + name.size() <= tokens.size(); ++start) {
       bool all = true;

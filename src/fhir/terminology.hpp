@@ -134,9 +134,12 @@ class terminology {
   std::vector<std::size_t> name_rows_;  // rows from names.csv
   std::vector<unit_row> units_;
   std::unordered_map<std::string, std::vector<std::size_t>> exact_;
-  std::map<std::string, std::vector<std::size_t>> prefix_;           // system|prefix
+  std::map<std::string, std::vector<std::size_t>> prefix_;  // system|prefix
+  std::size_t longest_prefix_ = 0;  // the longest code prefix in prefix_ (characters)
   std::unordered_map<std::string, std::vector<std::size_t>> names_;  // kind|normalised name
   std::vector<std::pair<std::vector<std::string>, std::size_t>> medication_names_;
+  // First word of a medication name -> positions in medication_names_, ascending.
+  std::unordered_map<std::string, std::vector<std::size_t>> medication_first_word_;
 };
 
 }  // namespace mnscreen::fhir_detail
