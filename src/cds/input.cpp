@@ -4,6 +4,7 @@
 // default plan), with every assumption named (docs/cds-hooks.md, "Hooks" and "Prefetch").
 #include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
 #include <set>
 #include <string>
 #include <string_view>
@@ -129,7 +130,13 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
     std::size_t other_patient = 0;
     for (std::size_t d = 0; d < e.documents.size(); ++d) {
       json::error_code ec;
-      json::value doc = json::parse(e.documents[d], ec, out.entries.storage());
+      // No depth limit of its own: a document given in the request passed the request reader's
+      // `max_depth` (which may be above Boost's default of 32, so that default would drop a
+      // deeper resource here without a word), and a fetched one passed `classify`.
+      json::parse_options depth_checked_already;
+      depth_checked_already.max_depth = std::numeric_limits<std::size_t>::max();
+      json::value doc =
+          json::parse(e.documents[d], ec, out.entries.storage(), depth_checked_already);
       if (ec || !doc.is_object()) continue;  // the reader checked it already
       out.text_bytes += e.documents[d].size();
       std::string base = e.fetched ? "fetched " + e.key : "$.prefetch." + e.key;

@@ -219,3 +219,24 @@ TEST_CASE("Reader diagnostics point into the request", "[cds][prefetch]") {
   CHECK(found_patient);
   CHECK(found_condition);
 }
+
+TEST_CASE("A prefetch resource nested deeper than 32 levels is still read", "[cds][prefetch]") {
+  // The request reader allows 64 levels; collecting the prefetch must not fall back to Boost's
+  // default of 32 and drop the resource without a word (the keloid would become "not recorded").
+  std::string deep;
+  for (int i = 0; i < 36; ++i) deep += '[';
+  for (int i = 0; i < 36; ++i) deep += ']';
+  const std::string text =
+      R"({"hook":"patient-view","hookInstance":"h-deep","context":{"patientId":"p7"},)"
+      R"("prefetch":{"patient":{"resourceType":"Patient","id":"p7","gender":"male",)"
+      R"("birthDate":"1980-01-01"},"conditions":{"resourceType":"Bundle","type":"searchset",)"
+      R"("entry":[{"resource":{"resourceType":"Condition","id":"k1","clinicalStatus":)"
+      R"({"coding":[{"code":"active"}]},"code":{"coding":[{"system":"http://snomed.info/sct",)"
+      R"("code":"33659008"}]},"subject":{"reference":"Patient/p7"},"note":)" +
+      deep + "}}]}}}";
+  fake_fhir server;
+  const auto run = run_hook(text, server.function(), {true, {}});
+  std::vector<condition_code> codes;
+  for (const auto& c : run.result.input.record.conditions) codes.push_back(c.code);
+  CHECK(std::count(codes.begin(), codes.end(), condition_code::keloid) == 1);
+}
