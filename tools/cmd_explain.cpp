@@ -72,46 +72,19 @@ int run_explain(std::span<const std::string> args, const streams& io) {
                          explain_usage, options, io);
   }
 
-  const auto intake_path = vm.count("intake") != 0 ? vm["intake"].as<std::string>() : std::string();
-  const auto plan_path = vm["plan"].as<std::string>();
-  auto paths = screener_input_paths(vm);
-  if (!intake_path.empty()) paths.push_back(intake_path);
-  if (from_fhir) paths.push_back(vm["fhir"].as<std::string>());
-  paths.push_back(plan_path);
-  if (std::count(paths.begin(), paths.end(), "-") > 1)
-    return usage_error("only one input can be read from standard input ('-')", explain_usage,
-                       options, io);
-
-  input_diagnostics diags;
-  std::optional<intake> in;
-  std::optional<fhir_screen_input> fhir;
-  if (!from_fhir) in = load_intake(intake_path, io.in, diags);
-  const auto plan = load_plan(plan_path, io.in, diags);
-  const auto screen = load_screener(vm, io.in, diags);
-  if (from_fhir) {
-    fhir = load_fhir_input(vm["fhir"].as<std::string>(),
-                           intake_path.empty() ? std::nullopt : std::optional(intake_path), screen,
-                           plan, io.in, diags);
-    in = fhir->record;
-  }
-  if (diags.has_errors() || !in || !plan || !screen) {
-    diags.print_errors(io.err);
+  auto inputs = load_screen_inputs(vm, explain_usage, options, io);
+  if (!inputs) return exit_bad_input;
+  if (!inputs->ok()) {
+    inputs->diags.print_errors(io.err);
     return exit_bad_input;
   }
 
-  explanation e = screen->explain(*in, *plan);
-  if (e.decision == decision::cannot_screen) {
-    // As 'screen': a problem the readers did not find (or a refused override) is bad input.
-    bool printed = false;
-    for (const auto& d : e.warnings) {
-      if (d.severity == severity::warning) continue;
-      io.err << format(d, d.code == "override_refused" ? plan_path : "<inputs>") << '\n';
-      printed = true;
-    }
-    if (!printed) io.err << "mnscreen: the library could not screen these inputs\n";
-    return exit_bad_input;
-  }
-  for (auto& w : diags.warnings()) e.warnings.push_back(std::move(w));
+  explanation e = inputs->screen->explain(*inputs->record, *inputs->plan);
+  // The inputs passed validation, so cannot_screen means the library found a problem the
+  // readers did not (or refused an override: docs/api.md, "Overrides").
+  if (e.decision == decision::cannot_screen)
+    return print_cannot_screen(e.warnings, inputs->plan_path, io.err);
+  for (auto& w : inputs->diags.warnings()) e.warnings.push_back(std::move(w));
   if (only)
     e.rules.erase(std::remove_if(e.rules.begin(), e.rules.end(),
                                  [&](const rule_explanation& r) { return r.rule_id != *only; }),

@@ -143,4 +143,46 @@ fhir_screen_input load_fhir_input(std::string_view fhir_path,
   return out;
 }
 
+std::optional<screen_inputs> load_screen_inputs(const po::variables_map& vm,
+                                                const command_usage& usage,
+                                                const po::options_description& options,
+                                                const streams& io) {
+  const bool from_fhir = vm.count("fhir") != 0;
+  const auto intake_path = vm.count("intake") != 0 ? vm["intake"].as<std::string>() : std::string();
+  auto paths = screener_input_paths(vm);
+  if (!intake_path.empty()) paths.push_back(intake_path);
+  if (from_fhir) paths.push_back(vm["fhir"].as<std::string>());
+  paths.push_back(vm["plan"].as<std::string>());
+  if (std::count(paths.begin(), paths.end(), "-") > 1) {
+    (void)usage_error("only one input can be read from standard input ('-')", usage, options, io);
+    return std::nullopt;
+  }
+
+  screen_inputs r;
+  r.plan_path = vm["plan"].as<std::string>();
+  if (!from_fhir) r.record = load_intake(intake_path, io.in, r.diags);
+  r.plan = load_plan(r.plan_path, io.in, r.diags);
+  r.screen = load_screener(vm, io.in, r.diags);
+  if (from_fhir) {
+    // The record is read as of the plan's date, with the policy's stale-record windows.
+    r.fhir = load_fhir_input(vm["fhir"].as<std::string>(),
+                             intake_path.empty() ? std::nullopt : std::optional(intake_path),
+                             r.screen, r.plan, io.in, r.diags);
+    r.record = r.fhir->record;
+  }
+  return r;
+}
+
+int print_cannot_screen(const std::vector<diagnostic>& found, std::string_view plan_path,
+                        std::ostream& err) {
+  bool printed = false;
+  for (const auto& d : found) {
+    if (d.severity == severity::warning) continue;
+    err << format(d, d.code == "override_refused" ? plan_path : "<inputs>") << '\n';
+    printed = true;
+  }
+  if (!printed) err << "mnscreen: the library could not screen these inputs\n";
+  return exit_bad_input;
+}
+
 }  // namespace mnscreen::cli

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli_io.hpp"
 #include "mnscreen/fhir.hpp"
@@ -33,6 +34,35 @@ struct fhir_screen_input {
                                                 const std::optional<screener>& screen,
                                                 const std::optional<procedure_plan>& plan,
                                                 std::istream& in, input_diagnostics& diags);
+
+/// The inputs of a command that screens one patient (`screen`, `explain`): an intake
+/// (`--intake`) or a FHIR record (`--fhir`, the intake then an overlay), the plan (`--plan`) and
+/// the screener options. Every input is read before anything is reported, so that one run lists
+/// every problem of every file.
+struct screen_inputs {
+  std::string plan_path;
+  std::optional<intake> record;
+  std::optional<procedure_plan> plan;
+  std::optional<screener> screen;
+  /// Set with `--fhir`: the reader's findings go into the report (`add_fhir_findings`).
+  std::optional<fhir_screen_input> fhir;
+  input_diagnostics diags;
+
+  /// True when everything needed was read without error.
+  [[nodiscard]] bool ok() const noexcept { return !diags.has_errors() && record && plan && screen; }
+};
+
+/// Reads the inputs named by `vm`. Two inputs read from standard input is a usage error: the
+/// message goes to `io.err` with the usage and the result is empty (exit `exit_bad_input`).
+[[nodiscard]] std::optional<screen_inputs> load_screen_inputs(
+    const boost::program_options::variables_map& vm, const command_usage& usage,
+    const boost::program_options::options_description& options, const streams& io);
+
+/// For a report or explanation of `decision::cannot_screen` after the readers found nothing:
+/// prints the library's errors (a refused override is an error in the plan file, the rest
+/// cannot be tied to one file) and returns `exit_bad_input`.
+[[nodiscard]] int print_cannot_screen(const std::vector<diagnostic>& found,
+                                      std::string_view plan_path, std::ostream& err);
 
 }  // namespace mnscreen::cli
 

@@ -17,6 +17,12 @@ namespace mnscreen::cds::detail {
 
 namespace json = boost::json;
 
+/// The ServiceRequest extensions mnscreen reads a plan from (docs/cds-hooks.md) and writes back
+/// in a suggestion (the anaesthetic).
+constexpr std::string_view ext_device = "urn:mnscreen:extension:device";
+constexpr std::string_view ext_depth = "urn:mnscreen:extension:needle-depth-mm";
+constexpr std::string_view ext_anesthetic = "urn:mnscreen:extension:anesthetic";
+
 /// The member `key` of `o`, or nullptr.
 inline const json::value* member(const json::object& o, std::string_view key) {
   const auto it = o.find(key);

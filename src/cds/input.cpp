@@ -25,12 +25,11 @@ using mnscreen::to_string;
 namespace {
 
 namespace json = boost::json;
+using detail::ext_anesthetic;
+using detail::ext_depth;
+using detail::ext_device;
 using detail::member;
 using detail::string_member;
-
-constexpr std::string_view ext_device = "urn:mnscreen:extension:device";
-constexpr std::string_view ext_depth = "urn:mnscreen:extension:needle-depth-mm";
-constexpr std::string_view ext_anesthetic = "urn:mnscreen:extension:anesthetic";
 
 // The body-site rows of the embedded SNOMED CT table (built once, immutable).
 const fhir_detail::terminology& body_sites() {

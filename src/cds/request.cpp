@@ -408,16 +408,7 @@ std::string diagnostics_json(const std::vector<diagnostic>& ds) {
       break;
     }
   doc["error"] = first.empty() ? std::string("bad request") : first;
-  json::array list;
-  for (const auto& d : ds) {
-    json::object o;
-    o["severity"] = to_string(d.severity);
-    o["code"] = d.code;
-    o["path"] = d.path;
-    o["message"] = d.message;
-    list.push_back(std::move(o));
-  }
-  doc["diagnostics"] = std::move(list);
+  doc["diagnostics"] = io::diagnostics_array(ds);
   return json::serialize(doc);
 }
 

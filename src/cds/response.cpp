@@ -27,10 +27,10 @@ using mnscreen::to_string;
 namespace {
 
 namespace json = boost::json;
+using detail::ext_anesthetic;
 using detail::member;
 using detail::string_member;
 
-constexpr std::string_view ext_anesthetic = "urn:mnscreen:extension:anesthetic";
 constexpr std::string_view card_kind_system = "urn:mnscreen:cds:card-kind";
 constexpr std::size_t max_summary_bytes = 139;
 

@@ -3,6 +3,7 @@
 // `mnscreen fhir-to-intake` and for clinic software that wants to show what was understood.
 #include <boost/json.hpp>
 
+#include "io/json_common.hpp"
 #include "mnscreen/fhir.hpp"
 #include "mnscreen/json.hpp"
 
@@ -44,16 +45,7 @@ std::string to_json(const parse_result<fhir_intake>& fhir) {
   json::object ignored;
   for (const auto& [type, n] : fhir.value.resources_ignored) ignored[type] = n;
   doc["resources_ignored"] = std::move(ignored);
-  json::array diags;
-  for (const auto& d : fhir.diagnostics) {
-    json::object o;
-    o["severity"] = to_string(d.severity);
-    o["code"] = d.code;
-    o["path"] = d.path;
-    o["message"] = d.message;
-    diags.push_back(std::move(o));
-  }
-  doc["diagnostics"] = std::move(diags);
+  doc["diagnostics"] = io::diagnostics_array(fhir.diagnostics);
   return json::serialize(doc);
 }
 

@@ -979,4 +979,18 @@ void writer::date_value(const date& d) {
   out_.append(buf, sizeof buf);
 }
 
+json::array diagnostics_array(const std::vector<diagnostic>& ds) {
+  json::array list;
+  list.reserve(ds.size());
+  for (const auto& d : ds) {
+    json::object o;
+    o["severity"] = to_string(d.severity);
+    o["code"] = d.code;
+    o["path"] = d.path;
+    o["message"] = d.message;
+    list.push_back(std::move(o));
+  }
+  return list;
+}
+
 }  // namespace mnscreen::io

@@ -58,6 +58,10 @@ struct index_map {
 void append_validation(context& ctx, std::vector<diagnostic> found,
                        const std::vector<index_map>& maps);
 
+/// Diagnostics as every JSON answer lists them (CDS Hooks errors, the server's error bodies, the
+/// FHIR reading summary): `[{"severity", "code", "path", "message"}, ...]`, in order.
+[[nodiscard]] json::array diagnostics_array(const std::vector<diagnostic>& ds);
+
 // --- paths and value descriptions ------------------------------------------------------------
 
 /// `$.a` + `b` → `$.a.b`; keys that are not plain identifiers use `$.a["b c"]`.

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "mnscreen/html.hpp"
 #include "mnscreen/version.hpp"
 
 namespace mnscreen {
@@ -18,29 +19,8 @@ namespace {
 constexpr double plot_size = 240.0;
 constexpr double margin = 40.0;
 
-std::string escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// Every string from the data goes through the report's escaper (mnscreen/html.hpp).
+std::string escape(std::string_view s) { return html_escape(s); }
 
 std::string num(double v, int decimals = 3) {
   if (std::isnan(v)) return "&ndash;";
