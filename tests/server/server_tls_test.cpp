@@ -177,7 +177,9 @@ TEST_CASE("TLS: 1.2 is the minimum by default; tls_min_version 1.3 refuses a 1.2
 TEST_CASE("TLS: the drain answers the request in flight and closes idle TLS connections",
           "[server][tls]") {
   const tls_files files;
-  test_server s(files.config({{"drain_timeout_ms", 5000}}));
+  // The fetch takes 800 ms: a deadline well above it (the default test config says 1 s, too
+  // tight under sanitizers, where the fetch then fails and the isotretinoin stays unknown).
+  test_server s(files.config({{"drain_timeout_ms", 5000}, {"fhir_timeout_ms", 5000}}));
   fake_fhir fhir;
   fhir.slow_ms = 800;
   fhir.resources["MedicationStatement"] = {isotretinoin_statement()};
