@@ -494,17 +494,7 @@ std::string to_json(const report& rep) {
   w.end_object();
   write_strings(w, "prep", rep.prep);
   write_strings(w, "aftercare", rep.aftercare);
-  w.key("warnings");
-  w.begin_array();
-  for (const auto& d : rep.warnings) {
-    w.begin_object();
-    w.member("severity", to_string(d.severity));
-    w.member("code", d.code);
-    w.member("path", d.path);
-    w.member("message", d.message);
-    w.end_object();
-  }
-  w.end_array();
+  write_warnings(w, rep.warnings);
   w.end_object();
   return std::move(w).take();
 }
