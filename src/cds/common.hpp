@@ -57,6 +57,13 @@ void prefix_codes(std::vector<diagnostic>& ds);
 /// `s` cut to at most `n` bytes at a UTF-8 boundary, with "…" when cut.
 std::string cut_text(std::string_view s, std::size_t n);
 
+/// Replaces every occurrence of `token` in the paths and messages of `ds` with "[token]", so
+/// that a token which also turns up elsewhere in a request (a key, a wrongly typed value shown
+/// in a message) is never written. Tokens shorter than `min_redacted_token` are left alone:
+/// they would blank out ordinary words.
+constexpr std::size_t min_redacted_token = 8;
+void redact_token(std::vector<diagnostic>& ds, std::string_view token);
+
 }  // namespace mnscreen::cds::detail
 
 #endif  // MNSCREEN_SRC_CDS_COMMON_HPP

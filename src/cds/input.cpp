@@ -586,6 +586,12 @@ hook_result screen_request(const request& req, const screener& s, const fhir_rea
     add_fhir_findings(*out.screen, out.input.fhir);
     for (const auto& d : out.input.diagnostics) out.screen->warnings.push_back(d);
   }
+  if (req.authorization) {
+    const std::string_view token = req.authorization->access_token;
+    detail::redact_token(out.input.diagnostics, token);
+    detail::redact_token(out.input.fhir.diagnostics, token);
+    if (out.screen) detail::redact_token(out.screen->warnings, token);
+  }
   return out;
 }
 

@@ -57,6 +57,20 @@ bool outcome_is_failure(const json::object& outcome) {
   return false;
 }
 
+void redact_token(std::vector<diagnostic>& ds, std::string_view token) {
+  if (token.size() < min_redacted_token) return;
+  constexpr std::string_view shown = "[token]";
+  const auto scrub = [&](std::string& s) {
+    for (std::size_t at = s.find(token); at != std::string::npos;
+         at = s.find(token, at + shown.size()))
+      s.replace(at, token.size(), shown);
+  };
+  for (auto& d : ds) {
+    scrub(d.path);
+    scrub(d.message);
+  }
+}
+
 void prefix_codes(std::vector<diagnostic>& ds) {
   for (auto& d : ds)
     if (d.code.rfind("cds.", 0) != 0 && d.code.rfind("fhir.", 0) != 0) d.code.insert(0, "cds.");
@@ -388,6 +402,7 @@ parse_result<request> parse_request(std::string_view text, const request_limits&
   }
   result.diagnostics = std::move(ctx.diagnostics());
   detail::prefix_codes(result.diagnostics);
+  if (out.authorization) detail::redact_token(result.diagnostics, out.authorization->access_token);
   return result;
 }
 

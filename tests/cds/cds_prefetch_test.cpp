@@ -240,3 +240,37 @@ TEST_CASE("A prefetch resource nested deeper than 32 levels is still read", "[cd
   for (const auto& c : run.result.input.record.conditions) codes.push_back(c.code);
   CHECK(std::count(codes.begin(), codes.end(), condition_code::keloid) == 1);
 }
+
+TEST_CASE("The access token is redacted from what the FHIR data echoes", "[cds][prefetch]") {
+  auto req = cds::parse_request(cds_fixture("patient-view.json"));
+  REQUIRE(req.ok());
+  REQUIRE(req.value.authorization.has_value());
+  const std::string token = req.value.authorization->access_token;
+  REQUIRE(token.size() >= 8);
+  // The conditions hold one whose clinicalStatus is the token's text: the reader's warning
+  // quotes the status, and the result shows "[token]" in its place.
+  auto* conditions = const_cast<cds::prefetch_entry*>(req.value.find_prefetch("conditions"));
+  REQUIRE(conditions != nullptr);
+  conditions->state = cds::prefetch_state::data;
+  conditions->documents = {
+      R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":)"
+      R"("Condition","id":"c1","clinicalStatus":{"coding":[{"code":")" +
+      token +
+      R"("}]},"code":{"coding":[{"system":"http://snomed.info/sct","code":"33659008"}]},)"
+      R"("subject":{"reference":"Patient/pat-1"}}}]})"};
+  const auto result =
+      cds::screen_request(req.value, cds_screener(), cds_reader(), cds_settings(), cds_today());
+  REQUIRE(result.screen.has_value());
+  bool redacted = false;
+  for (const auto* list : {&result.input.fhir.diagnostics, &result.screen->warnings}) {
+    for (const auto& d : *list) {
+      INFO(d.code << " " << d.path << ": " << d.message);
+      CHECK(d.message.find(token) == std::string::npos);
+      CHECK(d.path.find(token) == std::string::npos);
+      if (d.code == "fhir.unknown_status" && d.message.find("[token]") != std::string::npos)
+        redacted = true;
+    }
+  }
+  CHECK(redacted);
+  CHECK(cds::to_response(result, req.value).find(token) == std::string::npos);
+}

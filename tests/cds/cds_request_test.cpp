@@ -223,6 +223,28 @@ TEST_CASE("The access token never appears in diagnostics", "[cds][request]") {
                          R"("fhirAuthorization":{"access_token":["secret-in-array"]}})");
   CHECK(has_code(w.diagnostics, "cds.wrong_type", "$.fhirAuthorization.access_token"));
   CHECK(cds::diagnostics_json(w.diagnostics).find("secret-in-array") == std::string::npos);
+  // The same text elsewhere in the request (a key, a wrongly typed value that a message shows)
+  // is redacted too: the diagnostics keep their place but say "[token]".
+  const auto e = cds::parse_request(
+      R"({"hook":"patient-view","hookInstance":"h","context":{"patientId":"p",")" + token +
+      R"(":1},"fhirAuthorization":{"access_token":")" + token + R"(","scope":[")" + token +
+      R"("]}})");
+  CHECK_FALSE(e.ok());  // a scope that is not a string is an error
+  REQUIRE(e.value.authorization);
+  CHECK(e.value.authorization->access_token == token);
+  CHECK(has_code(e.diagnostics, "cds.unknown_key", R"($.context["[token]"])"));
+  CHECK(has_code(e.diagnostics, "cds.wrong_type", "$.fhirAuthorization.scope"));
+  for (const auto& d : e.diagnostics) {
+    INFO(format(d));
+    CHECK(d.message.find(token) == std::string::npos);
+    CHECK(d.path.find(token) == std::string::npos);
+  }
+  // A short token is not redacted (it would blank ordinary words); it is still never written.
+  const auto s =
+      cds::parse_request(R"({"hook":"patient-view","hookInstance":"h","context":{"patientId":"p"},)"
+                         R"("fhirAuthorization":{"access_token":"is"}})");
+  REQUIRE(s.ok());
+  CHECK(cds::diagnostics_json(s.diagnostics).find("[token]") == std::string::npos);
 }
 
 TEST_CASE("Services and discovery", "[cds][request]") {
