@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The CI stages after the `ci` workflow (issue 4; scripts/test.sh runs this file when present):
+#   0. lint: clang-format on every C/C++ file, clang-tidy on the library (scripts/lint.sh, on
+#      the compile commands of build/ci);
 #   1. AddressSanitizer + UndefinedBehaviorSanitizer: the whole test suite (preset `asan`);
 #   2. ThreadSanitizer: the tests labelled `concurrency` (preset `tsan`);
 #   3. libFuzzer: every fuzz target (preset `fuzz`, clang) for a bounded time each.
-# Any sanitizer report, failing test or fuzz crash makes this script exit non-zero.
+# Any lint finding, sanitizer report, failing test or fuzz crash makes this script exit non-zero.
 #
 # Environment:
 #   MNSCREEN_FUZZ_SECONDS  seconds per fuzz target (default 40)
 #   MNSCREEN_FUZZ_DIR      fuzz build directory (default build/fuzz)
 #   MNSCREEN_FUZZ_JOBS     fuzz targets run at a time, one core each (default 2)
-#   MNSCREEN_STAGES        stages to run, e.g. "asan tsan fuzz" (default: all three)
+#   MNSCREEN_STAGES        stages to run, e.g. "asan tsan fuzz" (default: all four)
 # docs/testing.md says how to fuzz longer by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +20,7 @@ cd "$(dirname "$0")/.."
 fuzz_seconds="${MNSCREEN_FUZZ_SECONDS:-40}"
 fuzz_dir="${MNSCREEN_FUZZ_DIR:-build/fuzz}"
 fuzz_jobs="${MNSCREEN_FUZZ_JOBS:-2}"
-stages="${MNSCREEN_STAGES:-asan tsan fuzz}"
+stages="${MNSCREEN_STAGES:-lint asan tsan fuzz}"
 
 # The programs whose tests carry the `concurrency` label (tests/unit, tests/batch,
 # tests/property). A new program with that label must be added here (docs/testing.md).
@@ -35,6 +37,14 @@ stage_done() {
   printf '=== test-stages: %s done in %ds ===\n' "$1" $((SECONDS - stage_started))
 }
 wants() { [[ " $stages " == *" $1 "* ]]; }
+
+# --- 0. lint ------------------------------------------------------------------------------------
+if wants lint; then
+  stage "0/3 lint: clang-format, clang-tidy on the library (scripts/lint.sh)"
+  if [ ! -f build/ci/compile_commands.json ]; then cmake --preset ci > /dev/null; fi
+  bash scripts/lint.sh
+  stage_done lint
+fi
 
 # --- 1. ASan + UBSan ---------------------------------------------------------------------------
 if wants asan; then
