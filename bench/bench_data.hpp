@@ -30,30 +30,42 @@ inline intake typical_intake() {
   in.patient.breastfeeding = known::no;
   in.patient.smoker = known::no;
   in.conditions = {
-      {.code = condition_code::acne_vulgaris, .status = condition_status::resolved,
-       .onset = day("2012-05-01"), .sites = {area::cheeks}},
+      {.code = condition_code::acne_vulgaris,
+       .status = condition_status::resolved,
+       .onset = day("2012-05-01"),
+       .sites = {area::cheeks}},
       {.code = condition_code::hsv_labialis, .status = condition_status::history},
-      {.code = condition_code::eczema, .status = condition_status::active,
-       .sites = {area::hands}},
+      {.code = condition_code::eczema, .status = condition_status::active, .sites = {area::hands}},
       {.code = condition_code::diabetes_mellitus, .status = condition_status::active},
-      {.code = condition_code::melasma, .status = condition_status::active,
+      {.code = condition_code::melasma,
+       .status = condition_status::active,
        .sites = {area::forehead}}};
   in.medications = {
-      {.code = medication_code::tretinoin, .route = route::topical, .start = day("2026-01-10"),
-       .stop = day("2026-10-01"), .sites = {area::forehead}},
-      {.code = medication_code::ibuprofen, .route = route::oral, .start = day("2026-11-01"),
+      {.code = medication_code::tretinoin,
+       .route = route::topical,
+       .start = day("2026-01-10"),
+       .stop = day("2026-10-01"),
+       .sites = {area::forehead}},
+      {.code = medication_code::ibuprofen,
+       .route = route::oral,
+       .start = day("2026-11-01"),
        .stop = day("2026-11-05")},
       {.code = medication_code::valaciclovir, .route = route::oral, .start = day("2026-11-28")},
       {.code = medication_code::fish_oil, .route = route::oral, .start = day("2024-02-01")},
-      {.code = medication_code::doxycycline, .route = route::oral, .start = day("2026-03-01"),
+      {.code = medication_code::doxycycline,
+       .route = route::oral,
+       .start = day("2026-03-01"),
        .stop = day("2026-06-01")}};
-  in.allergies = {{.substance = allergy_substance::benzocaine, .reaction = "contact_dermatitis",
+  in.allergies = {{.substance = allergy_substance::benzocaine,
+                   .reaction = "contact_dermatitis",
                    .severity = allergy_severity::mild},
-                  {.substance = allergy_substance::nickel, .reaction = "rash",
+                  {.substance = allergy_substance::nickel,
+                   .reaction = "rash",
                    .severity = allergy_severity::moderate}};
   in.labs = {{.code = lab_code::hba1c, .value = 6.8, .date = day("2026-10-01")}};
-  in.negatives = {question::anticoagulant, question::bleeding_disorder, question::isotretinoin,
-                  question::keloid, question::skin_infection, question::implanted_device,
+  in.negatives = {question::anticoagulant,    question::bleeding_disorder,
+                  question::isotretinoin,     question::keloid,
+                  question::skin_infection,   question::implanted_device,
                   question::immunosuppression};
   return in;
 }

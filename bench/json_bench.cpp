@@ -36,9 +36,9 @@ using namespace mnscreen;
 
 // Allocations per iteration since `before`, as a counter.
 void count_allocations(benchmark::State& state, std::size_t before) {
-  state.counters["allocs"] = static_cast<double>(allocations - before) /
-                             static_cast<double>(std::max<benchmark::IterationCount>(
-                                 state.iterations(), 1));
+  state.counters["allocs"] =
+      static_cast<double>(allocations - before) /
+      static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
 }
 
 const std::string& intake_text() {
@@ -179,9 +179,10 @@ int main(int argc, char** argv) {
   for (const char* limit : {"boost_parse_only", "boost_parse_reused"}) {
     const auto l = r.find(limit);
     if (e2e == r.end() || l == r.end() || l->second <= 0) continue;
-    std::printf("ratio json_end_to_end / %s = %.3f (median pairs/s %.0f / %.0f; target >= 0.5 "
-                "against boost_parse_only)\n",
-                limit, e2e->second / l->second, e2e->second, l->second);
+    std::printf(
+        "ratio json_end_to_end / %s = %.3f (median pairs/s %.0f / %.0f; target >= 0.5 "
+        "against boost_parse_only)\n",
+        limit, e2e->second / l->second, e2e->second, l->second);
   }
   return 0;
 }

@@ -2,18 +2,18 @@
 // screen() on the typical intake (issue 3 target: median under 2 us on one core), and the
 // parts of a screen measured one by one, with heap allocations counted per call, so that a
 // regression shows where the time and the allocations went.
+#include <benchmark/benchmark.h>
 #include <array>
 #include <atomic>
-#include <benchmark/benchmark.h>
 #include <cstdlib>
 #include <new>
 #include <vector>
 
 #include "bench_data.hpp"
 #include "facts.hpp"
-#include "model/features.hpp"
 #include "mnscreen/risk_model.hpp"
 #include "mnscreen/screener.hpp"
+#include "model/features.hpp"
 #include "rules/engine.hpp"
 #include "rules/questions.hpp"
 
@@ -41,8 +41,8 @@ void measure(benchmark::State& state, F body) {
   const std::size_t before = allocations.load(std::memory_order_relaxed);
   for (auto _ : state) body();
   const std::size_t after = allocations.load(std::memory_order_relaxed);
-  state.counters["allocs"] = benchmark::Counter(static_cast<double>(after - before),
-                                                benchmark::Counter::kAvgIterations);
+  state.counters["allocs"] =
+      benchmark::Counter(static_cast<double>(after - before), benchmark::Counter::kAvgIterations);
   state.SetItemsProcessed(state.iterations());
 }
 
@@ -103,9 +103,15 @@ void screen_many_typical(benchmark::State& state) {
       benchmark::Counter(patients, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.SetItemsProcessed(static_cast<std::int64_t>(patients));
 }
-BENCHMARK(screen_many_typical<false>)->Name("screen_many")->Arg(256)->Repetitions(9)
+BENCHMARK(screen_many_typical<false>)
+    ->Name("screen_many")
+    ->Arg(256)
+    ->Repetitions(9)
     ->ReportAggregatesOnly(true);
-BENCHMARK(screen_many_typical<true>)->Name("screen_many_into_reused")->Arg(256)->Repetitions(9)
+BENCHMARK(screen_many_typical<true>)
+    ->Name("screen_many_into_reused")
+    ->Arg(256)
+    ->Repetitions(9)
     ->ReportAggregatesOnly(true);
 
 // --- the steps of screener::screen, in its order ---------------------------------------------

@@ -20,9 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string line = to_json_line(rec);
     fuzz::require(line.find('\n') == std::string::npos, "outcome line with a newline", line);
     const outcome_file again = parse_outcomes(line);
-    fuzz::require(
-        again.skipped.empty() && again.records.size() == 1 && again.records[0] == rec,
-        "outcome line round trip is lossy", line);
+    fuzz::require(again.skipped.empty() && again.records.size() == 1 && again.records[0] == rec,
+                  "outcome line round trip is lossy", line);
   }
   const training_set t = make_training_set(file.records, policy{});
   fuzz::require(t.rows == file.records.size() && t.outcomes.size() == t.rows * complication_count &&

@@ -5,9 +5,12 @@ namespace mnscreen {
 
 std::string_view to_string(severity s) noexcept {
   switch (s) {
-    case severity::warning: return "warning";
-    case severity::error: return "error";
-    case severity::fatal: return "fatal";
+    case severity::warning:
+      return "warning";
+    case severity::error:
+      return "error";
+    case severity::fatal:
+      return "fatal";
   }
   return "error";
 }

@@ -209,8 +209,8 @@ bool facts::hsv_history() const noexcept { return any_status(condition_code::hsv
 bool facts::immunosuppressed() const noexcept {
   if (active(condition_code::immunosuppression) || active(condition_code::cancer_active))
     return true;
-  if (current_classes_.overlaps({medication_class::immunosuppressant,
-                                 medication_class::chemotherapy}))
+  if (current_classes_.overlaps(
+          {medication_class::immunosuppressant, medication_class::chemotherapy}))
     return true;
   const lab_result* cd4 = latest_lab(lab_code::cd4);
   return cd4 && cd4->value < 200.0;

@@ -36,7 +36,9 @@ class facts {
   [[nodiscard]] date today() const noexcept { return plan_.date; }
   [[nodiscard]] area_set planned() const noexcept { return planned_; }
   [[nodiscard]] bool face_planned() const noexcept;
-  [[nodiscard]] bool is_rf() const noexcept { return plan_.device == device_type::rf_microneedling; }
+  [[nodiscard]] bool is_rf() const noexcept {
+    return plan_.device == device_type::rf_microneedling;
+  }
   [[nodiscard]] bool is_home() const noexcept { return plan_.setting == setting::home; }
   [[nodiscard]] bool is_roller() const noexcept;
   /// Age in completed years on the plan date, if the birth date is known.

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "facts.hpp"
-#include "model/features.hpp"
 #include "mnscreen/version.hpp"
+#include "model/features.hpp"
 #include "rules/engine.hpp"
 #include "rules/explain.hpp"
 #include "rules/overrides.hpp"
@@ -34,7 +34,6 @@ struct screener::impl {
 };
 
 namespace {
-
 
 void stamp(report& r, const policy& pol, const risk_model& model,
            const std::vector<std::pair<std::string, setting_value>>& ovr, date on) {
@@ -151,9 +150,9 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
                     std::make_move_iterator(intake_problems.end()));
   if (plan.date.ok() && in.patient.birth_date && in.patient.birth_date->ok() &&
       std::chrono::sys_days{*in.patient.birth_date} > std::chrono::sys_days{plan.date})
-    r.warnings.push_back({severity::error, "out_of_range", "$.patient.birth_date",
-                          to_string(*in.patient.birth_date) + " is after the plan date " +
-                              to_string(plan.date)});
+    r.warnings.push_back(
+        {severity::error, "out_of_range", "$.patient.birth_date",
+         to_string(*in.patient.birth_date) + " is after the plan date " + to_string(plan.date)});
   if (has_errors(r.warnings)) {
     r.decision = decision::cannot_screen;
     r.complete = false;
@@ -180,8 +179,8 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
     if (!scratch.fired()) continue;
     fired.set(i);
     // A flag left from an earlier screen of a reused report is overwritten in place.
-    scratch.move_into(table[i].info, n_flags < r.flags.size() ? r.flags[n_flags]
-                                                               : r.flags.emplace_back());
+    scratch.move_into(table[i].info,
+                      n_flags < r.flags.size() ? r.flags[n_flags] : r.flags.emplace_back());
     ++n_flags;
   }
   r.flags.resize(n_flags);
@@ -271,8 +270,7 @@ void screener::screen_many(std::span<const intake> intakes, std::span<const proc
                                 " plans (one per intake, or one for all)");
   if (out.size() != n)
     throw std::invalid_argument("mnscreen: screener::screen_many: " + std::to_string(n) +
-                                " intakes but room for " + std::to_string(out.size()) +
-                                " reports");
+                                " intakes but room for " + std::to_string(out.size()) + " reports");
   if (n == 0) return;
   const impl& self = *impl_;
   constexpr std::size_t nf = detail::feature_count;
@@ -289,21 +287,25 @@ void screener::screen_many(std::span<const intake> intakes, std::span<const proc
   self.model.score_batch(features, scores);
   for (std::size_t i = 0; i < n; ++i) {
     if (!screened[i]) continue;
-    detail::fill_risk_scores(
-        self.model, std::span<const double>(features).subspan(i * nf, nf),
-        std::span<const double, complication_count>(scores.data() + i * complication_count,
-                                                     complication_count),
-        self.pol, out[i].risks);
+    detail::fill_risk_scores(self.model, std::span<const double>(features).subspan(i * nf, nf),
+                             std::span<const double, complication_count>(
+                                 scores.data() + i * complication_count, complication_count),
+                             self.pol, out[i].risks);
   }
 }
 
 decision to_decision(effect e) noexcept {
   switch (e) {
-    case effect::info: return decision::proceed;
-    case effect::proceed_with_caution: return decision::proceed_with_caution;
-    case effect::modify_plan: return decision::modify_plan;
-    case effect::defer: return decision::defer;
-    case effect::do_not_treat: return decision::do_not_treat;
+    case effect::info:
+      return decision::proceed;
+    case effect::proceed_with_caution:
+      return decision::proceed_with_caution;
+    case effect::modify_plan:
+      return decision::modify_plan;
+    case effect::defer:
+      return decision::defer;
+    case effect::do_not_treat:
+      return decision::do_not_treat;
   }
   return decision::do_not_treat;
 }

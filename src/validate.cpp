@@ -89,8 +89,9 @@ class checker {
   void bad_day(const where& w) { error(w, "not a calendar date", "invalid_date"); }
   void bad_site(const where& w, std::size_t position, unsigned value) {
     // Sites are a list inside an item: name the item's path and the position.
-    error(w, "position " + std::to_string(position) + ": " + std::to_string(value) +
-                 " is not a valid area",
+    error(w,
+          "position " + std::to_string(position) + ": " + std::to_string(value) +
+              " is not a valid area",
           "unknown_code");
   }
 };
@@ -102,10 +103,14 @@ struct lab_range {
 
 lab_range range_of(lab_code c) noexcept {
   switch (c) {
-    case lab_code::hba1c: return {3.0, 20.0, "an HbA1c in 3..20 %"};
-    case lab_code::inr: return {0.5, 20.0, "an INR in 0.5..20"};
-    case lab_code::platelets: return {0.0, 2000.0, "a platelet count in 0..2000 x10^9/L"};
-    case lab_code::cd4: return {0.0, 5000.0, "a CD4 count in 0..5000 cells/uL"};
+    case lab_code::hba1c:
+      return {3.0, 20.0, "an HbA1c in 3..20 %"};
+    case lab_code::inr:
+      return {0.5, 20.0, "an INR in 0.5..20"};
+    case lab_code::platelets:
+      return {0.0, 2000.0, "a platelet count in 0..2000 x10^9/L"};
+    case lab_code::cd4:
+      return {0.0, 5000.0, "a CD4 count in 0..5000 cells/uL"};
   }
   return {0.0, 0.0, "a known lab"};
 }
@@ -138,8 +143,8 @@ std::vector<diagnostic> validate(const intake& in) {
     c.day(w.at("stop"), m.stop);
     if (m.start && m.stop && m.start->ok() && m.stop->ok() &&
         std::chrono::sys_days{*m.stop} < std::chrono::sys_days{*m.start})
-      c.error(w.at("stop"), to_string(*m.stop) + " is before the start date " +
-                                to_string(*m.start));
+      c.error(w.at("stop"),
+              to_string(*m.stop) + " is before the start date " + to_string(*m.start));
     c.sites(w.at("sites"), m.sites);
   }
   for (std::size_t i = 0; i < in.allergies.size(); ++i) {
@@ -198,10 +203,10 @@ std::vector<diagnostic> validate(const procedure_plan& plan) {
     c.day(w.at("date"), o.date);
     for (std::size_t j = 0; j < i; ++j)
       if (plan.overrides[j].rule_id == o.rule_id) [[unlikely]] {
-        c.error(w.at("rule_id"),
-                "'" + o.rule_id + "' is overridden twice (first at position " +
-                    std::to_string(j) + ")",
-                "duplicate_override");
+        c.error(
+            w.at("rule_id"),
+            "'" + o.rule_id + "' is overridden twice (first at position " + std::to_string(j) + ")",
+            "duplicate_override");
         break;
       }
   }

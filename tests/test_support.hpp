@@ -29,8 +29,9 @@ inline intake healthy_intake() {
   in.patient.pregnant = known::no;
   in.patient.breastfeeding = known::no;
   in.patient.smoker = known::no;
-  in.negatives = {question::anticoagulant,  question::bleeding_disorder, question::isotretinoin,
-                  question::keloid,         question::hsv_labialis,      question::skin_infection,
+  in.negatives = {question::anticoagulant,      question::bleeding_disorder,
+                  question::isotretinoin,       question::keloid,
+                  question::hsv_labialis,       question::skin_infection,
                   question::anesthetic_allergy, question::implanted_device,
                   question::diabetes_mellitus,  question::immunosuppression};
   return in;
@@ -52,8 +53,8 @@ inline procedure_plan basic_plan() {
 
 /// The flag with this rule id, or nullptr.
 inline const flag* find_flag(const report& r, std::string_view id) {
-  auto it = std::find_if(r.flags.begin(), r.flags.end(),
-                         [&](const flag& f) { return f.rule_id == id; });
+  auto it =
+      std::find_if(r.flags.begin(), r.flags.end(), [&](const flag& f) { return f.rule_id == id; });
   return it == r.flags.end() ? nullptr : &*it;
 }
 

@@ -84,11 +84,13 @@ void fsync_directory(const std::filesystem::path& dir) {
 }  // namespace
 
 atomic_output::atomic_output(std::string final_path, std::string temp_path, int fd)
-    : final_(std::move(final_path)), temp_(std::move(temp_path)), fd_(fd), buf_(fd),
+    : final_(std::move(final_path)),
+      temp_(std::move(temp_path)),
+      fd_(fd),
+      buf_(fd),
       stream_(&buf_) {}
 
-std::unique_ptr<atomic_output> atomic_output::create(const std::string& path,
-                                                     std::string& error) {
+std::unique_ptr<atomic_output> atomic_output::create(const std::string& path, std::string& error) {
   const std::filesystem::path final_path(path);
   if (final_path.filename().empty()) {
     error = path + ": not a file name";

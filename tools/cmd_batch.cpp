@@ -137,8 +137,7 @@ class progress_line {
     const double secs = std::chrono::duration<double>(now - start_).count();
     err_ << "\r\x1b[K" << sum.records << ' ' << unit_ << " done, " << std::fixed
          << std::setprecision(0) << (secs > 0 ? static_cast<double>(sum.records) / secs : 0.0)
-         << ' ' << unit_ << "/s, "
-         << std::setprecision(1) << secs << " s elapsed" << std::flush;
+         << ' ' << unit_ << "/s, " << std::setprecision(1) << secs << " s elapsed" << std::flush;
     shown_ = true;
     if (clearer_ != nullptr) clearer_->mark_dirty();
   }
@@ -224,15 +223,14 @@ int run_batch(std::span<const std::string> args, const streams& io) {
     std::error_code ec;
     const auto st = std::filesystem::status(p, ec);
     if (ec || !std::filesystem::exists(st)) {
-      diags.add(input_path, diagnostic{severity::fatal, "io_error", "$",
-                                       "cannot open file: no such file"});
+      diags.add(input_path,
+                diagnostic{severity::fatal, "io_error", "$", "cannot open file: no such file"});
     } else if (std::filesystem::is_directory(st)) {
       diags.add(input_path, diagnostic{severity::fatal, "io_error", "$",
                                        "cannot read file: it is a directory"});
     } else {
       file_buffer.resize(std::size_t{1} << 20);
-      file.rdbuf()->pubsetbuf(file_buffer.data(),
-                              static_cast<std::streamsize>(file_buffer.size()));
+      file.rdbuf()->pubsetbuf(file_buffer.data(), static_cast<std::streamsize>(file_buffer.size()));
       file.open(p, std::ios::binary);
       if (!file)
         diags.add(input_path, diagnostic{severity::fatal, "io_error", "$",
@@ -276,7 +274,7 @@ int run_batch(std::span<const std::string> args, const streams& io) {
     errors_on_terminal = std::make_unique<std::ostream>(clearer.get());
   }
   std::ostream& output = output_file ? output_file->stream() : io.out;
-  std::ostream& errors = errors_file        ? errors_file->stream()
+  std::ostream& errors = errors_file          ? errors_file->stream()
                          : errors_on_terminal ? *errors_on_terminal
                                               : io.err;
   progress_line progress(io.err, clearer.get(), fhir ? "patients" : "lines");
@@ -295,9 +293,9 @@ int run_batch(std::span<const std::string> args, const streams& io) {
   opt.cancel = &interrupt.flag();
   if (terminal) opt.progress = [&](const batch_summary& s) { progress.update(s); };
   const auto started = std::chrono::steady_clock::now();
-  const batch_summary sum = fhir ? batch_screen_fhir(bulk->value, *plan, output, errors, *screen,
-                                                     opt)
-                                 : batch_screen(input, output, errors, *screen, opt);
+  const batch_summary sum =
+      fhir ? batch_screen_fhir(bulk->value, *plan, output, errors, *screen, opt)
+           : batch_screen(input, output, errors, *screen, opt);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   progress.erase();
@@ -339,18 +337,16 @@ int run_batch(std::span<const std::string> args, const streams& io) {
 
   std::ostringstream rate;
   rate << std::fixed << std::setprecision(1) << seconds << " s, " << std::setprecision(0)
-       << (seconds > 0 ? static_cast<double>(sum.records) / seconds : 0.0) << ' ' << unit
-       << "/s";
+       << (seconds > 0 ? static_cast<double>(sum.records) / seconds : 0.0) << ' ' << unit << "/s";
   io.err << "mnscreen batch: " << sum.records << ' ' << unit << ": " << sum.screened
          << " screened, " << sum.failed << " failed";
   if (!fhir) io.err << ", " << sum.blank << " blank";
   io.err << " (" << rate.str() << ", " << threads << (threads == 1 ? " thread" : " threads")
          << ")\n"
          << "  decisions: " << decision_counts(sum) << '\n';
-  const std::string where =
-      errors_file ? errors_file->path() : std::string("standard error above");
-  if (sum.failed > 0) io.err << "  " << sum.failed << " failed records are listed in " << where
-                             << '\n';
+  const std::string where = errors_file ? errors_file->path() : std::string("standard error above");
+  if (sum.failed > 0)
+    io.err << "  " << sum.failed << " failed records are listed in " << where << '\n';
   if (export_errors) io.err << "  the export has unreadable lines: see " << where << '\n';
   return sum.failed > 0 || export_errors ? exit_bad_input : exit_ok;
 }

@@ -124,10 +124,8 @@ struct batch_options {
 /// cannot be screened is one errors line and the run goes on.
 /// @throws std::invalid_argument if `options.chunk_records` or `options.first_line` is 0.
 /// @throws std::bad_alloc and std::system_error (threads) on resource exhaustion.
-[[nodiscard]] MNSCREEN_EXPORT batch_summary batch_screen(std::istream& input,
-                                                         std::ostream& output,
-                                                         std::ostream& errors,
-                                                         const screener& s,
+[[nodiscard]] MNSCREEN_EXPORT batch_summary batch_screen(std::istream& input, std::ostream& output,
+                                                         std::ostream& errors, const screener& s,
                                                          const batch_options& options = {});
 
 /// Screens every patient of a FHIR Bulk Data export (`fhir_bulk_export::open`, fhir.hpp)
@@ -138,12 +136,9 @@ struct batch_options {
 /// all (a fatal reader diagnostic) or whose intake fails validation is one errors line
 /// (`{"patient": n, "id": ..., "reason": ..., "diagnostics": [...]}`); reader errors that
 /// only leave a resource out are warnings in the report. `records` counts patients.
-[[nodiscard]] MNSCREEN_EXPORT batch_summary batch_screen_fhir(const fhir_bulk_export& bulk,
-                                                              const procedure_plan& plan,
-                                                              std::ostream& output,
-                                                              std::ostream& errors,
-                                                              const screener& s,
-                                                              const batch_options& options = {});
+[[nodiscard]] MNSCREEN_EXPORT batch_summary
+batch_screen_fhir(const fhir_bulk_export& bulk, const procedure_plan& plan, std::ostream& output,
+                  std::ostream& errors, const screener& s, const batch_options& options = {});
 
 /// The errors line that reports the problems of a FHIR export as a whole (the diagnostics of
 /// `fhir_bulk_export::open`: unreadable lines, resources linked to no patient), written first

@@ -56,7 +56,7 @@ class MNSCREEN_EXPORT error : public std::runtime_error {
 
 /// The value read from a document (everything that could be read) plus every diagnostic.
 template <class T>
-struct parse_result {
+struct [[nodiscard]] parse_result {
   T value{};
   std::vector<diagnostic> diagnostics;
 

@@ -7,8 +7,8 @@
 
 #include "mnscreen/batch.hpp"
 #include "mnscreen/dates.hpp"
-#include "mnscreen/explain.hpp"
 #include "mnscreen/diagnostic.hpp"
+#include "mnscreen/explain.hpp"
 #include "mnscreen/fhir.hpp"
 #include "mnscreen/fit.hpp"
 #include "mnscreen/html.hpp"

@@ -100,7 +100,7 @@ void print_hook(statement& h, statement& cards, export_format f, std::ostream& o
   std::vector<std::string> uuids, indicators;
   std::string cards_json = "[";
   while (cards.step()) {
-    if (uuids.size() != 0) cards_json += ',';
+    if (!uuids.empty()) cards_json += ',';
     uuids.push_back(cards.text(0));
     indicators.push_back(cards.text(1));
     cards_json += "{\"uuid\":" + jstr(uuids.back()) + ",\"indicator\":" + jstr(indicators.back()) +

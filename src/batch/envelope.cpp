@@ -15,16 +15,21 @@ bool is_hex(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-
 std::string_view kind_of(char first) noexcept {
   switch (first) {
-    case '{': return "an object";
-    case '[': return "an array";
-    case '"': return "a string";
+    case '{':
+      return "an object";
+    case '[':
+      return "an array";
+    case '"':
+      return "a string";
     case 't':
-    case 'f': return "a boolean";
-    case 'n': return "null";
-    default: return "a number";
+    case 'f':
+      return "a boolean";
+    case 'n':
+      return "null";
+    default:
+      return "a number";
   }
 }
 
@@ -71,9 +76,10 @@ class scanner {
   }
 
   bool expect(char c, std::string_view what) {
-    if (peek() != c) return at_end() ? fail("the line ends where " + std::string(what) +
-                                            " was expected (truncated?)")
-                                     : fail("expected " + std::string(what));
+    if (peek() != c)
+      return at_end()
+                 ? fail("the line ends where " + std::string(what) + " was expected (truncated?)")
+                 : fail("expected " + std::string(what));
     ++pos_;
     return true;
   }
@@ -149,11 +155,16 @@ class scanner {
   bool value(std::size_t depth) {
     switch (peek()) {
       case '{':
-      case '[': return container(depth + 1);
-      case '"': return string();
-      case 't': return literal("true");
-      case 'f': return literal("false");
-      case 'n': return literal("null");
+      case '[':
+        return container(depth + 1);
+      case '"':
+        return string();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
       case '\0':
         if (at_end()) return fail("the line ends where a value was expected (truncated?)");
         return fail("unexpected character");
@@ -251,8 +262,8 @@ envelope scan_envelope(std::string_view line, std::size_t max_depth) {
     e.malformed = true;
     e.diagnostics.clear();
     add(e, severity::fatal, "malformed_json", "$",
-        "malformed JSON at column " + std::to_string(sc.problem_pos() + 1) + ": " +
-            sc.problem() + "; the line was not read");
+        "malformed JSON at column " + std::to_string(sc.problem_pos() + 1) + ": " + sc.problem() +
+            "; the line was not read");
     return e;
   };
 
@@ -260,8 +271,7 @@ envelope scan_envelope(std::string_view line, std::size_t max_depth) {
   if (sc.peek() != '{') {
     e.malformed = true;
     add(e, severity::fatal, "wrong_type", "$",
-        "the line is " + std::string(sc.at_end() ? std::string_view("empty")
-                                                 : kind_of(sc.peek())) +
+        "the line is " + std::string(sc.at_end() ? std::string_view("empty") : kind_of(sc.peek())) +
             ", expected an object {\"id\": ..., \"intake\": {...}, \"plan\": {...}}; the line "
             "was not read");
     return e;
@@ -285,7 +295,7 @@ envelope scan_envelope(std::string_view line, std::size_t max_depth) {
       sc.skip_ws();
       const std::size_t value_start = sc.pos();
       const char first = sc.peek();
-      bool* seen = key == "id" ? &seen_id
+      bool* seen = key == "id"       ? &seen_id
                    : key == "intake" ? &seen_intake
                    : key == "plan"   ? &seen_plan
                                      : nullptr;

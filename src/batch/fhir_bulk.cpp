@@ -23,7 +23,9 @@ class fhir_bulk_job final : public batch_job {
  public:
   fhir_bulk_job(const fhir_bulk_export& bulk, const procedure_plan& plan, const screener& s,
                 std::size_t first, std::size_t count)
-      : bulk_(bulk), plan_(plan), screener_(s),
+      : bulk_(bulk),
+        plan_(plan),
+        screener_(s),
         options_(make_fhir_options(s.active_policy(), plan.date)),
         next_(std::min(first, bulk.size())),
         end_(next_ + std::min(count, bulk.size() - next_)) {}
@@ -55,10 +57,9 @@ class fhir_bulk_job final : public batch_job {
         p.fhir = bulk_.read_patient(index, options_);
         // Reader errors leave a resource or field out and are reported in the report (the
         // record is what it is); only a patient whose record cannot be read at all fails.
-        const bool fatal = std::any_of(p.fhir.diagnostics.begin(), p.fhir.diagnostics.end(),
-                                       [](const diagnostic& d) {
-                                         return d.severity == severity::fatal;
-                                       });
+        const bool fatal =
+            std::any_of(p.fhir.diagnostics.begin(), p.fhir.diagnostics.end(),
+                        [](const diagnostic& d) { return d.severity == severity::fatal; });
         if (!fatal) {
           p.kind = patient_state::screen;
           p.index = intakes.size();
@@ -89,7 +90,8 @@ class fhir_bulk_job final : public batch_job {
             ++out.counts.failed;
             append_error_record(out.err, "patient", index + 1, p.id, p.fhir.diagnostics);
             break;
-          case patient_state::internal_error: throw std::runtime_error(p.error);
+          case patient_state::internal_error:
+            throw std::runtime_error(p.error);
           case patient_state::screen: {
             report& rep = reports[p.index];
             if (!batched) screener_.screen_into(intakes[p.index], plan_, rep);

@@ -59,8 +59,7 @@ std::string screener_path(std::string_view path) {
 
 class ndjson_job final : public batch_job {
  public:
-  ndjson_job(std::istream& in, const screener& s, const read_limits& limits,
-             std::size_t first_line)
+  ndjson_job(std::istream& in, const screener& s, const read_limits& limits, std::size_t first_line)
       : in_(in), screener_(s), limits_(limits), buffer_(read_block), line_(first_line - 1) {}
 
   bool read(work_chunk& chunk, std::size_t max_records, std::size_t max_bytes) override {
@@ -109,12 +108,15 @@ class ndjson_job final : public batch_job {
       ++out.counts.records;
       try {
         switch (line.kind) {
-          case line_state::blank: ++out.counts.blank; break;
+          case line_state::blank:
+            ++out.counts.blank;
+            break;
           case line_state::failed:
             ++out.counts.failed;
             out.err += line.error;
             break;
-          case line_state::internal_error: throw std::runtime_error(line.error);
+          case line_state::internal_error:
+            throw std::runtime_error(line.error);
           case line_state::screen: {
             report& rep = reports[line.index];
             if (!batched) screener_.screen_into(intakes[line.index], plans[line.index], rep);
@@ -189,7 +191,7 @@ class ndjson_job final : public batch_job {
   // What the first step made of a line.
   struct line_state {
     enum kind_t { blank, failed, internal_error, screen } kind = blank;
-    std::string error;  // failed: the error record; internal_error: the exception's message
+    std::string error;      // failed: the error record; internal_error: the exception's message
     std::size_t index = 0;  // screen: index in the chunk's intakes, plans and reports
     std::string_view id;    // screen: the id's JSON text (in the chunk's data)
     std::vector<diagnostic> ds;  // screen: the readers' warnings
@@ -199,11 +201,11 @@ class ndjson_job final : public batch_job {
                         std::vector<intake>& intakes, std::vector<procedure_plan>& plans) const {
     if (item.full_size > limits_.max_bytes) {
       line.kind = line_state::failed;
-      append_error_record(line.error, "line", item.number, scan_id_prefix(text),
-                          {{severity::fatal, "line_too_large", "$",
-                            "the line is " + std::to_string(item.full_size) +
-                                " bytes, over the limit of " + std::to_string(limits_.max_bytes) +
-                                " bytes; it was not read"}});
+      append_error_record(
+          line.error, "line", item.number, scan_id_prefix(text),
+          {{severity::fatal, "line_too_large", "$",
+            "the line is " + std::to_string(item.full_size) + " bytes, over the limit of " +
+                std::to_string(limits_.max_bytes) + " bytes; it was not read"}});
       return;
     }
     text = trim(text);

@@ -3,8 +3,8 @@
 // writer, sharing a fixed pool of chunks. A chunk goes free -> read -> queued -> screened ->
 // written -> free; the writer takes chunks strictly in the order they were read, so the output
 // order is the input order whatever the thread timing.
-#include "utf8.hpp"
 #include "batch/pipeline.hpp"
+#include "utf8.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -204,9 +204,8 @@ class parallel_run {
         std::unique_lock lock(m_);
         for (;;) {
           if (poll_cancel()) return;
-          const auto it = std::find_if(slots_.begin(), slots_.end(), [&](const slot& x) {
-            return x.done && x.seq == next;
-          });
+          const auto it = std::find_if(slots_.begin(), slots_.end(),
+                                       [&](const slot& x) { return x.done && x.seq == next; });
           if (it != slots_.end()) {
             s = &*it;
             break;
@@ -264,7 +263,6 @@ batch_summary run_batch(batch_job& job, std::ostream& output, std::ostream& erro
 
 namespace {
 
-
 void append_number(std::string& out, std::size_t n) { out += std::to_string(n); }
 
 }  // namespace
@@ -287,13 +285,27 @@ void append_json_string(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";
@@ -318,9 +330,8 @@ void append_error_record(std::string& out, std::string_view number_key, std::siz
     out += ",\"id\":";
     out += id_json;
   }
-  const auto first = std::find_if(ds.begin(), ds.end(), [](const diagnostic& d) {
-    return d.severity != severity::warning;
-  });
+  const auto first = std::find_if(
+      ds.begin(), ds.end(), [](const diagnostic& d) { return d.severity != severity::warning; });
   out += ",\"reason\":";
   append_json_string(out, first == ds.end() ? std::string("the record could not be screened")
                                             : first->path + ": " + first->message);

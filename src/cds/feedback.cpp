@@ -13,8 +13,6 @@
 
 namespace mnscreen::cds {
 
-using mnscreen::to_string;
-
 namespace {
 
 namespace json = boost::json;

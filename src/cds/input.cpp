@@ -69,7 +69,7 @@ struct origin {
 };
 
 struct collected {
-  explicit collected(json::storage_ptr sp) : entries(sp) {}
+  explicit collected(json::storage_ptr sp) : entries(std::move(sp)) {}
   json::array entries;
   std::vector<origin> origins;
   bool has_patient = false;
@@ -251,7 +251,7 @@ bool is_microneedling(const json::object& o, const hook_settings& s, std::string
   for (const auto t : texts) {
     if (t.empty()) continue;
     const std::string lw = lower_words(t);
-    for (auto w : words) {
+    for (const auto& w : words) {
       std::string needle = lower_words(w);
       if (needle.size() > 2 && lw.find(needle) != std::string::npos) {
         why = "order text";

@@ -14,8 +14,6 @@
 
 namespace mnscreen::cds {
 
-using mnscreen::to_string;
-
 namespace detail {
 
 std::string cut_text(std::string_view s, std::size_t n) {
@@ -82,7 +80,6 @@ namespace {
 
 namespace json = boost::json;
 using detail::member;
-using detail::string_member;
 using io::jpath;
 
 // A required string member; reports missing or wrong type. Values are never quoted in

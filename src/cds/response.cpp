@@ -251,12 +251,12 @@ std::string flag_item(const flag& f) {
   return out + "\n";
 }
 
-json::object base_card(std::string uuid, std::string summary, std::string detail,
+json::object base_card(std::string_view uuid, std::string summary, std::string_view detail,
                        std::string_view indicator, json::object src) {
   json::object c;
-  c["uuid"] = std::move(uuid);
+  c["uuid"] = uuid;
   c["summary"] = cut_summary(std::move(summary));
-  if (!detail.empty()) c["detail"] = std::move(detail);
+  if (!detail.empty()) c["detail"] = detail;
   c["indicator"] = indicator;
   c["source"] = std::move(src);
   return c;
@@ -279,14 +279,14 @@ std::string with_day(std::string_view instant, const date& d) {
 }
 
 json::object suggestion(const request& req, std::string_view kind,
-                        const std::vector<std::string>& ids, std::string label,
-                        std::string description, json::object resource) {
+                        const std::vector<std::string>& ids, std::string_view label,
+                        std::string_view description, json::object resource) {
   json::object action;
   action["type"] = "update";
-  action["description"] = std::move(description);
+  action["description"] = description;
   action["resource"] = std::move(resource);
   json::object s;
-  s["label"] = std::move(label);
+  s["label"] = label;
   s["uuid"] = card_uuid(req.hook_instance, "suggestion:" + std::string(kind), ids);
   json::array actions;
   actions.push_back(std::move(action));
@@ -521,6 +521,7 @@ std::string to_response(const hook_result& r, const request& req, const response
       const flag& top = *serious.front();  // flags are sorted most serious first
       const bool critical = top.effect >= effect::defer;
       std::vector<std::string> ids;
+      ids.reserve(active.size());
       for (const flag* f : active) ids.push_back(f->rule_id);
       std::string detail = "**Decision: " + std::string(to_string(rep->decision)) + "**";
       if (rep->defer_until)
@@ -555,6 +556,7 @@ std::string to_response(const hook_result& r, const request& req, const response
     } else if (serious.empty() && req.hook == hook::patient_view &&
                o.proceed_card_on_patient_view) {
       std::vector<std::string> ids;
+      ids.reserve(notes.size());
       for (const flag* f : notes) ids.push_back(f->rule_id);
       std::string detail = "No contraindication or caution was found for the plan.\n\n";
       for (const flag* f : notes) detail += flag_item(*f);

@@ -12,8 +12,6 @@
 
 namespace mnscreen::fhir_detail {
 
-using mnscreen::to_string;
-
 namespace {
 
 struct system_alias {
@@ -89,6 +87,7 @@ csv_records parse_csv(std::string_view text, std::vector<std::string>& problems)
         if (in_quotes)
           problems.push_back("line " + std::to_string(record_line) + ": unterminated quoted field");
         fields.push_back(std::move(field));
+        field.clear();
         done = true;
         break;
       }
@@ -118,6 +117,7 @@ csv_records parse_csv(std::string_view text, std::vector<std::string>& problems)
         ++i;
       } else if (c == '\n') {
         fields.push_back(std::move(field));
+        field.clear();
         ++i;
         ++line;
         done = true;

@@ -12,8 +12,6 @@
 namespace mnscreen {
 namespace {
 
-using detail::feature;
-
 // Same order as detail::feature. Descriptions say exactly what sets the feature to 1 (or what
 // its value is) and what "unknown" gives.
 constexpr std::array<feature_info, detail::feature_count> feature_table{{

@@ -102,20 +102,6 @@ void fill_risk_scores(const risk_model& m, std::span<const double> features,
                       std::span<const double, complication_count> p, const policy& pol,
                       std::vector<risk_score>& out);
 
-/// One prior coefficient: the odds ratio of a feature for a complication and its source.
-struct prior_entry {
-  complication target;
-  feature factor;
-  double odds_ratio;
-};
-
-/// The base probability of each complication for the reference patient (healthy, clinic pen,
-/// depth <= 1.5 mm, Fitzpatrick I-III; for hsv_reactivation: a body/scalp area).
-[[nodiscard]] std::span<const double, complication_count> prior_base_probabilities() noexcept;
-
-/// The odds ratios of clinical-spec.md "Risk scores" (and the documented extrapolations).
-[[nodiscard]] std::span<const prior_entry> prior_odds_ratios() noexcept;
-
 /// Row-major complications x (1 + features) prior coefficients.
 [[nodiscard]] std::array<double, coefficient_count> prior_coefficients() noexcept;
 

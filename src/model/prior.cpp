@@ -13,6 +13,13 @@ namespace {
 using c = complication;
 using f = feature;
 
+/// One prior coefficient: the odds ratio of a feature for a complication.
+struct prior_entry {
+  complication target;
+  feature factor;
+  double odds_ratio;
+};
+
 // In complication order: bleeding_bruising, infection, scarring, dyspigmentation,
 // allergic_reaction, irritation, hsv_reactivation (body/scalp; face_area adds the face odds).
 constexpr std::array<double, complication_count> base_probabilities{0.03,  0.005, 0.003, 0.01,
@@ -80,12 +87,6 @@ constexpr prior_entry odds_ratios[] = {
 };
 
 }  // namespace
-
-std::span<const double, complication_count> prior_base_probabilities() noexcept {
-  return base_probabilities;
-}
-
-std::span<const prior_entry> prior_odds_ratios() noexcept { return odds_ratios; }
 
 std::array<double, coefficient_count> prior_coefficients() noexcept {
   std::array<double, coefficient_count> b{};

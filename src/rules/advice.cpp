@@ -76,17 +76,17 @@ advice_texts::advice_texts(const policy& p) {
                        " day(s) before the session and continue " +
                        days(p.hsv_prophylaxis_days_after) + " days after.";
   prophylaxis_consider_ = "Consider antiviral prophylaxis (e.g. valaciclovir) " +
-                          days(p.hsv_prophylaxis_days_before) +
-                          " day(s) before the session and " + days(p.hsv_prophylaxis_days_after) +
-                          " days after; ask the prescriber.";
+                          days(p.hsv_prophylaxis_days_before) + " day(s) before the session and " +
+                          days(p.hsv_prophylaxis_days_after) + " days after; ask the prescriber.";
   prophylaxis_continue_ = "Continue your antiviral medicine through the session and for " +
                           days(p.hsv_prophylaxis_days_after) + " days after.";
   supplements_ = "Pause fish oil, vitamin E, ginkgo, garlic, ginseng and turmeric supplements " +
                  days(p.pause_supplement_days) + " days before.";
   exfoliant_ = "Pause exfoliating acids and benzoyl peroxide on the treated skin " +
                days(p.exfoliation_wait_days) + " days before.";
-  acne_meds_ = "Ask the prescriber whether to pause acne medication or skin antibiotics before "
-               "the session.";
+  acne_meds_ =
+      "Ask the prescriber whether to pause acne medication or skin antibiotics before "
+      "the session.";
   pigment_prep_ = "A test spot is done first; use SPF 30+ daily from now on.";
   keloid_prep_ = "A test spot is done first and checked at 4-6 weeks before a full session.";
   metal_prep_ = "Needles of another material (gold-plated, titanium or nickel-free) will be used.";
@@ -98,6 +98,7 @@ advice_texts::advice_texts(const policy& p) {
   };
 
   aftercare_always_ = {
+      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one sentence written on two lines
       "Keep the skin clean: gentle fragrance-free cleanser and fragrance-free moisturiser; no "
       "make-up for 24 hours.",
       "Use a broad-spectrum sunscreen SPF 30+ every day and avoid direct sun for at least a week.",
@@ -109,17 +110,21 @@ advice_texts::advice_texts(const policy& p) {
       "Redness like mild sunburn for 1-3 days is expected; contact the clinic for increasing "
       "pain, swelling, pus, fever or blisters.",
   };
-  hsv_after_ = "Report any tingling or cold-sore blisters at once; keep taking the antiviral as "
-               "prescribed.";
-  bleeding_after_ = "Expect more pinpoint bleeding and bruising; apply gentle pressure with "
-                    "sterile gauze. Keep taking prescribed blood thinners.";
-  keloid_after_ = "Check the treated skin for raised or thickened scars over the next 6 weeks and "
-                  "report them.";
+  hsv_after_ =
+      "Report any tingling or cold-sore blisters at once; keep taking the antiviral as "
+      "prescribed.";
+  bleeding_after_ =
+      "Expect more pinpoint bleeding and bruising; apply gentle pressure with "
+      "sterile gauze. Keep taking prescribed blood thinners.";
+  keloid_after_ =
+      "Check the treated skin for raised or thickened scars over the next 6 weeks and "
+      "report them.";
   healing_after_ = "Healing may be slower: watch for signs of infection and report them early.";
   sun_after_ = "Strict sun avoidance for 2 weeks: pigment change is more likely.";
   smoker_after_ = "Avoid smoking for at least 48 hours after the session.";
-  home_after_ = "After home use: rinse the device, disinfect it, let it air-dry and store it "
-                "capped; replace heads as the maker says.";
+  home_after_ =
+      "After home use: rinse the device, disinfect it, let it air-dry and store it "
+      "capped; replace heads as the maker says.";
   scalp_after_ = "Scalp: do not wash your hair or apply minoxidil for 24 hours.";
 }
 
@@ -147,16 +152,15 @@ class picked {
 
 }  // namespace
 
-void advice_texts::advise(const facts& f, const fired_rules& fired,
-                          std::vector<std::string>& prep,
+void advice_texts::advise(const facts& f, const fired_rules& fired, std::vector<std::string>& prep,
                           std::vector<std::string>& aftercare) const {
   const rule_indices& id = ids();
   picked p;
   p.add(prep_always_);
   if (on(fired, id.hsv_prophylaxis))
     p.add(f.current(medication_class::antiviral_prophylaxis) ? prophylaxis_continue_
-          : f.rules_policy().require_hsv_prophylaxis        ? prophylaxis_start_
-                                                            : prophylaxis_consider_);
+          : f.rules_policy().require_hsv_prophylaxis         ? prophylaxis_start_
+                                                             : prophylaxis_consider_);
   if (on(fired, id.supplements)) p.add(supplements_);
   if (on(fired, id.exfoliant)) p.add(exfoliant_);
   if (on(fired, id.acne_meds)) p.add(acne_meds_);

@@ -40,8 +40,9 @@ constexpr evidence_ref ev_hsv_trial[] = {
     {"Antiviral prophylaxis in facial resurfacing (about 9% HSV reactivation without, about 0 "
      "with), extrapolated to microneedling",
      lv::trial}};
-constexpr evidence_ref ev_lesions[] = {{"SkinPen labelling", lv::label},
-                                       {"Expert opinion: avoid lesions and tattoos", lv::expert_opinion}};
+constexpr evidence_ref ev_lesions[] = {
+    {"SkinPen labelling", lv::label},
+    {"Expert opinion: avoid lesions and tattoos", lv::expert_opinion}};
 constexpr evidence_ref ev_koebner[] = {
     {"Case reports of Koebner phenomenon after microneedling", lv::case_reports}};
 constexpr evidence_ref ev_pigment[] = {
@@ -69,20 +70,17 @@ constexpr evidence_ref ev_supplement[] = {
     {"Expert opinion: supplements that impair haemostasis", lv::expert_opinion}};
 constexpr evidence_ref ev_isotretinoin[] = {
     {"Isotretinoin labelling: avoid skin resurfacing for 6 months", lv::label},
-    {"2017 US consensus (JAMA Dermatology): no delay for superficial procedures",
-     lv::consensus},
-    {"Indian guideline: dermaroller and fractional RF acceptable during therapy",
-     lv::guideline}};
+    {"2017 US consensus (JAMA Dermatology): no delay for superficial procedures", lv::consensus},
+    {"Indian guideline: dermaroller and fractional RF acceptable during therapy", lv::guideline}};
 constexpr evidence_ref ev_immuno[] = {{"SkinPen labelling", lv::label}};
-constexpr evidence_ref ev_steroid[] = {{"Reviews: impaired wound healing on systemic steroids",
-                                        lv::review}};
+constexpr evidence_ref ev_steroid[] = {
+    {"Reviews: impaired wound healing on systemic steroids", lv::review}};
 constexpr evidence_ref ev_diabetes[] = {{"SkinPen labelling: uncontrolled diabetes", lv::label}};
 constexpr evidence_ref ev_ctd[] = {{"Clinic contraindication lists", lv::expert_opinion},
                                    {"Device labelling: caution for scleroderma", lv::label}};
 constexpr evidence_ref ev_radiation[] = {
     {"Expert opinion: irradiated skin heals poorly", lv::expert_opinion}};
-constexpr evidence_ref ev_smoker[] = {
-    {"Reviews: smoking impairs wound healing", lv::review}};
+constexpr evidence_ref ev_smoker[] = {{"Reviews: smoking impairs wound healing", lv::review}};
 constexpr evidence_ref ev_retinoid[] = {
     {"Microneedling preparation literature: stop retinoids before, restart after at least a "
      "week",
@@ -93,9 +91,10 @@ constexpr evidence_ref ev_acne_med[] = {
     {"Microneedling preparation literature: stop acne medication and skin antibiotics before, "
      "with the prescriber",
      lv::expert_opinion}};
-constexpr evidence_ref ev_photo[] = {{"Drug labelling: photosensitivity (doxycycline, "
-                                      "tetracycline)",
-                                      lv::label}};
+constexpr evidence_ref ev_photo[] = {
+    {"Drug labelling: photosensitivity (doxycycline, "
+     "tetracycline)",
+     lv::label}};
 constexpr evidence_ref ev_non_sterile[] = {
     {"US FDA warning on microneedling with non-sterile products; granuloma case reports",
      lv::regulator}};
@@ -105,8 +104,7 @@ constexpr evidence_ref ev_anesthetic[] = {
      "amide and an ester",
      lv::case_reports}};
 constexpr evidence_ref ev_metal[] = {
-    {"Needle materials and nickel allergy: case reports and expert opinion",
-     lv::expert_opinion}};
+    {"Needle materials and nickel allergy: case reports and expert opinion", lv::expert_opinion}};
 constexpr evidence_ref ev_antiseptic[] = {{"Expert opinion", lv::expert_opinion}};
 constexpr evidence_ref ev_product[] = {
     {"Expert opinion: choose products without the allergen", lv::expert_opinion}};
@@ -128,13 +126,11 @@ constexpr evidence_ref ev_home_depth[] = {
     {"No regulator limit exists; dermatologists advise very shallow home needles",
      lv::expert_opinion}};
 constexpr evidence_ref ev_home_risk[] = {
-    {"Expert opinion: high-risk patients need clinic asepsis and follow-up",
-     lv::expert_opinion}};
+    {"Expert opinion: high-risk patients need clinic asepsis and follow-up", lv::expert_opinion}};
 constexpr evidence_ref ev_pregnancy[] = {
-    {"SkinPen labelling: contraindicated in pregnancy and nursing (no safety data)",
-     lv::label}};
-constexpr evidence_ref ev_minor[] = {{"Expert opinion: guardian consent; no RF or home devices",
-                                      lv::expert_opinion}};
+    {"SkinPen labelling: contraindicated in pregnancy and nursing (no safety data)", lv::label}};
+constexpr evidence_ref ev_minor[] = {
+    {"Expert opinion: guardian consent; no RF or home devices", lv::expert_opinion}};
 constexpr evidence_ref ev_prp[] = {
     {"Expert opinion: PRP with low platelets or anticoagulation", lv::expert_opinion}};
 constexpr evidence_ref ev_timing[] = {
@@ -151,9 +147,8 @@ namespace {
 namespace k = checks;
 const std::array table = {
     // Skin at the site
-    rule_entry{{"active_infection_in_area", "skin",
-                "skin_infection active in a planned area", "defer (no fixed end)", inf_scar,
-                ev_label},
+    rule_entry{{"active_infection_in_area", "skin", "skin_infection active in a planned area",
+                "defer (no fixed end)", inf_scar, ev_label},
                k::active_infection_in_area},
     rule_entry{{"open_wound_in_area", "skin", "open_wound or sunburn active in a planned area",
                 "defer (no fixed end)", inf_scar, ev_label},
@@ -176,21 +171,21 @@ const std::array table = {
                 "active warts, or raised_nevus, actinic_keratosis or tattoo, in a planned area",
                 "modify_plan (avoid those spots)", inf_pig, ev_lesions},
                k::lesions_in_area},
-    rule_entry{{"inflammatory_acne_in_area", "skin",
-                "acne_vulgaris active in a planned area (moderate, severe or unrecorded "
-                "severity; mild)",
-                "defer until controlled (no fixed end); mild: proceed_with_caution", inf_irr,
-                ev_label},
-               k::inflammatory_acne_in_area},
-    rule_entry{{"koebner_condition_active", "skin",
-                "psoriasis, vitiligo or lichen_planus active anywhere",
-                "proceed_with_caution; defer (no fixed end) when active in a planned area",
-                scar_pig, ev_koebner},
-               k::koebner_condition_active},
-    rule_entry{{"inflammatory_dermatosis_in_area", "skin",
-                "eczema or rosacea active in a planned area", "defer (no fixed end)", irr,
-                ev_label},
-               k::inflammatory_dermatosis_in_area},
+    rule_entry{
+        {"inflammatory_acne_in_area", "skin",
+         "acne_vulgaris active in a planned area (moderate, severe or unrecorded "
+         "severity; mild)",
+         "defer until controlled (no fixed end); mild: proceed_with_caution", inf_irr, ev_label},
+        k::inflammatory_acne_in_area},
+    rule_entry{
+        {"koebner_condition_active", "skin", "psoriasis, vitiligo or lichen_planus active anywhere",
+         "proceed_with_caution; defer (no fixed end) when active in a planned area", scar_pig,
+         ev_koebner},
+        k::koebner_condition_active},
+    rule_entry{
+        {"inflammatory_dermatosis_in_area", "skin", "eczema or rosacea active in a planned area",
+         "defer (no fixed end)", irr, ev_label},
+        k::inflammatory_dermatosis_in_area},
     rule_entry{{"pigmentation_risk", "skin",
                 "melasma active in a planned area, or Fitzpatrick >= 4 with rf_microneedling",
                 "proceed_with_caution (test spot, conservative settings, sun protection)", pig,
@@ -215,22 +210,20 @@ const std::array table = {
                k::low_platelets},
     rule_entry{{"anticoagulant_therapy", "bleeding",
                 "current anticoagulant_vka, anticoagulant_doac or anticoagulant_heparin",
-                "policy anticoagulant_effect (default proceed_with_caution)", bleed,
-                ev_anticoag},
+                "policy anticoagulant_effect (default proceed_with_caution)", bleed, ev_anticoag},
                k::anticoagulant_therapy},
     rule_entry{{"inr_above_limit", "bleeding",
                 "current VKA and latest INR within inr_max_age_days above inr_max",
                 "defer (no fixed end); no recent INR: question inr", bleed, ev_inr},
                k::inr_above_limit},
-    rule_entry{{"antiplatelet_therapy", "bleeding", "current antiplatelet",
-                "proceed_with_caution", bleed, ev_antiplatelet},
+    rule_entry{{"antiplatelet_therapy", "bleeding", "current antiplatelet", "proceed_with_caution",
+                bleed, ev_antiplatelet},
                k::antiplatelet_therapy},
-    rule_entry{{"aspirin_or_nsaid", "bleeding", "current aspirin or nsaid",
-                "proceed_with_caution", bleed, ev_nsaid},
+    rule_entry{{"aspirin_or_nsaid", "bleeding", "current aspirin or nsaid", "proceed_with_caution",
+                bleed, ev_nsaid},
                k::aspirin_or_nsaid},
     rule_entry{{"bleeding_supplements", "bleeding", "current bleeding_supplement",
-                "proceed_with_caution (pause pause_supplement_days before)", bleed,
-                ev_supplement},
+                "proceed_with_caution (pause pause_supplement_days before)", bleed, ev_supplement},
                k::bleeding_supplements},
     // Healing and immunity
     rule_entry{{"isotretinoin_recent", "healing",
@@ -266,8 +259,8 @@ const std::array table = {
                 "defer until onset + radiation_wait_days (no fixed end when undated)", healing,
                 ev_radiation},
                k::radiation_to_area},
-    rule_entry{{"smoker_healing", "healing", "patient.smoker is true",
-                "info (and a risk modifier)", healing, ev_smoker},
+    rule_entry{{"smoker_healing", "healing", "patient.smoker is true", "info (and a risk modifier)",
+                healing, ev_smoker},
                k::smoker_healing},
     // Medicines and products at the site
     rule_entry{{"topical_retinoid_recent", "topicals",
@@ -275,18 +268,18 @@ const std::array table = {
                 "topical_retinoid_hold_days_before days before",
                 "defer until stop + hold (still used: plan date + hold)", irr, ev_retinoid},
                k::topical_retinoid_recent},
-    rule_entry{{"topical_exfoliant_recent", "topicals",
-                "current topical_exfoliant on a planned area",
-                "proceed_with_caution (pause exfoliation_wait_days)", irr, ev_exfoliant},
-               k::topical_exfoliant_recent},
+    rule_entry{
+        {"topical_exfoliant_recent", "topicals", "current topical_exfoliant on a planned area",
+         "proceed_with_caution (pause exfoliation_wait_days)", irr, ev_exfoliant},
+        k::topical_exfoliant_recent},
     rule_entry{{"acne_medication_current", "topicals", "current acne_antibiotic or acne_hormonal",
                 "proceed_with_caution", irr, ev_acne_med},
                k::acne_medication_current},
     rule_entry{{"photosensitiser_current", "topicals", "current photosensitiser",
                 "proceed_with_caution", pig_irr, ev_photo},
                k::photosensitiser_current},
-    rule_entry{{"non_sterile_topical", "topicals", "plan adjunct non_sterile_serum",
-                "modify_plan", allergy_inf, ev_non_sterile},
+    rule_entry{{"non_sterile_topical", "topicals", "plan adjunct non_sterile_serum", "modify_plan",
+                allergy_inf, ev_non_sterile},
                k::non_sterile_topical},
     // Allergies
     rule_entry{{"anesthetic_allergy", "allergies",
@@ -331,8 +324,7 @@ const std::array table = {
     rule_entry{{"rf_home_use", "device", "rf_microneedling with setting home",
                 "modify_plan (RF is clinic-only)", scar_inf, ev_rf_home},
                k::rf_home_use},
-    rule_entry{{"within_orbital_rim", "device", "area eyelids planned", area_excl, scar,
-                ev_orbit},
+    rule_entry{{"within_orbital_rim", "device", "area eyelids planned", area_excl, scar, ev_orbit},
                k::within_orbital_rim},
     rule_entry{{"device_not_single_use", "device", "plan single_use_needles is false",
                 "modify_plan (sterile single-use needles)", inf, ev_reuse},
@@ -382,9 +374,10 @@ const std::array table = {
                 "microdermabrasion_wait_days, in a planned area",
                 "defer until date + wait", timing, ev_timing},
                k::recent_dermabrasion},
-    rule_entry{{"recent_filler", "timing", "dermal_filler in a planned area within filler_wait_days",
-                "defer until date + wait", timing, ev_timing},
-               k::recent_filler},
+    rule_entry{
+        {"recent_filler", "timing", "dermal_filler in a planned area within filler_wait_days",
+         "defer until date + wait", timing, ev_timing},
+        k::recent_filler},
     rule_entry{{"recent_neuromodulator", "timing",
                 "neuromodulator in a planned area within neuromodulator_wait_days",
                 "defer until date + wait", timing, ev_timing},

@@ -34,10 +34,9 @@ constexpr std::array<double, 20> depth_limit_mm = {
     1.5,   // scalp
 };
 
-constexpr std::array implanted_electronic = {device_code::pacemaker, device_code::icd,
-                                             device_code::neurostimulator,
-                                             device_code::cochlear_implant,
-                                             device_code::insulin_pump};
+constexpr std::array implanted_electronic = {
+    device_code::pacemaker, device_code::icd, device_code::neurostimulator,
+    device_code::cochlear_implant, device_code::insulin_pump};
 
 bool has_adjunct(const facts& f, adjunct a) {
   const auto& adj = f.plan().adjuncts;
@@ -52,8 +51,8 @@ void rf_with_implanted_device(const facts& f, finding& out) {
   for (device_code d : implanted_electronic)
     if (f.device(d)) names += (names.empty() ? "" : ", ") + words(to_string(d));
   if (names.empty()) return;
-  out.fire(effect::modify_plan, "Implanted electronic device (" + names +
-                                    ") with a radiofrequency device.",
+  out.fire(effect::modify_plan,
+           "Implanted electronic device (" + names + ") with a radiofrequency device.",
            "Use non-RF microneedling.");
 }
 
@@ -95,8 +94,9 @@ void rf_over_recent_filler(const facts& f, finding& out) {
   const prior_procedure* p = f.latest_in_area(procedure_code::dermal_filler);
   if (!p || days_between(p->date, f.today()) >= f.rules_policy().rf_filler_wait_days) return;
   defer_after(f, out, p->date, f.rules_policy().rf_filler_wait_days,
-              "Dermal filler on " + day(p->date) + " in the area planned for RF (RF degrades "
-              "hyaluronic-acid filler)",
+              "Dermal filler on " + day(p->date) +
+                  " in the area planned for RF (RF degrades "
+                  "hyaluronic-acid filler)",
               f.overlap(p->areas));
 }
 
@@ -149,8 +149,8 @@ void home_device_too_deep(const facts& f, finding& out) {
   const double max = f.rules_policy().home_max_depth_mm;
   if (!f.is_home() || f.plan().needle_depth.value() <= max) return;
   out.fire(effect::modify_plan,
-           "Home device at " + num(f.plan().needle_depth.value()) + " mm, deeper than " +
-               num(max) + " mm.",
+           "Home device at " + num(f.plan().needle_depth.value()) + " mm, deeper than " + num(max) +
+               " mm.",
            "Use " + num(max) + " mm or less at home, or treat in clinic.");
 }
 
@@ -190,8 +190,8 @@ void minor(const facts& f, finding& out) {
   const auto age = f.age();
   const int min_age = f.rules_policy().minimum_age;
   if (!age || *age >= min_age) return;
-  const std::string reason = "Patient is " + std::to_string(*age) + ", under " +
-                             std::to_string(min_age) + ".";
+  const std::string reason =
+      "Patient is " + std::to_string(*age) + ", under " + std::to_string(min_age) + ".";
   if (f.is_rf() || f.is_home()) {
     out.fire(effect::modify_plan,
              reason + (f.is_rf() ? " RF microneedling is not for minors." : "") +

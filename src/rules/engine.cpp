@@ -50,9 +50,12 @@ std::string words(std::string_view code) {
 
 area_set hsv_scope_areas(const policy& p) noexcept {
   switch (p.hsv_prophylaxis_scope) {
-    case hsv_scope::perioral: return {area::perioral};
-    case hsv_scope::face: return face_areas() | area_set{area::eyelids};
-    case hsv_scope::any: return all_areas();
+    case hsv_scope::perioral:
+      return {area::perioral};
+    case hsv_scope::face:
+      return face_areas() | area_set{area::eyelids};
+    case hsv_scope::any:
+      return all_areas();
   }
   return all_areas();
 }
@@ -151,8 +154,8 @@ bool defer_after(const facts& f, finding& out, date event, int wait_days, std::s
   else
     text::append(reason, ": after the plan date, less than the ", text::integer(wait_days),
                  "-day wait.");
-  out.fire(effect::defer, std::move(reason),
-           text::cat("Defer until ", text::iso_date(safe), "."), areas, safe);
+  out.fire(effect::defer, std::move(reason), text::cat("Defer until ", text::iso_date(safe), "."),
+           areas, safe);
   return true;
 }
 

@@ -36,9 +36,9 @@ void topical_retinoid_recent(const facts& f, finding& out) {
   }
   // Checked here so that no message is built for a wait that has passed (hot path).
   if (!latest || days_between(*latest->stop, f.today()) >= hold) return;
-  defer_after(f, out, *latest->stop, hold,
-              text::cat("Topical retinoid ", drug(*latest), " stopped on ",
-                        text::iso_date(*latest->stop)));
+  defer_after(
+      f, out, *latest->stop, hold,
+      text::cat("Topical retinoid ", drug(*latest), " stopped on ", text::iso_date(*latest->stop)));
 }
 
 void topical_exfoliant_recent(const facts& f, finding& out) {
@@ -114,13 +114,13 @@ void anesthetic_allergy(const facts& f, finding& out) {
   }
   const text::words plan_word{to_string(planned)};
   if (severe) {
-    out.fire(effect::modify_plan,
-             text::cat("Severe reaction",
-                       severe->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)" : "",
-                       " to the local anaesthetic ", substance(*severe), "; plan uses ", plan_word,
-                       "."),
-             "No topical anaesthetic; refer to an allergist. Never switch to another class "
-             "without allergist testing.");
+    out.fire(
+        effect::modify_plan,
+        text::cat("Severe reaction",
+                  severe->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)" : "",
+                  " to the local anaesthetic ", substance(*severe), "; plan uses ", plan_word, "."),
+        "No topical anaesthetic; refer to an allergist. Never switch to another class "
+        "without allergist testing.");
     return;
   }
   if (match) {
@@ -173,9 +173,9 @@ void antiseptic_allergy(const facts& f, finding& out) {
 void product_allergy(const facts& f, finding& out) {
   std::string names;
   for (const auto& a : f.record().allergies) {
-    if (!classes_of(a.substance).overlaps({allergy_class::hyaluronic_acid, allergy_class::fragrance,
-                                            allergy_class::propylene_glycol,
-                                            allergy_class::lanolin}))
+    if (!classes_of(a.substance)
+             .overlaps({allergy_class::hyaluronic_acid, allergy_class::fragrance,
+                        allergy_class::propylene_glycol, allergy_class::lanolin}))
       continue;
     const std::string n = text::cat(substance(a));
     if (names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;

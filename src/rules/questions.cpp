@@ -58,8 +58,8 @@ status factor_status(const facts& f, question q) {
     case question::breastfeeding:
       return {could_be_pregnant(f), f.breastfeeding() != known::unknown};
     case question::anticoagulant:
-      return {true, has_med_class(f, anticoagulants) || f.denied(q) ||
-                        denied_all(f, anticoagulants)};
+      return {true,
+              has_med_class(f, anticoagulants) || f.denied(q) || denied_all(f, anticoagulants)};
     case question::bleeding_disorder:
       return {true, has_condition(f, condition_code::bleeding_disorder) || f.denied(q) ||
                         f.denied(condition_code::bleeding_disorder)};
@@ -74,7 +74,7 @@ status factor_status(const facts& f, question q) {
       // Needed for any face plan (spec) and wherever the policy's prophylaxis scope reaches.
       return {f.face_planned() || !(f.planned() & hsv_scope_areas(f.rules_policy())).empty(),
               has_condition(f, condition_code::hsv_labialis) || f.denied(q) ||
-                                    f.denied(condition_code::hsv_labialis)};
+                  f.denied(condition_code::hsv_labialis)};
     case question::skin_infection:
       return {true, has_condition(f, condition_code::skin_infection) || f.denied(q) ||
                         f.denied(condition_code::skin_infection)};
@@ -118,8 +118,10 @@ status factor_status(const facts& f, question q) {
 std::string ask(const facts& f, question q) {
   const policy& p = f.rules_policy();
   switch (q) {
-    case question::pregnancy: return "Are you pregnant, or could you be?";
-    case question::breastfeeding: return "Are you breastfeeding?";
+    case question::pregnancy:
+      return "Are you pregnant, or could you be?";
+    case question::breastfeeding:
+      return "Are you breastfeeding?";
     case question::anticoagulant:
       return "Do you take a blood thinner (warfarin, apixaban, rivaroxaban, dabigatran, heparin "
              "injections)?";
@@ -131,7 +133,8 @@ std::string ask(const facts& f, question q) {
              "12 months? If so, when did you stop?";
     case question::keloid:
       return "Have you ever had keloid scars or raised, thickened scars?";
-    case question::hsv_labialis: return "Do you get cold sores?";
+    case question::hsv_labialis:
+      return "Do you get cold sores?";
     case question::skin_infection:
       return "Do you have a skin infection, sore or rash in the area to be treated?";
     case question::anesthetic_allergy:
@@ -139,7 +142,8 @@ std::string ask(const facts& f, question q) {
     case question::implanted_device:
       return "Do you have a pacemaker, defibrillator, other implanted electronic device, metal "
              "implant, gold threads or permanent filler?";
-    case question::diabetes_mellitus: return "Do you have diabetes?";
+    case question::diabetes_mellitus:
+      return "Do you have diabetes?";
     case question::immunosuppression:
       return "Do you have a condition or take medicine that weakens the immune system "
              "(transplant, HIV, chemotherapy, methotrexate, biologics)?";
@@ -149,8 +153,10 @@ std::string ask(const facts& f, question q) {
     case question::inr:
       return "What was your most recent INR, and when (within the last " +
              std::to_string(p.inr_max_age_days) + " days)?";
-    case question::birth_date: return "What is your date of birth?";
-    case question::sex: return "What sex were you assigned at birth?";
+    case question::birth_date:
+      return "What is your date of birth?";
+    case question::sex:
+      return "What sex were you assigned at birth?";
     case question::fitzpatrick:
       return "Skin type (Fitzpatrick I-VI): how does your skin react to sun - burn, tan, or "
              "both? (assessed by the clinician)";
@@ -198,11 +204,11 @@ std::vector<diagnostic> contradictions(const facts& f) {
   warn_if(out, f.keloid_history(), f, question::keloid);
   warn_if(out, !in.devices.empty(), f, question::implanted_device);
   warn_if(out, any_local_anesthetic_allergy(f), f, question::anesthetic_allergy);
-  warn_if(out,
-          has_condition(f, condition_code::immunosuppression) ||
-              has_med_class(f, {medication_class::immunosuppressant,
-                                medication_class::chemotherapy}),
-          f, question::immunosuppression);
+  warn_if(
+      out,
+      has_condition(f, condition_code::immunosuppression) ||
+          has_med_class(f, {medication_class::immunosuppressant, medication_class::chemotherapy}),
+      f, question::immunosuppression);
   for (const auto& n : in.negatives) {
     if (const auto* c = std::get_if<condition_code>(&n)) {
       // Question words that double as condition words were parsed as questions; these are the
@@ -211,14 +217,19 @@ std::vector<diagnostic> contradictions(const facts& f) {
     } else if (const auto* q = std::get_if<question>(&n)) {
       switch (*q) {
         case question::bleeding_disorder:
-          warn_if(out, has_condition(f, condition_code::bleeding_disorder), f, n); break;
+          warn_if(out, has_condition(f, condition_code::bleeding_disorder), f, n);
+          break;
         case question::hsv_labialis:
-          warn_if(out, has_condition(f, condition_code::hsv_labialis), f, n); break;
+          warn_if(out, has_condition(f, condition_code::hsv_labialis), f, n);
+          break;
         case question::skin_infection:
-          warn_if(out, has_condition(f, condition_code::skin_infection), f, n); break;
+          warn_if(out, has_condition(f, condition_code::skin_infection), f, n);
+          break;
         case question::diabetes_mellitus:
-          warn_if(out, has_condition(f, condition_code::diabetes_mellitus), f, n); break;
-        default: break;
+          warn_if(out, has_condition(f, condition_code::diabetes_mellitus), f, n);
+          break;
+        default:
+          break;
       }
     } else if (const auto* m = std::get_if<medication_class>(&n)) {
       warn_if(out, has_med_class(f, {*m}), f, n);

@@ -39,11 +39,11 @@ class advice_texts {
  private:
   std::vector<std::string> prep_always_, aftercare_always_;
   std::vector<std::string> anesthetic_prep_;  // by anesthetic value
-  std::string prophylaxis_start_, prophylaxis_consider_, prophylaxis_continue_, supplements_, exfoliant_, acne_meds_,
-      pigment_prep_, keloid_prep_, metal_prep_;
+  std::string prophylaxis_start_, prophylaxis_consider_, prophylaxis_continue_, supplements_,
+      exfoliant_, acne_meds_, pigment_prep_, keloid_prep_, metal_prep_;
   std::vector<std::string> home_prep_;
-  std::string hsv_after_, bleeding_after_, keloid_after_, healing_after_, sun_after_,
-      smoker_after_, home_after_, scalp_after_;
+  std::string hsv_after_, bleeding_after_, keloid_after_, healing_after_, sun_after_, smoker_after_,
+      home_after_, scalp_after_;
 };
 
 }  // namespace mnscreen::detail

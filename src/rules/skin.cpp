@@ -42,7 +42,7 @@ void active_hsv_lesion(const facts& f, finding& out) {
                           (f.face_planned() && (code == condition_code::hsv_labialis || on_face));
     if (!concerns) continue;
     const char* name = code == condition_code::hsv_labialis ? "cold sore (herpes labialis)"
-                                                             : "shingles (herpes zoster)";
+                                                            : "shingles (herpes zoster)";
     out.fire(effect::defer, std::string("Active ") + name + " " + where(f, *c) + ".",
              "Defer until the lesions have fully healed; start antiviral prophylaxis before the "
              "rescheduled session.",
@@ -63,10 +63,10 @@ void hsv_history_prophylaxis(const facts& f, finding& out) {
                      " day(s) after the session.");
   };
   if (const medication* m = f.current(medication_class::antiviral_prophylaxis)) {
-    out.fire(effect::info,
-             text::cat("History of cold sores; already taking ", text::words{to_string(m->code)},
-                       "."),
-             days("Continue the antiviral "), in_scope);
+    out.fire(
+        effect::info,
+        text::cat("History of cold sores; already taking ", text::words{to_string(m->code)}, "."),
+        days("Continue the antiviral "), in_scope);
     return;
   }
   std::string reason =
@@ -87,8 +87,7 @@ void skin_cancer_in_area(const facts& f, finding& out) {
       excluded.insert(f.overlap(c.sites));
   if (excluded.empty()) return;
   const effect e = exclusion_effect(f, excluded);
-  out.fire(e,
-           "Skin cancer or a suspicious/changing lesion on the " + area_list(excluded) + ".",
+  out.fire(e, "Skin cancer or a suspicious/changing lesion on the " + area_list(excluded) + ".",
            e == effect::do_not_treat
                ? "Do not needle; refer for assessment of the lesion."
                : "Leave out the " + area_list(excluded) + "; refer the lesion for assessment.",
@@ -104,7 +103,8 @@ void lesions_in_area(const facts& f, finding& out) {
       if (active_only && c.status != condition_status::active) continue;
       if (!f.overlaps(c.sites)) continue;
       affected.insert(f.overlap(c.sites));
-      if (found.find(name) == std::string::npos) found += (found.empty() ? "" : ", ") + std::string(name);
+      if (found.find(name) == std::string::npos)
+        found += (found.empty() ? "" : ", ") + std::string(name);
     }
   };
   add(condition_code::warts, "warts (needling spreads them)", true);
@@ -135,9 +135,9 @@ void inflammatory_acne_in_area(const facts& f, finding& out) {
     }
   }
   if (inflammatory) {
-    const std::string sev =
-        inflammatory->severity ? std::string(to_string(*inflammatory->severity))
-                               : std::string("unrecorded-severity (treated as inflammatory)");
+    const std::string sev = inflammatory->severity
+                                ? std::string(to_string(*inflammatory->severity))
+                                : std::string("unrecorded-severity (treated as inflammatory)");
     out.fire(effect::defer, text::cat("Active ", sev, " acne ", where(f, *inflammatory), "."),
              "Defer until the acne is controlled; re-screen then.", areas);
   } else if (mild) {
@@ -150,8 +150,8 @@ void koebner_condition_active(const facts& f, finding& out) {
   bool in_area = false;
   std::string names;
   area_set areas;
-  for (auto code : {condition_code::psoriasis, condition_code::vitiligo,
-                    condition_code::lichen_planus}) {
+  for (auto code :
+       {condition_code::psoriasis, condition_code::vitiligo, condition_code::lichen_planus}) {
     const condition* c = f.active(code);
     if (!c) continue;
     names += (names.empty() ? "" : ", ") + words(to_string(code));
@@ -168,8 +168,9 @@ void koebner_condition_active(const facts& f, finding& out) {
              "Defer until the disease is quiet; re-screen then.", areas);
   } else {
     out.fire(effect::proceed_with_caution,
-             "Active " + names + " elsewhere: needle trauma can trigger new lesions "
-             "(Koebner phenomenon).",
+             "Active " + names +
+                 " elsewhere: needle trauma can trigger new lesions "
+                 "(Koebner phenomenon).",
              "Test spot first; warn the patient about new lesions at needle sites.");
   }
 }
@@ -196,8 +197,8 @@ void pigmentation_risk(const facts& f, finding& out) {
   std::string reason;
   if (melasma) {
     if (melasma->sites.empty())
-      reason = text::cat("Active melasma ",
-                         "(site not recorded, so it may be in the treated area)", ".");
+      reason = text::cat("Active melasma ", "(site not recorded, so it may be in the treated area)",
+                         ".");
     else
       reason = text::cat("Active melasma on the ", text::areas{f.overlap(melasma->sites)}, ".");
   }

@@ -16,8 +16,8 @@ void keloid_history(const facts& f, finding& out) {
   if (!f.keloid_history()) return;
   const policy& p = f.rules_policy();
   const bool deep = f.is_rf() || f.plan().needle_depth.value() > 1.0;
-  effect e = p.keloid_history_effect.value_or(deep ? effect::modify_plan
-                                                   : effect::proceed_with_caution);
+  effect e =
+      p.keloid_history_effect.value_or(deep ? effect::modify_plan : effect::proceed_with_caution);
   area_set keloid_sites, excluded;
   std::string kinds;
   for (const auto& c : f.record().conditions) {
@@ -38,14 +38,17 @@ void keloid_history(const facts& f, finding& out) {
     const effect ex = exclusion_effect(f, excluded);
     if (ex > e) e = ex;
     reason += " A keloid lies in the planned " + area_list(excluded) + ".";
-    if (ex == effect::do_not_treat) action = "Do not needle over the keloid-bearing area.";
-    else action = "Leave out the " + area_list(excluded) + ". ";
+    if (ex == effect::do_not_treat)
+      action = "Do not needle over the keloid-bearing area.";
+    else
+      action = "Leave out the " + area_list(excluded) + ". ";
   }
   if (e == effect::do_not_treat && excluded.empty()) {
     action = "Do not needle under this clinic's policy for keloid formers.";
   } else if (e == effect::defer) {
-    action = "Defer under this clinic's policy for keloid formers; re-screen with the "
-             "dermatologist's agreement.";
+    action =
+        "Defer under this clinic's policy for keloid formers; re-screen with the "
+        "dermatologist's agreement.";
   } else if (e == effect::modify_plan && excluded.empty()) {
     action = deep ? "Use a shallower plan (1 mm or less) without RF, with a test spot first."
                   : "Change the plan under this clinic's policy: test spot first, the most "
@@ -59,8 +62,8 @@ void keloid_history(const facts& f, finding& out) {
 void bleeding_disorder(const facts& f, finding& out) {
   const condition* c = f.present(condition_code::bleeding_disorder);
   if (!c) return;
-  out.fire(effect::do_not_treat, "Bleeding disorder recorded (" +
-                                     std::string(to_string(c->status)) + ").",
+  out.fire(effect::do_not_treat,
+           "Bleeding disorder recorded (" + std::string(to_string(c->status)) + ").",
            "Do not needle; haemostatic dysfunction is a labelled contraindication.");
 }
 
@@ -70,8 +73,8 @@ void low_platelets(const facts& f, finding& out) {
   const condition* thr = f.active(condition_code::thrombocytopenia);
   const bool low = plt && plt->value < p.platelets_min;
   if (!low && !thr) return;
-  std::string reason = low ? "Platelet count " + num(plt->value) + " x10^9/L on " +
-                                 day(plt->date) + " is below " + num(p.platelets_min) + "."
+  std::string reason = low ? "Platelet count " + num(plt->value) + " x10^9/L on " + day(plt->date) +
+                                 " is below " + num(p.platelets_min) + "."
                            : std::string("Active thrombocytopenia.");
   if (low && thr) reason += " Active thrombocytopenia.";
   out.fire(effect::defer, reason,
@@ -164,9 +167,10 @@ void isotretinoin_recent(const facts& f, finding& out) {
 void immunosuppressed(const facts& f, finding& out) {
   if (!f.immunosuppressed()) return;
   std::string reason;
-  const bool chemo = f.current(medication_class::chemotherapy) ||
-                     f.active(condition_code::cancer_active);
-  if (chemo) reason = "Active cancer or chemotherapy.";
+  const bool chemo =
+      f.current(medication_class::chemotherapy) || f.active(condition_code::cancer_active);
+  if (chemo)
+    reason = "Active cancer or chemotherapy.";
   else if (const medication* m = f.current(medication_class::immunosuppressant))
     reason = text::cat("Taking the immunosuppressant ", drug(*m), ".");
   else if (f.active(condition_code::immunosuppression))
@@ -220,8 +224,9 @@ void diabetes_control(const facts& f, finding& out) {
 void connective_tissue_disease(const facts& f, finding& out) {
   if (!f.active(condition_code::autoimmune_connective_tissue)) return;
   const effect e = f.rules_policy().connective_tissue_effect;
-  out.fire(e, "Active autoimmune connective-tissue disease (scleroderma, lupus or "
-              "dermatomyositis): abnormal healing and scarring.",
+  out.fire(e,
+           "Active autoimmune connective-tissue disease (scleroderma, lupus or "
+           "dermatomyositis): abnormal healing and scarring.",
            e == effect::do_not_treat ? "Do not needle under this clinic's policy."
                                      : "Only with the specialist's agreement; test spot first.");
 }
@@ -235,8 +240,7 @@ void radiation_to_area(const facts& f, finding& out) {
     const area_set areas = f.overlap(c.sites);
     if (!c.onset) {
       // No date: the wait cannot be shown to have passed.
-      out.fire(effect::defer,
-               "Radiotherapy to the " + area_list(areas) + " on an unrecorded date.",
+      out.fire(effect::defer, "Radiotherapy to the " + area_list(areas) + " on an unrecorded date.",
                "Record when radiotherapy ended; defer until " +
                    std::to_string(p.radiation_wait_days) + " days after it.",
                areas);

@@ -56,11 +56,14 @@ void recent_laser(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
   defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
     switch (x.code) {
-      case procedure_code::laser_ablative: return {p.laser_wait_days_ablative, "Ablative laser"};
+      case procedure_code::laser_ablative:
+        return {p.laser_wait_days_ablative, "Ablative laser"};
       case procedure_code::laser_nonablative:
         return {p.laser_wait_days_nonablative, "Non-ablative laser"};
-      case procedure_code::ipl: return {p.laser_wait_days_ipl, "IPL"};
-      default: return {};
+      case procedure_code::ipl:
+        return {p.laser_wait_days_ipl, "IPL"};
+      default:
+        return {};
     }
   });
 }
@@ -103,11 +106,16 @@ void recent_hair_removal(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
   defer_after_latest(f, out, [&](const prior_procedure& x) -> wait_rule {
     switch (x.code) {
-      case procedure_code::waxing: return {p.hair_removal_wait_days, "Waxing"};
-      case procedure_code::threading: return {p.hair_removal_wait_days, "Threading"};
-      case procedure_code::electrolysis: return {p.hair_removal_wait_days, "Electrolysis"};
-      case procedure_code::shaving: return {p.shave_wait_days, "Shaving"};
-      default: return {};
+      case procedure_code::waxing:
+        return {p.hair_removal_wait_days, "Waxing"};
+      case procedure_code::threading:
+        return {p.hair_removal_wait_days, "Threading"};
+      case procedure_code::electrolysis:
+        return {p.hair_removal_wait_days, "Electrolysis"};
+      case procedure_code::shaving:
+        return {p.shave_wait_days, "Shaving"};
+      default:
+        return {};
     }
   });
 }
@@ -140,7 +148,8 @@ void recent_sun_exposure(const facts& f, finding& out) {
       f, out,
       [&](const prior_procedure& x) -> wait_rule {
         if (x.code != procedure_code::tanning) return {};
-        return {wait, x.source == "sunburn" && &x == burn_ptr ? "Sunburn" : "Tanning (UV exposure)"};
+        return {wait,
+                x.source == "sunburn" && &x == burn_ptr ? "Sunburn" : "Tanning (UV exposure)"};
       },
       burn_ptr);
 }

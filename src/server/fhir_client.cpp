@@ -153,7 +153,7 @@ fetch_outcome fetch_fhir(std::string_view relative_url, const fetch_settings& s)
       page p;
       std::exception_ptr failure;
       asio::co_spawn(ioc, get_page(ioc, tls_ctx, u, s, p),
-                     [&](std::exception_ptr e) { failure = e; });
+                     [&](const std::exception_ptr& e) { failure = e; });
       ioc.run();
       if (failure) {
         try {

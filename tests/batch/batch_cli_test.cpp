@@ -136,13 +136,13 @@ TEST_CASE("batch cli: good and bad lines: complete outputs, every bad line repor
   unknown.replace(unknown.find("\"isotretinoin\""), 14, "\"isotretinion\"");
   const std::string big = good_line("big").insert(20, std::string(10'000'000, ' '));
   const std::string input = good_line("a") + "\n" + good_line("b").substr(0, 70) + "\n\n" +
-                            record("\"c\"", unknown, mnscreen::test::sample_plan()) + "\n" +
-                            big + "\n" + good_line("d") + "\n";
+                            record("\"c\"", unknown, mnscreen::test::sample_plan()) + "\n" + big +
+                            "\n" + good_line("d") + "\n";
   write_file(dir / "in.ndjson", input);
 
-  const auto r = run(dir, {"batch", "--input", dir / "in.ndjson", "--output", dir / "out.ndjson",
-                           "--errors", dir / "err.ndjson", "--summary", dir / "sum.json",
-                           "--threads", "2"});
+  const auto r =
+      run(dir, {"batch", "--input", dir / "in.ndjson", "--output", dir / "out.ndjson", "--errors",
+                dir / "err.ndjson", "--summary", dir / "sum.json", "--threads", "2"});
   CHECK(r.status == 2);  // some records failed; the outputs are still complete
   CHECK(r.out.empty());
   CHECK_THAT(r.err, Catch::Contains("mnscreen batch: 6 lines: 2 screened, 3 failed, 1 blank"));
@@ -213,8 +213,8 @@ TEST_CASE("batch cli: an interrupted run leaves no partial output file", "[batch
   for (int sig : {SIGINT, SIGTERM}) {
     INFO("signal " << sig);
     write_file(dir / "out.ndjson", "an earlier run's output\n");
-    const pid_t pid = start({"batch", "--input", dir / "in.ndjson", "--output",
-                             dir / "out.ndjson", "--errors", dir / "err.ndjson", "--threads", "2"},
+    const pid_t pid = start({"batch", "--input", dir / "in.ndjson", "--output", dir / "out.ndjson",
+                             "--errors", dir / "err.ndjson", "--threads", "2"},
                             "/dev/null", dir / "stdout.txt", dir / "stderr.txt");
     // Wait until reports are being written to the temporary output file.
     bool writing = false;
@@ -331,16 +331,16 @@ TEST_CASE("batch cli: --fhir-ndjson usage", "[batch][cli][fhir]") {
              Catch::Contains("--fhir-ndjson DIR needs --plan FILE"));
   CHECK_THAT(run(dir, {"batch", "--input", dir / "in.ndjson", "--plan", plan}).err,
              Catch::Contains("--plan is for --fhir-ndjson"));
-  CHECK_THAT(run(dir, {"batch", "--input", dir / "in.ndjson", "--fhir-ndjson", dir / "x",
-                       "--plan", plan}).err,
-             Catch::Contains("either --input FILE or --fhir-ndjson DIR"));
+  CHECK_THAT(
+      run(dir, {"batch", "--input", dir / "in.ndjson", "--fhir-ndjson", dir / "x", "--plan", plan})
+          .err,
+      Catch::Contains("either --input FILE or --fhir-ndjson DIR"));
   const auto missing = run(dir, {"batch", "--fhir-ndjson", dir / "x", "--plan", plan});
   CHECK(missing.status == 2);
   CHECK_THAT(missing.err, Catch::Contains("not a directory"));
 }
 
-TEST_CASE("batch cli: --model FILE scores every record with the clinic's model",
-          "[batch][cli]") {
+TEST_CASE("batch cli: --model FILE scores every record with the clinic's model", "[batch][cli]") {
   const temp_dir dir;
   mnscreen::model_file m;
   m.name = "clinic-test";

@@ -32,11 +32,9 @@ std::vector<std::string> ids_of(const std::string& out) {
 // A file of `n` varied good records (ids "r0", "r1"...), one of five samples each.
 std::string varied_input(std::size_t n) {
   const std::vector<std::string> intakes = {
-      test::sample_intake("intake-healthy.json"),
-      test::sample_intake("intake-isotretinoin.json"),
+      test::sample_intake("intake-healthy.json"), test::sample_intake("intake-isotretinoin.json"),
       test::sample_intake("intake-bleeding-disorder.json"),
-      test::sample_intake("intake-cold-sores.json"),
-      test::sample_intake("intake-incomplete.json")};
+      test::sample_intake("intake-cold-sores.json"), test::sample_intake("intake-incomplete.json")};
   const std::vector<std::string> plans = {test::sample_plan(), test::sample_plan("plan-rf.json")};
   std::string text;
   for (std::size_t i = 0; i < n; ++i) {
@@ -60,9 +58,8 @@ TEST_CASE("batch: a file mixing good and bad lines", "[batch]") {
   REQUIRE(at != std::string::npos);
   unknown_code.replace(at, 14, "\"isotretinion\"");
   // A 10 MB line (over the default 8 MiB limit), made here rather than stored.
-  const std::string big = record("\"big\"",
-                                 "{\"patient\":{\"id\":\"" + std::string(10'000'000, 'x') + "\"}}",
-                                 plan);
+  const std::string big =
+      record("\"big\"", "{\"patient\":{\"id\":\"" + std::string(10'000'000, 'x') + "\"}}", plan);
   std::string bad_plan = plan;
   const auto depth = bad_plan.find("\"needle_depth_mm\":1");
   REQUIRE(depth != std::string::npos);
@@ -185,11 +182,12 @@ TEST_CASE("batch: output order is input order and threads 1 vs N are byte-identi
 // deferral date, questions, the warnings moved out for an error line).
 TEST_CASE("batch: reports reused from chunk to chunk are the same as fresh screens",
           "[batch][concurrency]") {
-  const std::vector<std::string> intakes = {
-      test::sample_intake("intake-isotretinoin.json"), test::sample_intake("intake-healthy.json"),
-      test::sample_intake("intake-bleeding-disorder.json"),
-      test::sample_intake("intake-incomplete.json"), test::sample_intake("intake-pacemaker.json"),
-      test::sample_intake("intake-cold-sores.json")};
+  const std::vector<std::string> intakes = {test::sample_intake("intake-isotretinoin.json"),
+                                            test::sample_intake("intake-healthy.json"),
+                                            test::sample_intake("intake-bleeding-disorder.json"),
+                                            test::sample_intake("intake-incomplete.json"),
+                                            test::sample_intake("intake-pacemaker.json"),
+                                            test::sample_intake("intake-cold-sores.json")};
   const std::vector<std::string> plans = {test::sample_plan(), test::sample_plan("plan-rf.json")};
   std::string late = test::sample_intake("intake-healthy.json");
   const auto at = late.find("\"birth_date\":\"");
@@ -399,8 +397,8 @@ TEST_CASE("batch: a clinic policy applies to every record", "[batch]") {
   p.isotretinoin_washout_days = 30;
   const screener s{p};
   const auto r = run_batch(
-      record("1", test::sample_intake("intake-isotretinoin.json"), test::sample_plan()) + "\n",
-      {}, s);
+      record("1", test::sample_intake("intake-isotretinoin.json"), test::sample_plan()) + "\n", {},
+      s);
   const auto out = objects_of(r.out);
   REQUIRE(out.size() == 1);
   CHECK(str(out[0].at("report").at("policy").at("name")) == "permissive-isotretinoin");
@@ -426,8 +424,8 @@ TEST_CASE("batch: the patients of a FHIR Bulk Data export, screened for one plan
       fhir_bulk_export::open(std::string(MNSCREEN_SHARED_DIR) + "/fhir/bulk-10-patients");
   REQUIRE_FALSE(has_errors(bulk.diagnostics));
   REQUIRE(bulk.value.size() == 13);
-  const auto plan = parse_plan(test::slurp(std::string(MNSCREEN_TEST_DATA_DIR) +
-                                           "/plan-cheeks-pen.json"));
+  const auto plan =
+      parse_plan(test::slurp(std::string(MNSCREEN_TEST_DATA_DIR) + "/plan-cheeks-pen.json"));
   REQUIRE(plan.ok());
   const screener s;
   std::string reference;
@@ -457,8 +455,8 @@ TEST_CASE("batch: FHIR patients screened into reused reports match one fresh chu
   const auto bulk =
       fhir_bulk_export::open(std::string(MNSCREEN_SHARED_DIR) + "/fhir/bulk-10-patients");
   REQUIRE_FALSE(has_errors(bulk.diagnostics));
-  const auto plan = parse_plan(test::slurp(std::string(MNSCREEN_TEST_DATA_DIR) +
-                                           "/plan-cheeks-pen.json"));
+  const auto plan =
+      parse_plan(test::slurp(std::string(MNSCREEN_TEST_DATA_DIR) + "/plan-cheeks-pen.json"));
   REQUIRE(plan.ok());
   const screener s;
   const auto run = [&](unsigned threads, std::size_t chunk) {

@@ -36,14 +36,11 @@ TEST_CASE("envelope: numeric ids are kept as written", "[batch][envelope]") {
   CHECK(scan(R"({"id":0,"intake":{},"plan":{}})").id == "0");
 }
 
-TEST_CASE("envelope: missing members, wrong types and duplicates are errors",
-          "[batch][envelope]") {
-  CHECK(codes(scan("{}")) ==
-        "missing_field@$.id missing_field@$.intake missing_field@$.plan ");
+TEST_CASE("envelope: missing members, wrong types and duplicates are errors", "[batch][envelope]") {
+  CHECK(codes(scan("{}")) == "missing_field@$.id missing_field@$.intake missing_field@$.plan ");
   const auto e = scan(R"({"id":true,"intake":[],"plan":"p","plan":{}})");
   CHECK_FALSE(e.malformed);
-  CHECK(codes(e) ==
-        "wrong_type@$.id wrong_type@$.intake wrong_type@$.plan duplicate_key@$.plan ");
+  CHECK(codes(e) == "wrong_type@$.id wrong_type@$.intake wrong_type@$.plan duplicate_key@$.plan ");
   CHECK(e.plan.empty());  // the first plan was not an object; a duplicate is never used
   CHECK(e.id.empty());
 }
@@ -59,16 +56,16 @@ TEST_CASE("envelope: unknown members are validated and warned about", "[batch][e
 TEST_CASE("envelope: malformed lines give one fatal diagnostic with a column",
           "[batch][envelope]") {
   const char* bad[] = {
-      R"({"id":1,"intake":{"a":1})",                   // truncated inside the object
-      R"({"id":1,"intake":{},"plan":{}} trailing)",    // text after the object
-      R"({"id":1,"intake":{},"plan":{},"x":01})",      // leading zero
-      R"({"id":1,"intake":{},"plan":{},"x":tru})",     // bad literal
-      "{\"id\":\"a\tb\",\"intake\":{},\"plan\":{}}",   // control character in a string
-      "{\"id\":\"\xC3\",\"intake\":{},\"plan\":{}}",   // invalid UTF-8
-      R"({"id":"\x","intake":{},"plan":{}})",          // invalid escape
-      R"({"id":1 "intake":{}})",                       // missing comma
-      R"({id:1})",                                     // unquoted key
-      R"({"id":1,"intake":{"s":"abc)",                 // ends inside a string
+      R"({"id":1,"intake":{"a":1})",                  // truncated inside the object
+      R"({"id":1,"intake":{},"plan":{}} trailing)",   // text after the object
+      R"({"id":1,"intake":{},"plan":{},"x":01})",     // leading zero
+      R"({"id":1,"intake":{},"plan":{},"x":tru})",    // bad literal
+      "{\"id\":\"a\tb\",\"intake\":{},\"plan\":{}}",  // control character in a string
+      "{\"id\":\"\xC3\",\"intake\":{},\"plan\":{}}",  // invalid UTF-8
+      R"({"id":"\x","intake":{},"plan":{}})",         // invalid escape
+      R"({"id":1 "intake":{}})",                      // missing comma
+      R"({id:1})",                                    // unquoted key
+      R"({"id":1,"intake":{"s":"abc)",                // ends inside a string
   };
   for (const char* line : bad) {
     INFO(line);

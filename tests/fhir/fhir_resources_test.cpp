@@ -605,11 +605,10 @@ TEST_CASE("fhir Observation labs: units, plausibility, dates", "[fhir][observati
 TEST_CASE("fhir Procedure and Device", "[fhir][procedure]") {
   SECTION("a surgery with a date and the areas its code implies") {
     const auto r = reader().read(
-        bundle(
-            {R"({"resourceType":"Procedure","id":"pr1","status":"completed","code":)" +
-             snomed("11466000", "Cesarean section") +
-             R"(,"performedPeriod":{"start":"2026-10-01T08:00:00Z",)"
-             R"("end":"2026-10-01T10:00:00Z"}})"}),
+        bundle({R"({"resourceType":"Procedure","id":"pr1","status":"completed","code":)" +
+                snomed("11466000", "Cesarean section") +
+                R"(,"performedPeriod":{"start":"2026-10-01T08:00:00Z",)"
+                R"("end":"2026-10-01T10:00:00Z"}})"}),
         as_of("2026-12-01"));
     REQUIRE(r.value.record.procedures.size() == 1);
     CHECK(r.value.record.procedures[0].code == procedure_code::surgery);

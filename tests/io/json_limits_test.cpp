@@ -152,8 +152,8 @@ TEST_CASE("json: the writers cut strings over the limit, visibly, and read them 
   CHECK(back.value.model.find("[cut, 65537 bytes in all]") != std::string::npos);
   REQUIRE(back.value.prep.size() == 1);
   CHECK(back.value.prep[0].size() <= limit);
-  const std::string_view kept = std::string_view(back.value.prep[0]).substr(
-      0, back.value.prep[0].find("\xE2\x80\xA6 [cut"));
+  const std::string_view kept =
+      std::string_view(back.value.prep[0]).substr(0, back.value.prep[0].find("\xE2\x80\xA6 [cut"));
   CHECK(kept.size() % 2 == 0);
   REQUIRE(back.value.aftercare.size() == 1);
   CHECK(back.value.aftercare[0].size() <= limit);
@@ -169,11 +169,11 @@ TEST_CASE("json: the writers cut strings over the limit, visibly, and read them 
   CHECK(summary.size() < 5 * limit);
 }
 
-TEST_CASE("json: duplicate and unknown keys in large objects and escaped keys",
-          "[json][errors]") {
+TEST_CASE("json: duplicate and unknown keys in large objects and escaped keys", "[json][errors]") {
   using namespace mnscreen;
   std::string many;  // 70 unknown keys: more than the reader tracks inline
-  for (int i = 0; i < 70; ++i) many += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+  for (int i = 0; i < 70; ++i)
+    many += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
   const auto r = parse_intake(R"({"schema": "mnscreen.intake/1", )" + many +
                               R"("k3": 1, "patient": {)" + many + R"("\u0069d": "a", "id": "b",
       "sex": "female"}, "medications": [{"code": "aspirin"}, {"code": "warfarin", "k": 1,

@@ -440,8 +440,7 @@ TEST_CASE("limits: a report built from a FHIR record with huge ids can be read b
   CHECK(longest(r) <= read_limits{}.max_string_length);
 }
 
-TEST_CASE("limits: the report writer bounds strings from the C++ API too",
-          "[property][limits]") {
+TEST_CASE("limits: the report writer bounds strings from the C++ API too", "[property][limits]") {
   // Issue 4: the writer cuts strings longer than the report reader's string limit (with a
   // marker), so a policy name that long still makes a report the library can read.
   policy pol;

@@ -65,8 +65,8 @@ TEST_CASE("active_hsv_lesion: active shingles on the back leaves a face plan alo
 TEST_CASE("anesthetic_allergy: amide allergy with an ester-only plan is a caution",
           "[rules][anesthetic_allergy][trigger]") {
   intake in = test::healthy_intake();
-  in.allergies.push_back({.substance = allergy_substance::lidocaine,
-                          .severity = allergy_severity::mild});
+  in.allergies.push_back(
+      {.substance = allergy_substance::lidocaine, .severity = allergy_severity::mild});
   procedure_plan plan = test::basic_plan();
   plan.anesthetic = anesthetic::tetracaine;
   const report r = run(in, plan);
@@ -77,8 +77,10 @@ TEST_CASE("anesthetic_allergy: amide allergy with an ester-only plan is a cautio
   CHECK_THAT(f->reason, Catch::Contains("(ester)"));
 }
 
-TEST_CASE("topical_retinoid_recent: a medicine of unknown route with sites applies only where its sites are",
-          "[rules][topical_retinoid_recent][quiet]") {
+TEST_CASE(
+    "topical_retinoid_recent: a medicine of unknown route with sites applies only where its sites "
+    "are",
+    "[rules][topical_retinoid_recent][quiet]") {
   intake in = test::healthy_intake();
   in.medications.push_back({.code = medication_code::tretinoin, .sites = {area::back}});
   CHECK_FALSE(test::find_flag(run(in, test::basic_plan()), "topical_retinoid_recent"));
@@ -91,7 +93,8 @@ TEST_CASE("topical_retinoid_recent: a medicine of unknown route with sites appli
 
 TEST_CASE("keloid_history: actions follow the policy effect", "[rules][keloid_history][trigger]") {
   intake in = test::healthy_intake();
-  in.conditions.push_back({.code = condition_code::keloid, .status = condition_status::history,
+  in.conditions.push_back({.code = condition_code::keloid,
+                           .status = condition_status::history,
                            .sites = {area::chest}});
   procedure_plan plan = test::basic_plan();
   plan.needle_depth = millimetres{0.5};

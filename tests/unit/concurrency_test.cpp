@@ -81,7 +81,8 @@ TEST_CASE("concurrency: screen_many from several threads, identical to serial sc
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
-      for (int round = 0; round < 5; ++round) results[static_cast<std::size_t>(t)] = s.screen_many(intakes, plans);
+      for (int round = 0; round < 5; ++round)
+        results[static_cast<std::size_t>(t)] = s.screen_many(intakes, plans);
     });
   for (auto& th : pool) th.join();
   for (const auto& per_thread : results) CHECK(per_thread == serial);

@@ -4,8 +4,8 @@
 // (report::operator==), invalid records (cannot_screen) included.
 #include "mnscreen/screener.hpp"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <span>
 #include <vector>
@@ -28,10 +28,18 @@ void varied_inputs(std::size_t n, std::uint64_t seed, std::vector<intake>& intak
     procedure_plan plan = sessions[i].plan;
     if (i % 7 == 3) {
       switch ((i / 7) % 4) {
-        case 0: plan.needle_depth = millimetres{5.0}; break;
-        case 1: plan.areas.clear(); break;
-        case 2: in.patient.birth_date = add_days(plan.date, 30); break;
-        default: in.patient.fitzpatrick = 9; break;
+        case 0:
+          plan.needle_depth = millimetres{5.0};
+          break;
+        case 1:
+          plan.areas.clear();
+          break;
+        case 2:
+          in.patient.birth_date = add_days(plan.date, 30);
+          break;
+        default:
+          in.patient.fitzpatrick = 9;
+          break;
       }
     }
     if (i % 11 == 5) in.patient.deceased = known::yes;
@@ -137,8 +145,7 @@ TEST_CASE("risk_model::score_batch gives the same bits as score, row by row", "[
   for (std::size_t i = 0; i < sessions.size(); ++i) {
     const auto one = m.score(std::span<const double>(x.data() + i * nf, nf), pol);
     for (std::size_t k = 0; k < complication_count; ++k)
-      if (std::memcmp(&one[k].score, &p[i * complication_count + k], sizeof(double)) != 0)
-        ++differ;
+      if (std::memcmp(&one[k].score, &p[i * complication_count + k], sizeof(double)) != 0) ++differ;
   }
   CHECK(differ == 0);
 }

@@ -63,7 +63,8 @@ TEST_CASE("vocabulary: face and body group words", "[vocabulary]") {
 }
 
 TEST_CASE("vocabulary: medication classes", "[vocabulary]") {
-  CHECK(classes_of(medication_code::warfarin) == medication_class_set{medication_class::anticoagulant_vka});
+  CHECK(classes_of(medication_code::warfarin) ==
+        medication_class_set{medication_class::anticoagulant_vka});
   CHECK(classes_of(medication_code::doxycycline) ==
         medication_class_set{medication_class::acne_antibiotic, medication_class::photosensitiser});
   CHECK(classes_of(medication_code::tetracycline).contains(medication_class::photosensitiser));
