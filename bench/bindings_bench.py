@@ -12,7 +12,12 @@ replaced by one clinic plan, since screen_many takes one plan for many intakes; 
 /dev/null), then the per-call cost of the C API and of Python's Screener.screen against the C++
 library (bindings_bench, Google Benchmark) on the typical intake of bench_data.hpp.
 
-    bench/bindings_bench.py --build build/bench [--lines 1000000]
+    bench/bindings_bench.py --build build/bench [--lines 1000000] [--output-dir DIR] [--pairs N]
+
+--output-dir DIR: batch and Dask write their reports to a file in DIR (as a population screen
+does; removed after each run) instead of standard output on /dev/null. --pairs N: afterwards,
+N alternating runs of `mnscreen batch` and Dask with 2 workers, each pair's ratio and their
+median (on a shared machine, pairs taken close together compare better than one of each).
 
 Figures: bench/README.md. Needs Debian's /usr/bin/python3 with python3-dask and
 python3-distributed, and a build with MNSCREEN_BUILD_BENCH=ON (for bindings_bench).
@@ -61,16 +66,28 @@ def make_input(path, lines):
     return plan
 
 
-def run_batch(cli, path, lines):
+def output_args(out_dir, flag):
+    """The option that sends the reports to a file in out_dir (none: standard output)."""
+    return [flag, os.path.join(out_dir, "reports.ndjson")] if out_dir else []
+
+
+def remove_output(out_dir):
+    if out_dir and os.path.exists(os.path.join(out_dir, "reports.ndjson")):
+        os.unlink(os.path.join(out_dir, "reports.ndjson"))
+
+
+def run_batch(cli, path, lines, out_dir=None):
     with tempfile.TemporaryDirectory() as d:
         summary = os.path.join(d, "s.json")
         t = time.monotonic()
         cpu = children_cpu()
-        subprocess.run([cli, "batch", "--input", path, "--threads", "2", "--summary", summary],
+        subprocess.run([cli, "batch", "--input", path, "--threads", "2", "--summary", summary,
+                        *output_args(out_dir, "--output")],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cpu = children_cpu() - cpu
         wall = time.monotonic() - t
         s = json.load(open(summary))
+    remove_output(out_dir)
     assert s["records"] == lines, s
     return s["records"] / s["elapsed_seconds"], wall, s["records"] / cpu
 
@@ -93,7 +110,7 @@ def run_python(path, plan, as_text):
     return n / (time.monotonic() - t), n / (own_cpu() - cpu)
 
 
-def run_dask(path, workers, lines, extra=()):
+def run_dask(path, workers, lines, extra=(), out_dir=None):
     with tempfile.TemporaryDirectory() as d:
         summary = os.path.join(d, "s.json")
         t = time.monotonic()
@@ -101,11 +118,13 @@ def run_dask(path, workers, lines, extra=()):
         # The reports go to standard output (/dev/null), through part files in the system's
         # temporary directory (or, with --no-shared-dir, back through Dask).
         subprocess.run([sys.executable, os.path.join(HERE, "../examples/python/screen_population.py"),
-                        "--input", path, "--workers", str(workers), "--summary", summary, *extra],
+                        "--input", path, "--workers", str(workers), "--summary", summary, *extra,
+                        *output_args(out_dir, "--out")],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=PY_ENV)
         cpu = children_cpu() - cpu  # the client, scheduler, nannies and workers (all waited for)
         wall = time.monotonic() - t
         s = json.load(open(summary))
+    remove_output(out_dir)
     assert s["records"] == lines, s
     return s["records"] / s["elapsed_seconds"], wall, s["records"] / cpu
 
@@ -142,6 +161,9 @@ def main():
     p.add_argument("--skip-throughput", action="store_true")
     p.add_argument("--skip-per-call", action="store_true",
                    help="no per-call part (it needs a build with MNSCREEN_BUILD_BENCH=ON)")
+    p.add_argument("--output-dir", help="write the reports of batch and Dask to a file here")
+    p.add_argument("--pairs", type=int, default=0,
+                   help="alternating batch / Dask (2 workers) runs afterwards")
     a = p.parse_args()
     sys.path.insert(0, os.path.join(a.build, "python"))
     PY_ENV["PYTHONPATH"] = os.path.join(a.build, "python")
@@ -152,9 +174,10 @@ def main():
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "in.ndjson")
             plan = make_input(path, a.lines)
-            log(f"input: {a.lines} lines, {os.path.getsize(path) / 1e6:.0f} MB")
+            log(f"input: {a.lines} lines, {os.path.getsize(path) / 1e6:.0f} MB; reports to "
+                + (f"a file in {a.output_dir}" if a.output_dir else "/dev/null"))
             log("                                 lines/s (ratio)        lines per CPU-second (ratio)")
-            rate, wall, eff = run_batch(cli, path, a.lines)
+            rate, wall, eff = run_batch(cli, path, a.lines, a.output_dir)
             log(f"mnscreen batch --threads 2      {rate:9.0f} (1.00x)   {eff:9.0f} (1.00x)"
                 f"   wall {wall:.1f} s")
             base, base_eff = rate, eff
@@ -164,10 +187,19 @@ def main():
                 log(f"{label}    {r:9.0f} ({r / base:.2f}x)   {e:9.0f} ({e / base_eff:.2f}x)"
                     "   one thread")
             for w, extra in ((1, ()), (2, ()), (2, ("--no-shared-dir",))):
-                r, wall, e = run_dask(path, w, a.lines, extra)
+                r, wall, e = run_dask(path, w, a.lines, extra, a.output_dir)
                 log(f"Dask LocalCluster, {w} worker{'s' if w > 1 else ' '}   {r:9.0f} ({r / base:.2f}x)"
                     f"   {e:9.0f} ({e / base_eff:.2f}x)   wall {wall:.1f} s incl. cluster start"
                     + (", reports back through Dask (--no-shared-dir)" if extra else ""))
+            ratios = []
+            for i in range(a.pairs):
+                b, _, _ = run_batch(cli, path, a.lines, a.output_dir)
+                r, _, _ = run_dask(path, 2, a.lines, (), a.output_dir)
+                ratios.append(r / b)
+                log(f"pair {i + 1}: batch {b:9.0f} lines/s, Dask 2 workers {r:9.0f} lines/s, "
+                    f"{r / b:.2f}x")
+            if ratios:
+                log(f"median of {len(ratios)} pairs: {sorted(ratios)[len(ratios) // 2]:.2f}x")
             log(f"load average after: {os.getloadavg()[0]:.1f}")
     if a.skip_per_call:
         return

@@ -9,7 +9,7 @@
 # Any lint finding, sanitizer report, failing test or fuzz crash makes this script exit non-zero.
 #
 # Environment:
-#   MNSCREEN_FUZZ_SECONDS  seconds per fuzz target (default 40)
+#   MNSCREEN_FUZZ_SECONDS  seconds per fuzz target (default 30)
 #   MNSCREEN_FUZZ_DIR      fuzz build directory (default build/fuzz)
 #   MNSCREEN_FUZZ_JOBS     fuzz targets run at a time, one core each (default 2)
 #   MNSCREEN_STAGES        stages to run, e.g. "asan tsan fuzz" (default: all four)
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fuzz_seconds="${MNSCREEN_FUZZ_SECONDS:-40}"
+fuzz_seconds="${MNSCREEN_FUZZ_SECONDS:-30}"
 fuzz_dir="${MNSCREEN_FUZZ_DIR:-build/fuzz}"
 fuzz_jobs="${MNSCREEN_FUZZ_JOBS:-2}"
 stages="${MNSCREEN_STAGES:-lint asan tsan fuzz}"
