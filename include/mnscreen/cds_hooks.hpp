@@ -31,7 +31,7 @@
 // `request::authorization.access_token` is kept only in memory for the fetch; no function of
 // this header writes it anywhere (diagnostics, responses and `describe` leave it out). Where the
 // same text (8 bytes or more) turns up elsewhere in a request or in its FHIR data, the
-// diagnostics of `parse_request` and `screen_request` show `[token]` in its place.
+// diagnostics of `parse_request`, `build_input` and `screen_request` show `[token]` in its place.
 #ifndef MNSCREEN_CDS_HOOKS_HPP
 #define MNSCREEN_CDS_HOOKS_HPP
 

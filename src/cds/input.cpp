@@ -572,6 +572,10 @@ hook_input build_input(const request& req, const fhir_reader& reader, const hook
   else
     in.fhir = reader.read(json::serialize(bundle), options);
   rewrite_paths(in.fhir.diagnostics, c.origins);
+  if (req.authorization) {
+    detail::redact_token(in.diagnostics, req.authorization->access_token);
+    detail::redact_token(in.fhir.diagnostics, req.authorization->access_token);
+  }
   in.record = in.fhir.value.record;
   if (in.record.patient.id.empty()) in.record.patient.id = req.patient_id;
   return in;
@@ -586,12 +590,10 @@ hook_result screen_request(const request& req, const screener& s, const fhir_rea
     add_fhir_findings(*out.screen, out.input.fhir);
     for (const auto& d : out.input.diagnostics) out.screen->warnings.push_back(d);
   }
-  if (req.authorization) {
-    const std::string_view token = req.authorization->access_token;
-    detail::redact_token(out.input.diagnostics, token);
-    detail::redact_token(out.input.fhir.diagnostics, token);
-    if (out.screen) detail::redact_token(out.screen->warnings, token);
-  }
+  // The input's diagnostics came redacted from build_input; the screener's own warnings may
+  // quote values of the record read from the FHIR data.
+  if (req.authorization && out.screen)
+    detail::redact_token(out.screen->warnings, req.authorization->access_token);
   return out;
 }
 
