@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <boost/container/small_vector.hpp>
+
 #include "facts.hpp"
 #include "mnscreen/version.hpp"
 #include "model/features.hpp"
@@ -51,16 +53,17 @@ void stamp(report& r, const policy& pol, const risk_model& model,
 void sort_flags(std::vector<flag>& flags) {
   const std::size_t n = flags.size();
   if (n < 2) return;
-  std::array<std::uint8_t, detail::rule_count> order;  // NOLINT: filled below
-  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint8_t>(i);
-  const auto before = [&](std::uint8_t a, std::uint8_t b) {
+  // Inline buffers cover any usual screen; a longer list of flags spills to the heap.
+  boost::container::small_vector<std::uint32_t, 32> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  const auto before = [&](std::uint32_t a, std::uint32_t b) {
     if (flags[a].effect != flags[b].effect) return flags[a].effect > flags[b].effect;
     return flags[a].rule_id < flags[b].rule_id;
   };
   const auto first = order.begin(), last = order.begin() + static_cast<std::ptrdiff_t>(n);
   std::sort(first, last, before);
   // Apply the permutation in place: position i takes the flag at order[i].
-  std::array<bool, detail::rule_count> placed{};
+  boost::container::small_vector<bool, 32> placed(n, false);
   for (std::size_t i = 0; i < n; ++i) {
     if (placed[i] || order[i] == i) {
       placed[i] = true;
@@ -171,20 +174,23 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
   // One finding, reused by every rule; a rule that fires becomes its flag at once (in table
   // order), then the flags are escalated and ordered (by effect, most serious first, then id).
   detail::finding scratch;
-  detail::fired_rules fired;
+  detail::advice_set advice_wanted;
+  // The exclusion kind of each flag's rule, for the escalation (inline for any usual screen).
+  boost::container::small_vector<detail::exclusion, 16> kinds;
   std::size_t n_flags = 0;
   if (r.flags.capacity() == 0) r.flags.reserve(8);
   for (std::size_t i = 0; i < table.size(); ++i) {
     table[i].check(f, scratch);
     if (!scratch.fired()) continue;
-    fired.set(i);
+    advice_wanted |= table[i].advice;
+    kinds.push_back(table[i].excludes);
     // A flag left from an earlier screen of a reused report is overwritten in place.
     scratch.move_into(table[i].info,
                       n_flags < r.flags.size() ? r.flags[n_flags] : r.flags.emplace_back());
     ++n_flags;
   }
   r.flags.resize(n_flags);
-  detail::escalate_combined_exclusions(f, std::span<flag>(r.flags));
+  detail::escalate_combined_exclusions(f, std::span<flag>(r.flags), kinds);
   sort_flags(r.flags);
 
   r.questions = detail::unknown_factors(f);
@@ -209,7 +215,7 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
   }
 
   detail::fill_risk_features(f, features);
-  advice.advise(f, fired, r.prep, r.aftercare);
+  advice.advise(f, advice_wanted, r.prep, r.aftercare);
 
   auto contradictions = detail::contradictions(f);
   r.warnings.insert(r.warnings.end(), std::make_move_iterator(contradictions.begin()),

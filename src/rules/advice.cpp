@@ -12,42 +12,6 @@
 namespace mnscreen::detail {
 namespace {
 
-std::size_t index_of(std::string_view id) {
-  const auto table = rule_table();
-  for (std::size_t i = 0; i < table.size(); ++i)
-    if (table[i].info.id == id) return i;
-  return table.size();  // never fired: an id the table lacks would be a programming error
-}
-
-// Indices of the rules the advice depends on (resolved once, at static initialisation of the
-// immutable table).
-struct rule_indices {
-  std::size_t hsv_prophylaxis = index_of("hsv_history_prophylaxis");
-  std::size_t active_hsv = index_of("active_hsv_lesion");
-  std::size_t supplements = index_of("bleeding_supplements");
-  std::size_t exfoliant = index_of("topical_exfoliant_recent");
-  std::size_t acne_meds = index_of("acne_medication_current");
-  std::size_t pigment = index_of("pigmentation_risk");
-  std::size_t keloid = index_of("keloid_history");
-  std::size_t metal = index_of("metal_allergy_needles");
-  std::size_t anesthetic_allergy = index_of("anesthetic_allergy");
-  std::size_t anticoagulant = index_of("anticoagulant_therapy");
-  std::size_t antiplatelet = index_of("antiplatelet_therapy");
-  std::size_t nsaid = index_of("aspirin_or_nsaid");
-  std::size_t diabetes = index_of("diabetes_control");
-  std::size_t immuno = index_of("immunosuppressed");
-  std::size_t steroids = index_of("systemic_steroids");
-  std::size_t photosensitiser = index_of("photosensitiser_current");
-  std::size_t smoker = index_of("smoker_healing");
-};
-
-const rule_indices& ids() {
-  static const rule_indices r;
-  return r;
-}
-
-bool on(const fired_rules& fired, std::size_t i) { return i < fired.size() && fired.test(i); }
-
 std::string days(int n) { return std::to_string(n); }
 
 }  // namespace
@@ -152,23 +116,22 @@ class picked {
 
 }  // namespace
 
-void advice_texts::advise(const facts& f, const fired_rules& fired, std::vector<std::string>& prep,
+void advice_texts::advise(const facts& f, advice_set wanted, std::vector<std::string>& prep,
                           std::vector<std::string>& aftercare) const {
-  const rule_indices& id = ids();
   picked p;
   p.add(prep_always_);
-  if (on(fired, id.hsv_prophylaxis))
+  if (wanted.contains(advice::antiviral_prep))
     p.add(f.current(medication_class::antiviral_prophylaxis) ? prophylaxis_continue_
           : f.rules_policy().require_hsv_prophylaxis         ? prophylaxis_start_
                                                              : prophylaxis_consider_);
-  if (on(fired, id.supplements)) p.add(supplements_);
-  if (on(fired, id.exfoliant)) p.add(exfoliant_);
-  if (on(fired, id.acne_meds)) p.add(acne_meds_);
-  if (on(fired, id.pigment)) p.add(pigment_prep_);
-  if (on(fired, id.keloid)) p.add(keloid_prep_);
-  if (on(fired, id.metal)) p.add(metal_prep_);
+  if (wanted.contains(advice::supplement_pause)) p.add(supplements_);
+  if (wanted.contains(advice::exfoliant_pause)) p.add(exfoliant_);
+  if (wanted.contains(advice::acne_medication_pause)) p.add(acne_meds_);
+  if (wanted.contains(advice::pigment_prep)) p.add(pigment_prep_);
+  if (wanted.contains(advice::keloid_prep)) p.add(keloid_prep_);
+  if (wanted.contains(advice::metal_prep)) p.add(metal_prep_);
   const auto a = static_cast<std::size_t>(f.plan().anesthetic);
-  if (f.plan().anesthetic != anesthetic::none && !on(fired, id.anesthetic_allergy) &&
+  if (f.plan().anesthetic != anesthetic::none && !wanted.contains(advice::no_anesthetic_prep) &&
       a < anesthetic_prep_.size())
     p.add(anesthetic_prep_[a]);
   if (f.is_home()) p.add(home_prep_);
@@ -176,14 +139,12 @@ void advice_texts::advise(const facts& f, const fired_rules& fired, std::vector<
 
   picked c;
   c.add(aftercare_always_);
-  if (on(fired, id.hsv_prophylaxis) || on(fired, id.active_hsv)) c.add(hsv_after_);
-  if (on(fired, id.anticoagulant) || on(fired, id.antiplatelet) || on(fired, id.nsaid))
-    c.add(bleeding_after_);
-  if (on(fired, id.keloid)) c.add(keloid_after_);
-  if (on(fired, id.diabetes) || on(fired, id.immuno) || on(fired, id.steroids))
-    c.add(healing_after_);
-  if (on(fired, id.photosensitiser) || on(fired, id.pigment)) c.add(sun_after_);
-  if (on(fired, id.smoker)) c.add(smoker_after_);
+  if (wanted.contains(advice::hsv_aftercare)) c.add(hsv_after_);
+  if (wanted.contains(advice::bleeding_aftercare)) c.add(bleeding_after_);
+  if (wanted.contains(advice::keloid_aftercare)) c.add(keloid_after_);
+  if (wanted.contains(advice::healing_aftercare)) c.add(healing_after_);
+  if (wanted.contains(advice::sun_aftercare)) c.add(sun_after_);
+  if (wanted.contains(advice::smoker_aftercare)) c.add(smoker_after_);
   if (f.is_home()) c.add(home_after_);
   const auto& adj = f.plan().adjuncts;
   if (std::find(adj.begin(), adj.end(), adjunct::minoxidil) != adj.end() ||

@@ -5,7 +5,7 @@
 
 #include "engine.hpp"
 
-namespace mnscreen::detail::checks {
+namespace mnscreen::detail {
 namespace {
 
 // Maximum needle depth per area in mm (clinical-spec depth_exceeds_area_limit). The eyelids are
@@ -42,8 +42,6 @@ bool has_adjunct(const facts& f, adjunct a) {
   const auto& adj = f.plan().adjuncts;
   return std::find(adj.begin(), adj.end(), a) != adj.end();
 }
-
-}  // namespace
 
 void rf_with_implanted_device(const facts& f, finding& out) {
   if (!f.is_rf()) return;
@@ -219,4 +217,141 @@ void prp_bleeding(const facts& f, finding& out) {
            "prescriber, or leave out PRP.");
 }
 
-}  // namespace mnscreen::detail::checks
+// --- the rules of this family, in catalogue order ----------------------------------------------
+
+using c = complication;
+using lv = evidence_level;
+
+// Complications and evidence (the rows' spans point at them).
+constexpr complication inf[] = {c::infection};
+constexpr evidence_ref ev_rf_device[] = {{"RF microneedling device labelling", lv::label}};
+constexpr complication scar[] = {c::scarring};
+constexpr evidence_ref ev_rf_filler[] = {
+    {"RF device labelling", lv::label},
+    {"Ex vivo study: RF degrades hyaluronic-acid filler", lv::case_reports}};
+constexpr complication scar_inf[] = {c::scarring, c::infection};
+constexpr evidence_ref ev_rf_home[] = {
+    {"Regulator communication: RF microneedling is a clinic device", lv::regulator}};
+constexpr evidence_ref ev_orbit[] = {
+    {"Device labelling precaution: do not needle inside the orbital rim", lv::label}};
+constexpr evidence_ref ev_reuse[] = {
+    {"Regulator and public-health reports: bloodborne transmission between clients of reused "
+     "devices",
+     lv::regulator}};
+constexpr complication scar_bleed[] = {c::scarring, c::bleeding_bruising};
+constexpr evidence_ref ev_depth[] = {
+    {"Consensus depth guides by area (skin thickness)", lv::expert_opinion}};
+constexpr evidence_ref ev_home_depth[] = {
+    {"No regulator limit exists; dermatologists advise very shallow home needles",
+     lv::expert_opinion}};
+constexpr evidence_ref ev_home_risk[] = {
+    {"Expert opinion: high-risk patients need clinic asepsis and follow-up", lv::expert_opinion}};
+constexpr complication scar_inf_pig[] = {c::scarring, c::infection, c::dyspigmentation};
+constexpr evidence_ref ev_pregnancy[] = {
+    {"SkinPen labelling: contraindicated in pregnancy and nursing (no safety data)", lv::label}};
+constexpr evidence_ref ev_minor[] = {
+    {"Expert opinion: guardian consent; no RF or home devices", lv::expert_opinion}};
+constexpr complication bleed[] = {c::bleeding_bruising};
+constexpr evidence_ref ev_prp[] = {
+    {"Expert opinion: PRP with low platelets or anticoagulation", lv::expert_opinion}};
+
+constexpr question rf_with_implanted_device_unknowns[] = {question::implanted_device};
+constexpr question rf_over_metal_unknowns[] = {question::implanted_device};
+constexpr std::string_view rf_over_recent_filler_settings[] = {"rf_filler_wait_days"};
+constexpr question device_not_single_use_unknowns[] = {question::single_use_needles};
+constexpr std::string_view home_device_too_deep_settings[] = {"home_max_depth_mm"};
+constexpr question home_use_high_risk_unknowns[] = {
+    question::anticoagulant, question::diabetes_mellitus, question::immunosuppression,
+    question::keloid, question::hsv_labialis};
+constexpr std::string_view pregnancy_settings[] = {"breastfeeding_effect"};
+constexpr question pregnancy_unknowns[] = {question::pregnancy, question::breastfeeding};
+constexpr std::string_view minor_settings[] = {"minimum_age"};
+constexpr question minor_unknowns[] = {question::birth_date};
+constexpr std::string_view prp_bleeding_settings[] = {"platelets_min", "platelets_max_age_days"};
+constexpr question prp_bleeding_unknowns[] = {question::anticoagulant};
+
+constexpr rule_def rules[] = {
+    {.info = {"rf_with_implanted_device", "device",
+              "rf_microneedling with pacemaker, icd, neurostimulator, cochlear_implant or "
+              "insulin_pump",
+              "modify_plan (non-RF microneedling)", inf, ev_rf_device},
+     .check = rf_with_implanted_device,
+     .scope = plan_scope::rf,
+     .unknowns = rf_with_implanted_device_unknowns},
+    {.info = {"rf_over_metal", "device",
+              "rf_microneedling and metal_implant, gold_threads or dermal_filler_permanent in "
+              "a planned area (no recorded site: every planned area)",
+              "modify_plan (non-RF microneedling, or leave out those areas), even over every "
+              "planned area: a device-specific area exclusion, never a refusal",
+              scar, ev_rf_device},
+     .check = rf_over_metal,
+     .excludes = exclusion::device_area,
+     .scope = plan_scope::rf,
+     .unknowns = rf_over_metal_unknowns},
+    {.info = {"rf_over_recent_filler", "device",
+              "rf_microneedling and a dermal_filler in a planned area within "
+              "rf_filler_wait_days",
+              "defer until filler date + rf_filler_wait_days", scar, ev_rf_filler},
+     .check = rf_over_recent_filler,
+     .scope = plan_scope::rf,
+     .settings = rf_over_recent_filler_settings},
+    {.info = {"rf_home_use", "device", "rf_microneedling with setting home",
+              "modify_plan (RF is clinic-only)", scar_inf, ev_rf_home},
+     .check = rf_home_use,
+     .scope = plan_scope::rf_home},
+    {.info = {"within_orbital_rim", "device", "area eyelids planned", area_exclusion_effect, scar,
+              ev_orbit},
+     .check = within_orbital_rim,
+     .excludes = exclusion::area,
+     .scope = plan_scope::eyelids},
+    {.info = {"device_not_single_use", "device", "plan single_use_needles is false",
+              "modify_plan (sterile single-use needles)", inf, ev_reuse},
+     .check = device_not_single_use,
+     .unknowns = device_not_single_use_unknowns},
+    {.info = {"depth_exceeds_area_limit", "device",
+              "needle depth above a planned area's limit (mm: periorbital 0.5, nose 0.5, "
+              "forehead 0.75, glabella 0.75, perioral 1.0, neck 0.75, decolletage 1.0, hands "
+              "0.5, cheeks 2.0, chin 1.5, jawline 1.5, scalp 1.5, arms 1.5, chest 1.5, back "
+              "2.5, abdomen 2.5, buttocks 2.5, thighs 2.5, legs 2.0)",
+              "modify_plan", scar_bleed, ev_depth},
+     .check = depth_exceeds_area_limit},
+    {.info = {"home_device_too_deep", "device", "setting home and depth above home_max_depth_mm",
+              "modify_plan", scar_inf, ev_home_depth},
+     .check = home_device_too_deep,
+     .scope = plan_scope::home,
+     .settings = home_device_too_deep_settings},
+    {.info = {"home_use_high_risk", "device",
+              "setting home with anticoagulant/antiplatelet, diabetes, immunosuppression, "
+              "keloid history or HSV history",
+              "modify_plan (clinic only)", inf, ev_home_risk},
+     .check = home_use_high_risk,
+     .scope = plan_scope::home,
+     .unknowns = home_use_high_risk_unknowns},
+    {.info = {"pregnancy", "device", "pregnant; breastfeeding",
+              "pregnant: defer until after pregnancy (no fixed end); breastfeeding: policy "
+              "breastfeeding_effect",
+              scar_inf_pig, ev_pregnancy},
+     .check = pregnancy,
+     .settings = pregnancy_settings,
+     .unknowns = pregnancy_unknowns},
+    {.info = {"minor", "device", "age below minimum_age",
+              "proceed_with_caution (guardian consent); modify_plan for rf_microneedling or "
+              "home setting",
+              scar_inf, ev_minor},
+     .check = minor,
+     .settings = minor_settings,
+     .unknowns = minor_unknowns},
+    {.info = {"prp_bleeding", "device",
+              "adjunct prp with low platelets, a bleeding disorder or anticoagulant",
+              "proceed_with_caution", bleed, ev_prp},
+     .check = prp_bleeding,
+     .scope = plan_scope::prp,
+     .settings = prp_bleeding_settings,
+     .unknowns = prp_bleeding_unknowns},
+};
+
+}  // namespace
+
+std::span<const rule_def> device_rules() noexcept { return rules; }
+
+}  // namespace mnscreen::detail

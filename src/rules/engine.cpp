@@ -7,12 +7,6 @@
 
 namespace mnscreen::detail {
 
-flag finding::to_flag(const rule_info& info) && {
-  flag f;
-  move_into(info, f);
-  return f;
-}
-
 void finding::move_into(const rule_info& info, flag& f) {
   f.rule_id.assign(info.id);
   f.effect = effect_;
@@ -60,22 +54,11 @@ area_set hsv_scope_areas(const policy& p) noexcept {
   return all_areas();
 }
 
-bool is_area_exclusion(std::string_view rule_id) noexcept {
-  return rule_id == "skin_cancer_in_area" || rule_id == "keloid_history" ||
-         rule_id == "rf_over_metal" || rule_id == "within_orbital_rim";
-}
-
-bool is_device_specific_exclusion(std::string_view rule_id) noexcept {
-  return rule_id == "rf_over_metal";
-}
-
 namespace {
 
 // An area exclusion that can refuse the plan (clinical-spec 2026.2, "Clarifications"): a
 // device-specific one never does, since a change of device makes its areas acceptable.
-bool can_refuse(std::string_view rule_id) noexcept {
-  return is_area_exclusion(rule_id) && !is_device_specific_exclusion(rule_id);
-}
+constexpr bool can_refuse(exclusion e) noexcept { return e == exclusion::area; }
 
 constexpr std::string_view no_area_remains =
     "Together with the other area exclusions, no planned area remains.";
@@ -89,34 +72,37 @@ void escalate_combined_exclusions(const facts& f, std::span<finding> findings) {
   area_set excluded;
   int count = 0;
   for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!findings[i].fired() || !can_refuse(table[i].info.id)) continue;
+    if (!findings[i].fired() || !can_refuse(table[i].excludes)) continue;
     if (findings[i].areas().empty()) continue;  // e.g. a keloid history with no site in the plan
     excluded.insert(findings[i].areas());
     ++count;
   }
   if (count < 2 || !excluded.covers(f.planned())) return;
   for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!findings[i].fired() || !can_refuse(table[i].info.id) || findings[i].areas().empty())
+    if (!findings[i].fired() || !can_refuse(table[i].excludes) || findings[i].areas().empty())
       continue;
     findings[i].escalate(effect::do_not_treat, no_area_remains, std::string(refuse_action));
   }
 }
 
-void escalate_combined_exclusions(const facts& f, std::span<flag> flags) {
+void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
+                                  std::span<const exclusion> kinds) {
   area_set refusing, every;
   int count = 0;
-  for (const flag& x : flags) {
-    if (x.areas.empty() || !is_area_exclusion(x.rule_id)) continue;
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    const flag& x = flags[i];
+    if (x.areas.empty() || kinds[i] == exclusion::none) continue;
     const area_set s = make_area_set(x.areas);
     every.insert(s);
-    if (!can_refuse(x.rule_id)) continue;
+    if (!can_refuse(kinds[i])) continue;
     refusing.insert(s);
     ++count;
   }
   if (refusing.covers(f.planned())) {
     if (count < 2) return;  // one exclusion covering every area already is do_not_treat
-    for (flag& x : flags) {
-      if (x.areas.empty() || !can_refuse(x.rule_id) || x.effect >= effect::do_not_treat) continue;
+    for (std::size_t i = 0; i < flags.size(); ++i) {
+      flag& x = flags[i];
+      if (x.areas.empty() || !can_refuse(kinds[i]) || x.effect >= effect::do_not_treat) continue;
       // As finding::escalate.
       x.effect = effect::do_not_treat;
       x.reason += ' ';
@@ -128,8 +114,9 @@ void escalate_combined_exclusions(const facts& f, std::span<flag> flags) {
   // The device-independent exclusions leave some area, but not once the device-specific ones
   // are left out too: the change that makes the plan acceptable is the device, not the areas.
   if (refusing.empty() || !every.covers(f.planned())) return;
-  for (flag& x : flags) {
-    if (x.areas.empty() || !is_device_specific_exclusion(x.rule_id)) continue;
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    flag& x = flags[i];
+    if (x.areas.empty() || kinds[i] != exclusion::device_area) continue;
     // Over every planned area (or at a site not recorded) its own action already says non-RF.
     if (make_area_set(x.areas).covers(f.planned())) continue;
     x.action =

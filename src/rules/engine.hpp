@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Private: the rule table (one entry per rule: catalogue data + a small check function) and the
-// helpers the check functions share. Adding a rule = one table row in catalogue.cpp + one check
-// function in its family file + three tests + `mnscreen rules --format md > docs/rules.md`.
+// Private: what a rule is (`rule_def`: catalogue data, check function, exclusion kind, advice,
+// plan scope, settings and questions), the rule table gathered from the family files, and the
+// helpers the check functions share. Adding a rule: docs/architecture.md, "Adding a rule".
 #ifndef MNSCREEN_SRC_RULES_ENGINE_HPP
 #define MNSCREEN_SRC_RULES_ENGINE_HPP
 
+#include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,7 +46,6 @@ class finding {
     reason_ += because;
     action_ = std::move(action);
   }
-  [[nodiscard]] flag to_flag(const rule_info& info) &&;
   /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
   /// moving the reason and action; the finding is then reset (not fired) for reuse.
   void move_into(const rule_info& info, flag& out);
@@ -59,16 +60,107 @@ class finding {
 
 using check_fn = void (*)(const facts&, finding&);
 
-struct rule_entry {
-  rule_info info;
-  check_fn check;
+/// Whether a rule is an area exclusion (clinical-spec "area exclusion": its flag's areas are the
+/// excluded areas), and of which kind.
+enum class exclusion : std::uint8_t {
+  none,
+  /// Excludes areas whatever the device (skin cancer, keloid sites, orbital rim): together they
+  /// can leave no planned area, and the plan is then refused.
+  area,
+  /// Excludes areas only because of the device (`rf_over_metal`): `modify_plan` even over every
+  /// planned area, since another device makes the plan acceptable (clinical-spec 2026.2,
+  /// "Clarifications").
+  device_area,
 };
 
-/// Number of rules in the catalogue of this knowledge version.
-inline constexpr std::size_t rule_count = 56;
+/// Preparation and aftercare a fired rule calls for (questions.hpp's `advice_texts` holds the
+/// texts).
+enum class advice : std::uint8_t {
+  antiviral_prep,         // start, continue or consider HSV prophylaxis
+  hsv_aftercare,          // watch for cold sores
+  supplement_pause,       // pause bleeding supplements
+  exfoliant_pause,        // pause exfoliating acids
+  acne_medication_pause,  // pause acne medication with the prescriber
+  pigment_prep,           // test spot and sun protection before
+  sun_aftercare,          // strict sun protection after
+  keloid_prep,            // test spot, conservative depth
+  keloid_aftercare,       // watch for raised scars
+  metal_prep,             // other needle material
+  no_anesthetic_prep,     // leave out the plan's anaesthetic advice
+  bleeding_aftercare,     // pressure and bruising advice
+  healing_aftercare,      // slower healing, signs of infection
+  smoker_aftercare,       // no smoking while healing
+};
 
-/// The rule table, in catalogue order.
-[[nodiscard]] std::span<const rule_entry> rule_table() noexcept;
+/// A set of `advice` values.
+class advice_set {
+ public:
+  constexpr advice_set() noexcept = default;
+  constexpr advice_set(std::initializer_list<advice> list) noexcept {
+    for (advice a : list) bits_ |= bit(a);
+  }
+  [[nodiscard]] constexpr bool contains(advice a) const noexcept { return (bits_ & bit(a)) != 0; }
+  constexpr advice_set& operator|=(advice_set o) noexcept {
+    bits_ |= o.bits_;
+    return *this;
+  }
+
+ private:
+  static constexpr std::uint32_t bit(advice a) noexcept {
+    return std::uint32_t{1} << static_cast<unsigned>(a);
+  }
+  std::uint32_t bits_ = 0;
+};
+
+/// What a rule needs from the plan before it can apply at all; explain reports a rule whose
+/// scope the plan lacks as `not_applicable` (its check function tests the same first).
+enum class plan_scope : std::uint8_t {
+  any,
+  rf,                 // a radiofrequency device
+  rf_home,            // a radiofrequency device in the home setting
+  home,               // the home setting
+  eyelids,            // the eyelids planned
+  prp,                // PRP as an adjunct
+  non_sterile_serum,  // a non-sterile serum as an adjunct
+  hsv_scope,          // a planned area within the policy's HSV-prophylaxis scope
+};
+
+/// One rule, whole: its catalogue entry, its check, and what the engine, the advice and explain
+/// need to know about it. Each family file holds its rules as a constexpr array of these,
+/// beside their check functions.
+struct rule_def {
+  rule_info info;
+  check_fn check = nullptr;
+  enum exclusion excludes = exclusion::none;
+  advice_set advice{};
+  plan_scope scope = plan_scope::any;
+  /// Policy settings the check reads (names as in the policy table; explain lists them).
+  std::span<const std::string_view> settings{};
+  /// Questions whose unknown answer leaves the rule undecided.
+  std::span<const question> unknowns{};
+};
+
+// The rule families, in catalogue order: one file each, and each returns its constexpr table.
+[[nodiscard]] std::span<const rule_def> skin_rules() noexcept;      // skin.cpp
+[[nodiscard]] std::span<const rule_def> systemic_rules() noexcept;  // systemic.cpp: scarring,
+                                                                    // bleeding, healing
+[[nodiscard]] std::span<const rule_def> product_rules() noexcept;   // products.cpp: topicals,
+                                                                    // allergies
+[[nodiscard]] std::span<const rule_def> device_rules() noexcept;    // device.cpp
+[[nodiscard]] std::span<const rule_def> timing_rules() noexcept;    // timing.cpp
+
+// Catalogue data more than one family uses.
+inline constexpr evidence_ref ev_label[] = {
+    {"SkinPen (microneedling device) labelling", evidence_level::label}};
+inline constexpr std::string_view area_exclusion_effect =
+    "Area exclusion: do_not_treat when it covers every planned area, alone or with the other "
+    "device-independent area exclusions, else modify_plan (drop those areas).";
+
+/// The rule table: the families gathered, in catalogue order (built once, never modified).
+[[nodiscard]] std::span<const rule_def> rule_table() noexcept;
+
+/// Number of rules in the catalogue of this knowledge version (the table's size).
+[[nodiscard]] inline std::size_t rule_count() noexcept { return rule_table().size(); }
 
 // --- wording helpers ------------------------------------------------------------------------
 
@@ -81,22 +173,15 @@ inline constexpr std::size_t rule_count = 56;
 /// "warfarin", "isotretinoin"… with underscores as spaces.
 [[nodiscard]] std::string words(std::string_view code);
 
-/// True for rules that exclude areas (clinical-spec "area exclusion"): their flag's areas are
-/// the excluded areas.
-[[nodiscard]] bool is_area_exclusion(std::string_view rule_id) noexcept;
-
-/// True for area exclusions that exist only because of the device (`rf_over_metal`): they are
-/// `modify_plan` even over every planned area, since another device makes the plan acceptable
-/// (clinical-spec 2026.2, "Clarifications").
-[[nodiscard]] bool is_device_specific_exclusion(std::string_view rule_id) noexcept;
-
 /// When the device-independent area exclusions of one screen (skin cancer, keloid sites, orbital
 /// rim) together leave no planned area, each of them becomes `do_not_treat` (one exclusion
 /// covering every area already is). Device-specific exclusions never escalate; the flag form
 /// rewrites their action to "non-RF" when leaving out their areas too would leave nothing.
 void escalate_combined_exclusions(const facts& f, std::span<finding> findings);
-/// The same on the flags of one screen (in any order): the screener's form.
-void escalate_combined_exclusions(const facts& f, std::span<flag> flags);
+/// The same on the flags of one screen (in any order): the screener's form. `kinds[i]` is the
+/// exclusion kind of the rule of `flags[i]`.
+void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
+                                  std::span<const exclusion> kinds);
 
 /// Outcome of a device-independent area exclusion: `do_not_treat` if it covers every planned
 /// area, else `modify_plan`. `excluded` must be non-empty.
@@ -113,72 +198,5 @@ bool defer_after(const facts& f, finding& out, date event, int wait_days, std::s
                  area_set areas = {});
 
 }  // namespace mnscreen::detail
-
-// Check functions, one per rule id, grouped by family file.
-namespace mnscreen::detail::checks {
-#define MNSCREEN_CHECK(id) void id(const facts&, finding&);
-// skin.cpp
-MNSCREEN_CHECK(active_infection_in_area)
-MNSCREEN_CHECK(open_wound_in_area)
-MNSCREEN_CHECK(active_hsv_lesion)
-MNSCREEN_CHECK(hsv_history_prophylaxis)
-MNSCREEN_CHECK(skin_cancer_in_area)
-MNSCREEN_CHECK(lesions_in_area)
-MNSCREEN_CHECK(inflammatory_acne_in_area)
-MNSCREEN_CHECK(koebner_condition_active)
-MNSCREEN_CHECK(inflammatory_dermatosis_in_area)
-MNSCREEN_CHECK(pigmentation_risk)
-// scarring, bleeding, healing: systemic.cpp
-MNSCREEN_CHECK(keloid_history)
-MNSCREEN_CHECK(bleeding_disorder)
-MNSCREEN_CHECK(low_platelets)
-MNSCREEN_CHECK(anticoagulant_therapy)
-MNSCREEN_CHECK(inr_above_limit)
-MNSCREEN_CHECK(antiplatelet_therapy)
-MNSCREEN_CHECK(aspirin_or_nsaid)
-MNSCREEN_CHECK(bleeding_supplements)
-MNSCREEN_CHECK(isotretinoin_recent)
-MNSCREEN_CHECK(immunosuppressed)
-MNSCREEN_CHECK(systemic_steroids)
-MNSCREEN_CHECK(diabetes_control)
-MNSCREEN_CHECK(connective_tissue_disease)
-MNSCREEN_CHECK(radiation_to_area)
-MNSCREEN_CHECK(smoker_healing)
-// topicals and allergies: products.cpp
-MNSCREEN_CHECK(topical_retinoid_recent)
-MNSCREEN_CHECK(topical_exfoliant_recent)
-MNSCREEN_CHECK(acne_medication_current)
-MNSCREEN_CHECK(photosensitiser_current)
-MNSCREEN_CHECK(non_sterile_topical)
-MNSCREEN_CHECK(anesthetic_allergy)
-MNSCREEN_CHECK(metal_allergy_needles)
-MNSCREEN_CHECK(antiseptic_allergy)
-MNSCREEN_CHECK(product_allergy)
-// device and plan: device.cpp
-MNSCREEN_CHECK(rf_with_implanted_device)
-MNSCREEN_CHECK(rf_over_metal)
-MNSCREEN_CHECK(rf_over_recent_filler)
-MNSCREEN_CHECK(rf_home_use)
-MNSCREEN_CHECK(within_orbital_rim)
-MNSCREEN_CHECK(device_not_single_use)
-MNSCREEN_CHECK(depth_exceeds_area_limit)
-MNSCREEN_CHECK(home_device_too_deep)
-MNSCREEN_CHECK(home_use_high_risk)
-MNSCREEN_CHECK(pregnancy)
-MNSCREEN_CHECK(minor)
-MNSCREEN_CHECK(prp_bleeding)
-// timing.cpp
-MNSCREEN_CHECK(recent_chemical_peel)
-MNSCREEN_CHECK(recent_laser)
-MNSCREEN_CHECK(recent_dermabrasion)
-MNSCREEN_CHECK(recent_filler)
-MNSCREEN_CHECK(recent_neuromodulator)
-MNSCREEN_CHECK(recent_surgery)
-MNSCREEN_CHECK(recent_hair_removal)
-MNSCREEN_CHECK(recent_exfoliation)
-MNSCREEN_CHECK(recent_sun_exposure)
-MNSCREEN_CHECK(session_interval)
-#undef MNSCREEN_CHECK
-}  // namespace mnscreen::detail::checks
 
 #endif  // MNSCREEN_SRC_RULES_ENGINE_HPP

@@ -2,7 +2,7 @@
 // Explain (issue 11): every rule's check function run once more with a trace attached to the
 // record accessors of `facts`, so that explain and screen share the rule code. What a trace
 // cannot see (a rule's plan-level scope, the settings it reads, the questions it waits on) is
-// in the three small tables below, next to each other so that a new rule is easy to add.
+// part of the rule's own definition (`rule_def`, in its family file).
 #include "explain.hpp"
 
 #include <algorithm>
@@ -55,105 +55,41 @@ std::string sites_text(const std::vector<area>& sites) {
 
 std::string none_found(bool denied) { return denied ? "none recorded; denied" : "none recorded"; }
 
-// --- the tables ---------------------------------------------------------------------------------
-
-// Settings each rule's check function reads (names as in the policy table).
-struct setting_row {
-  std::string_view rule;
-  std::string_view names[3];
-};
-constexpr setting_row settings_table[] = {
-    {"hsv_history_prophylaxis",
-     {"require_hsv_prophylaxis", "hsv_prophylaxis_scope", "hsv_prophylaxis_days_before"}},
-    {"keloid_history", {"keloid_history_effect"}},
-    {"low_platelets", {"platelets_min", "platelets_max_age_days"}},
-    {"anticoagulant_therapy", {"anticoagulant_effect"}},
-    {"inr_above_limit", {"inr_max", "inr_max_age_days"}},
-    {"aspirin_or_nsaid", {"pause_nsaid_days"}},
-    {"bleeding_supplements", {"pause_supplement_days"}},
-    {"isotretinoin_recent", {"isotretinoin_washout_days", "isotretinoin_current_effect"}},
-    {"diabetes_control", {"hba1c_max_percent", "hba1c_max_age_days"}},
-    {"connective_tissue_disease", {"connective_tissue_effect"}},
-    {"radiation_to_area", {"radiation_wait_days"}},
-    {"topical_retinoid_recent", {"topical_retinoid_hold_days_before"}},
-    {"topical_exfoliant_recent", {"exfoliation_wait_days"}},
-    {"rf_over_recent_filler", {"rf_filler_wait_days"}},
-    {"home_device_too_deep", {"home_max_depth_mm"}},
-    {"pregnancy", {"breastfeeding_effect"}},
-    {"minor", {"minimum_age"}},
-    {"prp_bleeding", {"platelets_min", "platelets_max_age_days"}},
-    {"recent_chemical_peel",
-     {"chemical_peel_wait_days.superficial", "chemical_peel_wait_days.medium",
-      "chemical_peel_wait_days.deep"}},
-    {"recent_laser",
-     {"laser_wait_days.ablative", "laser_wait_days.nonablative", "laser_wait_days.ipl"}},
-    {"recent_dermabrasion", {"dermabrasion_wait_days", "microdermabrasion_wait_days"}},
-    {"recent_filler", {"filler_wait_days"}},
-    {"recent_neuromodulator", {"neuromodulator_wait_days"}},
-    {"recent_surgery", {"surgery_wait_days"}},
-    {"recent_hair_removal", {"hair_removal_wait_days", "shave_wait_days"}},
-    {"recent_exfoliation", {"exfoliation_wait_days"}},
-    {"recent_sun_exposure", {"sun_exposure_wait_days"}},
-    {"session_interval", {"microneedling_interval_days"}},
-};
-
-// Questions whose unknown answer leaves a rule undecided (the factors it needs).
-struct unknown_row {
-  std::string_view rule;
-  question factors[5];
-  std::size_t count;
-};
-constexpr unknown_row unknowns_table[] = {
-    {"active_infection_in_area", {question::skin_infection}, 1},
-    {"hsv_history_prophylaxis", {question::hsv_labialis}, 1},
-    {"pigmentation_risk", {question::fitzpatrick}, 1},
-    {"keloid_history", {question::keloid}, 1},
-    {"bleeding_disorder", {question::bleeding_disorder}, 1},
-    {"anticoagulant_therapy", {question::anticoagulant}, 1},
-    {"inr_above_limit", {question::inr}, 1},
-    {"isotretinoin_recent", {question::isotretinoin}, 1},
-    {"immunosuppressed", {question::immunosuppression}, 1},
-    {"diabetes_control", {question::diabetes_mellitus, question::hba1c}, 2},
-    {"anesthetic_allergy", {question::anesthetic_allergy}, 1},
-    {"rf_with_implanted_device", {question::implanted_device}, 1},
-    {"rf_over_metal", {question::implanted_device}, 1},
-    {"device_not_single_use", {question::single_use_needles}, 1},
-    {"pregnancy", {question::pregnancy, question::breastfeeding}, 2},
-    {"minor", {question::birth_date}, 1},
-    {"prp_bleeding", {question::anticoagulant}, 1},
-    {"home_use_high_risk",
-     {question::anticoagulant, question::diabetes_mellitus, question::immunosuppression,
-      question::keloid, question::hsv_labialis},
-     5},
-};
-
 bool has_adjunct(const procedure_plan& plan, adjunct a) {
   return std::find(plan.adjuncts.begin(), plan.adjuncts.end(), a) != plan.adjuncts.end();
 }
 
 // Why a rule cannot apply to this plan (its plan-level scope, as its check function's first
 // test), or empty when it can.
-std::string not_applicable_because(std::string_view rule, const facts& f) {
+std::string not_applicable_because(plan_scope scope, const facts& f) {
   const procedure_plan& plan = f.plan();
-  const std::string device(to_string(plan.device));
-  if (rule == "rf_with_implanted_device" || rule == "rf_over_metal" ||
-      rule == "rf_over_recent_filler")
-    if (!f.is_rf()) return "radiofrequency rule; the plan's device is " + device;
-  if (rule == "rf_home_use" && (!f.is_rf() || !f.is_home()))
-    return "radiofrequency home-use rule; the plan is " + device + " in the " +
-           std::string(to_string(plan.setting));
-  if ((rule == "home_device_too_deep" || rule == "home_use_high_risk") && !f.is_home())
-    return "home-use rule; the plan's setting is " + std::string(to_string(plan.setting));
-  if (rule == "within_orbital_rim" && !f.planned().contains(area::eyelids))
-    return "eyelid rule; the plan does not include the eyelids";
-  if (rule == "prp_bleeding" && !has_adjunct(plan, adjunct::prp))
-    return "PRP rule; the plan has no PRP";
-  if (rule == "non_sterile_topical" && !has_adjunct(plan, adjunct::non_sterile_serum))
-    return "non-sterile topical rule; the plan applies no non-sterile serum";
-  if (rule == "hsv_history_prophylaxis" &&
-      (f.planned() & hsv_scope_areas(f.rules_policy())).empty())
-    return "HSV prophylaxis rule; no planned area is in the policy's prophylaxis scope (" +
-           std::string(to_string(f.rules_policy().hsv_prophylaxis_scope)) + ")";
+  switch (scope) {
+    case plan_scope::any:
+      return {};
+    case plan_scope::rf:
+      if (f.is_rf()) return {};
+      return "radiofrequency rule; the plan's device is " + std::string(to_string(plan.device));
+    case plan_scope::rf_home:
+      if (f.is_rf() && f.is_home()) return {};
+      return "radiofrequency home-use rule; the plan is " + std::string(to_string(plan.device)) +
+             " in the " + std::string(to_string(plan.setting));
+    case plan_scope::home:
+      if (f.is_home()) return {};
+      return "home-use rule; the plan's setting is " + std::string(to_string(plan.setting));
+    case plan_scope::eyelids:
+      if (f.planned().contains(area::eyelids)) return {};
+      return "eyelid rule; the plan does not include the eyelids";
+    case plan_scope::prp:
+      if (has_adjunct(plan, adjunct::prp)) return {};
+      return "PRP rule; the plan has no PRP";
+    case plan_scope::non_sterile_serum:
+      if (has_adjunct(plan, adjunct::non_sterile_serum)) return {};
+      return "non-sterile topical rule; the plan applies no non-sterile serum";
+    case plan_scope::hsv_scope:
+      if (!(f.planned() & hsv_scope_areas(f.rules_policy())).empty()) return {};
+      return "HSV prophylaxis rule; no planned area is in the policy's prophylaxis scope (" +
+             std::string(to_string(f.rules_policy().hsv_prophylaxis_scope)) + ")";
+  }
   return {};
 }
 
@@ -302,7 +238,7 @@ void explain_rules(const intake& in, const procedure_plan& plan, const policy& p
   out.rules.clear();
   out.rules.reserve(table.size());
   const facts f(in, plan, pol);
-  for (const rule_entry& row : table) {
+  for (const rule_def& row : table) {
     rule_explanation e;
     e.rule_id.assign(row.info.id);
     // The rule's own code, with the trace attached.
@@ -312,18 +248,13 @@ void explain_rules(const intake& in, const procedure_plan& plan, const policy& p
     row.check(f, found);
     f.attach(nullptr);
     e.facts = std::move(trace.facts());
-    for (const auto& s : settings_table)
-      if (s.rule == row.info.id)
-        for (std::string_view name : s.names)
-          if (!name.empty())
-            if (auto v = get_setting(pol, name)) e.settings.push_back({std::string(name), *v});
-    for (const auto& u : unknowns_table)
-      if (u.rule == row.info.id)
-        for (std::size_t i = 0; i < u.count; ++i)
-          if (std::any_of(rep.questions.begin(), rep.questions.end(),
-                          [&](const question_item& q) { return q.factor == u.factors[i]; }))
-            e.unknowns.push_back(u.factors[i]);
-    const std::string scope = not_applicable_because(row.info.id, f);
+    for (std::string_view name : row.settings)
+      if (auto v = get_setting(pol, name)) e.settings.push_back({std::string(name), *v});
+    for (question factor : row.unknowns)
+      if (std::any_of(rep.questions.begin(), rep.questions.end(),
+                      [&](const question_item& q) { return q.factor == factor; }))
+        e.unknowns.push_back(factor);
+    const std::string scope = not_applicable_because(row.scope, f);
     if (found.fired()) {
       e.status = rule_status::fired;
       const auto it = std::find_if(rep.flags.begin(), rep.flags.end(),

@@ -75,9 +75,9 @@ void add_lab(intake& in, lab_code c, double value, date on) {
 // built.
 decision rules_decision(const facts& f) {
   const auto table = rule_table();
-  std::array<finding, rule_count> findings;
+  std::vector<finding> findings(table.size());
   for (std::size_t i = 0; i < table.size(); ++i) table[i].check(f, findings[i]);
-  escalate_combined_exclusions(f, std::span<finding>(findings.data(), table.size()));
+  escalate_combined_exclusions(f, std::span<finding>(findings));
   const policy& pol = f.rules_policy();
   decision d = decision::proceed;
   for (std::size_t i = 0; i < table.size(); ++i) {

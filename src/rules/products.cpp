@@ -4,14 +4,12 @@
 
 #include "engine.hpp"
 
-namespace mnscreen::detail::checks {
+namespace mnscreen::detail {
 namespace {
 
 text::words drug(const medication& m) { return {to_string(m.code)}; }
 
 text::words substance(const allergy& a) { return {to_string(a.substance)}; }
-
-}  // namespace
 
 void topical_retinoid_recent(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
@@ -185,4 +183,101 @@ void product_allergy(const facts& f, finding& out) {
            "Choose the serum, soothing mask and moisturiser without " + names + ".");
 }
 
-}  // namespace mnscreen::detail::checks
+// --- the rules of this family, in catalogue order ----------------------------------------------
+
+using c = complication;
+using lv = evidence_level;
+
+// Complications and evidence (the rows' spans point at them).
+constexpr complication irr[] = {c::irritation};
+constexpr evidence_ref ev_retinoid[] = {
+    {"Microneedling preparation literature: stop retinoids before, restart after at least a "
+     "week",
+     lv::expert_opinion}};
+constexpr evidence_ref ev_exfoliant[] = {
+    {"Expert opinion: pause exfoliating acids before needling", lv::expert_opinion}};
+constexpr evidence_ref ev_acne_med[] = {
+    {"Microneedling preparation literature: stop acne medication and skin antibiotics before, "
+     "with the prescriber",
+     lv::expert_opinion}};
+constexpr complication pig_irr[] = {c::dyspigmentation, c::irritation};
+constexpr evidence_ref ev_photo[] = {
+    {"Drug labelling: photosensitivity (doxycycline, "
+     "tetracycline)",
+     lv::label}};
+constexpr complication allergy_inf[] = {c::allergic_reaction, c::infection};
+constexpr evidence_ref ev_non_sterile[] = {
+    {"US FDA warning on microneedling with non-sterile products; granuloma case reports",
+     lv::regulator}};
+constexpr complication allergy[] = {c::allergic_reaction};
+constexpr evidence_ref ev_anesthetic[] = {
+    {"Topical anaesthetic labelling: contraindicated with known allergy", lv::label},
+    {"Patch-test data: 79% of patients reacting to several anaesthetics reacted to both an "
+     "amide and an ester",
+     lv::case_reports}};
+constexpr evidence_ref ev_metal[] = {
+    {"Needle materials and nickel allergy: case reports and expert opinion", lv::expert_opinion}};
+constexpr evidence_ref ev_antiseptic[] = {{"Expert opinion", lv::expert_opinion}};
+constexpr evidence_ref ev_product[] = {
+    {"Expert opinion: choose products without the allergen", lv::expert_opinion}};
+
+constexpr std::string_view topical_retinoid_recent_settings[] = {
+    "topical_retinoid_hold_days_before"};
+constexpr std::string_view topical_exfoliant_recent_settings[] = {"exfoliation_wait_days"};
+constexpr question anesthetic_allergy_unknowns[] = {question::anesthetic_allergy};
+
+constexpr rule_def rules[] = {
+    {.info = {"topical_retinoid_recent", "topicals",
+              "topical_retinoid on a planned area still used, or stopped fewer than "
+              "topical_retinoid_hold_days_before days before",
+              "defer until stop + hold (still used: plan date + hold)", irr, ev_retinoid},
+     .check = topical_retinoid_recent,
+     .settings = topical_retinoid_recent_settings},
+    {.info = {"topical_exfoliant_recent", "topicals", "current topical_exfoliant on a planned area",
+              "proceed_with_caution (pause exfoliation_wait_days)", irr, ev_exfoliant},
+     .check = topical_exfoliant_recent,
+     .advice = {advice::exfoliant_pause},
+     .settings = topical_exfoliant_recent_settings},
+    {.info = {"acne_medication_current", "topicals", "current acne_antibiotic or acne_hormonal",
+              "proceed_with_caution", irr, ev_acne_med},
+     .check = acne_medication_current,
+     .advice = {advice::acne_medication_pause}},
+    {.info = {"photosensitiser_current", "topicals", "current photosensitiser",
+              "proceed_with_caution", pig_irr, ev_photo},
+     .check = photosensitiser_current,
+     .advice = {advice::sun_aftercare}},
+    {.info = {"non_sterile_topical", "topicals", "plan adjunct non_sterile_serum", "modify_plan",
+              allergy_inf, ev_non_sterile},
+     .check = non_sterile_topical,
+     .scope = plan_scope::non_sterile_serum},
+    {.info = {"anesthetic_allergy", "allergies",
+              "allergy to the plan's anaesthetic or its class; ester allergy with an "
+              "amide-only plan; severe or anaphylactic reaction to any local anaesthetic; any "
+              "local-anaesthetic allergy with plan anaesthetic none",
+              "modify_plan; ester allergy with amide plan: proceed_with_caution; severe: "
+              "modify_plan (no topical anaesthetic, allergist referral); no anaesthetic "
+              "planned: info (keep the session free of local anaesthetics)",
+              allergy, ev_anesthetic},
+     .check = anesthetic_allergy,
+     .advice = {advice::no_anesthetic_prep},
+     .unknowns = anesthetic_allergy_unknowns},
+    {.info = {"metal_allergy_needles", "allergies",
+              "metal_in_steel allergy with stainless_steel or unknown needles; gold allergy "
+              "with gold_plated needles",
+              "modify_plan (other needle material)", allergy, ev_metal},
+     .check = metal_allergy_needles,
+     .advice = {advice::metal_prep}},
+    {.info = {"antiseptic_allergy", "allergies", "allergy class antiseptic",
+              "info (use another antiseptic)", allergy, ev_antiseptic},
+     .check = antiseptic_allergy},
+    {.info = {"product_allergy", "allergies",
+              "allergy to hyaluronic_acid, fragrance, propylene_glycol or lanolin",
+              "info (choose products without it)", allergy, ev_product},
+     .check = product_allergy},
+};
+
+}  // namespace
+
+std::span<const rule_def> product_rules() noexcept { return rules; }
+
+}  // namespace mnscreen::detail

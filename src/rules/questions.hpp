@@ -3,12 +3,12 @@
 #ifndef MNSCREEN_SRC_RULES_QUESTIONS_HPP
 #define MNSCREEN_SRC_RULES_QUESTIONS_HPP
 
-#include <bitset>
 #include <string>
 #include <vector>
 
 #include "facts.hpp"
 #include "mnscreen/report.hpp"
+#include "rules/engine.hpp"
 
 namespace mnscreen::detail {
 
@@ -22,18 +22,15 @@ namespace mnscreen::detail {
 /// Warnings for factors that are both present and denied (present wins).
 [[nodiscard]] std::vector<diagnostic> contradictions(const facts& f);
 
-/// Which rules fired in one screen, by their index in the rule table.
-using fired_rules = std::bitset<64>;
-
 /// Every advice text a policy can produce, built once per screener (the texts depend on the
 /// policy's days, not on the patient), so that a screen only picks and copies them.
 class advice_texts {
  public:
   explicit advice_texts(const policy& p);
-  /// Preparation and aftercare for this plan and these fired rules.
+  /// Preparation and aftercare for this plan and the advice its fired rules call for.
   /// Replaces the contents of `prep` and `aftercare`; strings already there are overwritten
   /// in place (a reused report keeps their capacity).
-  void advise(const facts& f, const fired_rules& fired, std::vector<std::string>& prep,
+  void advise(const facts& f, advice_set wanted, std::vector<std::string>& prep,
               std::vector<std::string>& aftercare) const;
 
  private:

@@ -2,15 +2,13 @@
 // Rules of clinical-spec.md, "Skin at the site".
 #include "engine.hpp"
 
-namespace mnscreen::detail::checks {
+namespace mnscreen::detail {
 namespace {
 
 std::string where(const facts& f, const condition& c) {
   return c.sites.empty() ? std::string("(site not recorded, so it may be in the treated area)")
                          : text::cat("on the ", text::areas{f.overlap(c.sites)});
 }
-
-}  // namespace
 
 void active_infection_in_area(const facts& f, finding& out) {
   const condition* c = f.active_in_area(condition_code::skin_infection);
@@ -211,4 +209,97 @@ void pigmentation_risk(const facts& f, finding& out) {
            melasma ? f.overlap(melasma->sites) : area_set{});
 }
 
-}  // namespace mnscreen::detail::checks
+// --- the rules of this family, in catalogue order ----------------------------------------------
+
+using c = complication;
+using lv = evidence_level;
+
+// Complications and evidence (the rows' spans point at them).
+constexpr complication inf_scar[] = {c::infection, c::scarring};
+constexpr complication hsv_scar[] = {c::hsv_reactivation, c::scarring};
+constexpr complication hsv[] = {c::hsv_reactivation};
+constexpr evidence_ref ev_hsv_trial[] = {
+    {"Antiviral prophylaxis in facial resurfacing (about 9% HSV reactivation without, about 0 "
+     "with), extrapolated to microneedling",
+     lv::trial}};
+constexpr complication inf_scar_pig[] = {c::infection, c::scarring, c::dyspigmentation};
+constexpr complication inf_pig[] = {c::infection, c::dyspigmentation};
+constexpr evidence_ref ev_lesions[] = {
+    {"SkinPen labelling", lv::label},
+    {"Expert opinion: avoid lesions and tattoos", lv::expert_opinion}};
+constexpr complication inf_irr[] = {c::infection, c::irritation};
+constexpr complication scar_pig[] = {c::scarring, c::dyspigmentation};
+constexpr evidence_ref ev_koebner[] = {
+    {"Case reports of Koebner phenomenon after microneedling", lv::case_reports}};
+constexpr complication irr[] = {c::irritation};
+constexpr complication pig[] = {c::dyspigmentation};
+constexpr evidence_ref ev_pigment[] = {
+    {"Reviews of microneedling in skin of colour (PIH 16.7% with rollers in types IV-V)",
+     lv::review}};
+
+constexpr question active_infection_in_area_unknowns[] = {question::skin_infection};
+constexpr std::string_view hsv_history_prophylaxis_settings[] = {
+    "require_hsv_prophylaxis", "hsv_prophylaxis_scope", "hsv_prophylaxis_days_before"};
+constexpr question hsv_history_prophylaxis_unknowns[] = {question::hsv_labialis};
+constexpr question pigmentation_risk_unknowns[] = {question::fitzpatrick};
+
+constexpr rule_def rules[] = {
+    {.info = {"active_infection_in_area", "skin", "skin_infection active in a planned area",
+              "defer (no fixed end)", inf_scar, ev_label},
+     .check = active_infection_in_area,
+     .unknowns = active_infection_in_area_unknowns},
+    {.info = {"open_wound_in_area", "skin", "open_wound or sunburn active in a planned area",
+              "defer (no fixed end)", inf_scar, ev_label},
+     .check = open_wound_in_area},
+    {.info = {"active_hsv_lesion", "skin",
+              "hsv_labialis active with a face area planned (or its site planned), or "
+              "herpes_zoster active in a planned area",
+              "defer (no fixed end)", hsv_scar, ev_label},
+     .check = active_hsv_lesion,
+     .advice = {advice::hsv_aftercare}},
+    {.info = {"hsv_history_prophylaxis", "skin",
+              "hsv_labialis (any status) and a planned area within hsv_prophylaxis_scope",
+              "proceed_with_caution with antiviral prophylaxis; info when already on "
+              "antiviral_prophylaxis or require_hsv_prophylaxis is false",
+              hsv, ev_hsv_trial},
+     .check = hsv_history_prophylaxis,
+     .advice = {advice::antiviral_prep, advice::hsv_aftercare},
+     .scope = plan_scope::hsv_scope,
+     .settings = hsv_history_prophylaxis_settings,
+     .unknowns = hsv_history_prophylaxis_unknowns},
+    {.info = {"skin_cancer_in_area", "skin", "skin_cancer active in a planned area",
+              area_exclusion_effect, inf_scar_pig, ev_label},
+     .check = skin_cancer_in_area,
+     .excludes = exclusion::area},
+    {.info = {"lesions_in_area", "skin",
+              "active warts, or raised_nevus, actinic_keratosis or tattoo, in a planned area",
+              "modify_plan (avoid those spots)", inf_pig, ev_lesions},
+     .check = lesions_in_area},
+    {.info = {"inflammatory_acne_in_area", "skin",
+              "acne_vulgaris active in a planned area (moderate, severe or unrecorded "
+              "severity; mild)",
+              "defer until controlled (no fixed end); mild: proceed_with_caution", inf_irr,
+              ev_label},
+     .check = inflammatory_acne_in_area},
+    {.info = {"koebner_condition_active", "skin",
+              "psoriasis, vitiligo or lichen_planus active anywhere",
+              "proceed_with_caution; defer (no fixed end) when active in a planned area", scar_pig,
+              ev_koebner},
+     .check = koebner_condition_active},
+    {.info = {"inflammatory_dermatosis_in_area", "skin",
+              "eczema or rosacea active in a planned area", "defer (no fixed end)", irr, ev_label},
+     .check = inflammatory_dermatosis_in_area},
+    {.info = {"pigmentation_risk", "skin",
+              "melasma active in a planned area, or Fitzpatrick >= 4 with rf_microneedling",
+              "proceed_with_caution (test spot, conservative settings, sun protection)", pig,
+              ev_pigment},
+     .check = pigmentation_risk,
+     .advice = {advice::pigment_prep, advice::sun_aftercare},
+     .unknowns = pigmentation_risk_unknowns},
+};
+
+}  // namespace
+
+std::span<const rule_def> skin_rules() noexcept { return rules; }
+
+}  // namespace mnscreen::detail

@@ -2,15 +2,13 @@
 // Rules of clinical-spec.md, "Scarring tendency", "Bleeding" and "Healing and immunity".
 #include "engine.hpp"
 
-namespace mnscreen::detail::checks {
+namespace mnscreen::detail {
 namespace {
 
 text::words drug(const medication& m) { return {to_string(m.code)}; }
 
 // Keloid sites named in the reason as high-risk (clinical-spec keloid_history).
 constexpr area_set high_risk_keloid_sites{area::chest, area::back, area::neck, area::jawline};
-
-}  // namespace
 
 void keloid_history(const facts& f, finding& out) {
   if (!f.keloid_history()) return;
@@ -259,4 +257,170 @@ void smoker_healing(const facts& f, finding& out) {
            "Advise not smoking for at least 48 hours before and after.");
 }
 
-}  // namespace mnscreen::detail::checks
+// --- the rules of this family, in catalogue order ----------------------------------------------
+
+using c = complication;
+using lv = evidence_level;
+
+// Complications and evidence (the rows' spans point at them).
+constexpr complication scar[] = {c::scarring};
+constexpr evidence_ref ev_keloid[] = {
+    {"Device labelling: warning, not evaluated in keloid formers", lv::label},
+    {"Clinic contraindication lists", lv::expert_opinion},
+    {"Reviews: relative contraindication", lv::review}};
+constexpr complication bleed[] = {c::bleeding_bruising};
+constexpr evidence_ref ev_platelets[] = {
+    {"Expert opinion (cutaneous procedures in thrombocytopenia)", lv::expert_opinion}};
+constexpr evidence_ref ev_anticoag[] = {
+    {"SkinPen international labelling: anticoagulants a warning (not evaluated)", lv::label},
+    {"Dermatologic-surgery guidelines: continue anticoagulants, INR in range", lv::guideline}};
+constexpr evidence_ref ev_inr[] = {
+    {"Dermatologic-surgery guidelines: INR within range before cutaneous procedures",
+     lv::guideline}};
+constexpr evidence_ref ev_antiplatelet[] = {
+    {"Dermatologic-surgery guidelines: continue antiplatelets, expect bruising", lv::guideline}};
+constexpr evidence_ref ev_nsaid[] = {
+    {"Microneedling patient-preparation literature: avoid over-the-counter pain medication "
+     "before the session",
+     lv::expert_opinion}};
+constexpr evidence_ref ev_supplement[] = {
+    {"Expert opinion: supplements that impair haemostasis", lv::expert_opinion}};
+constexpr complication healing[] = {c::infection, c::scarring};
+constexpr evidence_ref ev_isotretinoin[] = {
+    {"Isotretinoin labelling: avoid skin resurfacing for 6 months", lv::label},
+    {"2017 US consensus (JAMA Dermatology): no delay for superficial procedures", lv::consensus},
+    {"Indian guideline: dermaroller and fractional RF acceptable during therapy", lv::guideline}};
+constexpr complication inf[] = {c::infection};
+constexpr evidence_ref ev_immuno[] = {{"SkinPen labelling", lv::label}};
+constexpr evidence_ref ev_steroid[] = {
+    {"Reviews: impaired wound healing on systemic steroids", lv::review}};
+constexpr evidence_ref ev_diabetes[] = {{"SkinPen labelling: uncontrolled diabetes", lv::label}};
+constexpr evidence_ref ev_ctd[] = {{"Clinic contraindication lists", lv::expert_opinion},
+                                   {"Device labelling: caution for scleroderma", lv::label}};
+constexpr evidence_ref ev_radiation[] = {
+    {"Expert opinion: irradiated skin heals poorly", lv::expert_opinion}};
+constexpr evidence_ref ev_smoker[] = {{"Reviews: smoking impairs wound healing", lv::review}};
+
+constexpr std::string_view keloid_history_settings[] = {"keloid_history_effect"};
+constexpr question keloid_history_unknowns[] = {question::keloid};
+constexpr question bleeding_disorder_unknowns[] = {question::bleeding_disorder};
+constexpr std::string_view low_platelets_settings[] = {"platelets_min", "platelets_max_age_days"};
+constexpr std::string_view anticoagulant_therapy_settings[] = {"anticoagulant_effect"};
+constexpr question anticoagulant_therapy_unknowns[] = {question::anticoagulant};
+constexpr std::string_view inr_above_limit_settings[] = {"inr_max", "inr_max_age_days"};
+constexpr question inr_above_limit_unknowns[] = {question::inr};
+constexpr std::string_view aspirin_or_nsaid_settings[] = {"pause_nsaid_days"};
+constexpr std::string_view bleeding_supplements_settings[] = {"pause_supplement_days"};
+constexpr std::string_view isotretinoin_recent_settings[] = {"isotretinoin_washout_days",
+                                                             "isotretinoin_current_effect"};
+constexpr question isotretinoin_recent_unknowns[] = {question::isotretinoin};
+constexpr question immunosuppressed_unknowns[] = {question::immunosuppression};
+constexpr std::string_view diabetes_control_settings[] = {"hba1c_max_percent",
+                                                          "hba1c_max_age_days"};
+constexpr question diabetes_control_unknowns[] = {question::diabetes_mellitus, question::hba1c};
+constexpr std::string_view connective_tissue_disease_settings[] = {"connective_tissue_effect"};
+constexpr std::string_view radiation_to_area_settings[] = {"radiation_wait_days"};
+
+constexpr rule_def rules[] = {
+    {.info = {"keloid_history", "scarring",
+              "keloid or hypertrophic_scarring, any status; a keloid in a planned area is an "
+              "area exclusion",
+              "policy keloid_history_effect (graded: modify_plan for RF or depth > 1 mm, else "
+              "proceed_with_caution); area exclusion for keloid-bearing planned areas",
+              scar, ev_keloid},
+     .check = keloid_history,
+     .excludes = exclusion::area,
+     .advice = {advice::keloid_prep, advice::keloid_aftercare},
+     .settings = keloid_history_settings,
+     .unknowns = keloid_history_unknowns},
+    {.info = {"bleeding_disorder", "bleeding", "bleeding_disorder present (active or history)",
+              "do_not_treat", bleed, ev_label},
+     .check = bleeding_disorder,
+     .unknowns = bleeding_disorder_unknowns},
+    {.info = {"low_platelets", "bleeding",
+              "latest platelets within platelets_max_age_days below platelets_min, or "
+              "thrombocytopenia active",
+              "defer (no fixed end)", bleed, ev_platelets},
+     .check = low_platelets,
+     .settings = low_platelets_settings},
+    {.info = {"anticoagulant_therapy", "bleeding",
+              "current anticoagulant_vka, anticoagulant_doac or anticoagulant_heparin",
+              "policy anticoagulant_effect (default proceed_with_caution)", bleed, ev_anticoag},
+     .check = anticoagulant_therapy,
+     .advice = {advice::bleeding_aftercare},
+     .settings = anticoagulant_therapy_settings,
+     .unknowns = anticoagulant_therapy_unknowns},
+    {.info = {"inr_above_limit", "bleeding",
+              "current VKA and latest INR within inr_max_age_days above inr_max",
+              "defer (no fixed end); no recent INR: question inr", bleed, ev_inr},
+     .check = inr_above_limit,
+     .settings = inr_above_limit_settings,
+     .unknowns = inr_above_limit_unknowns},
+    {.info = {"antiplatelet_therapy", "bleeding", "current antiplatelet", "proceed_with_caution",
+              bleed, ev_antiplatelet},
+     .check = antiplatelet_therapy,
+     .advice = {advice::bleeding_aftercare}},
+    {.info = {"aspirin_or_nsaid", "bleeding", "current aspirin or nsaid", "proceed_with_caution",
+              bleed, ev_nsaid},
+     .check = aspirin_or_nsaid,
+     .advice = {advice::bleeding_aftercare},
+     .settings = aspirin_or_nsaid_settings},
+    {.info = {"bleeding_supplements", "bleeding", "current bleeding_supplement",
+              "proceed_with_caution (pause pause_supplement_days before)", bleed, ev_supplement},
+     .check = bleeding_supplements,
+     .advice = {advice::supplement_pause},
+     .settings = bleeding_supplements_settings},
+    {.info = {"isotretinoin_recent", "healing",
+              "oral_retinoid current, or stopped fewer than isotretinoin_washout_days before "
+              "the plan date",
+              "current: policy isotretinoin_current_effect (no fixed end); stopped: defer "
+              "until stop + wash-out",
+              scar, ev_isotretinoin},
+     .check = isotretinoin_recent,
+     .settings = isotretinoin_recent_settings,
+     .unknowns = isotretinoin_recent_unknowns},
+    {.info = {"immunosuppressed", "healing",
+              "immunosuppression or cancer_active active, current immunosuppressant or "
+              "chemotherapy, or latest CD4 below 200",
+              "defer (no fixed end) for chemotherapy or active cancer, else "
+              "proceed_with_caution",
+              inf, ev_immuno},
+     .check = immunosuppressed,
+     .advice = {advice::healing_aftercare},
+     .unknowns = immunosuppressed_unknowns},
+    {.info = {"systemic_steroids", "healing", "current systemic_corticosteroid",
+              "proceed_with_caution", healing, ev_steroid},
+     .check = systemic_steroids,
+     .advice = {advice::healing_aftercare}},
+    {.info = {"diabetes_control", "healing",
+              "diabetes_mellitus active; latest HbA1c within hba1c_max_age_days compared "
+              "with hba1c_max_percent",
+              "above the limit: defer (no fixed end); controlled or unknown: "
+              "proceed_with_caution (unknown also asks question hba1c)",
+              inf, ev_diabetes},
+     .check = diabetes_control,
+     .advice = {advice::healing_aftercare},
+     .settings = diabetes_control_settings,
+     .unknowns = diabetes_control_unknowns},
+    {.info = {"connective_tissue_disease", "healing", "autoimmune_connective_tissue active",
+              "policy connective_tissue_effect (default do_not_treat)", scar, ev_ctd},
+     .check = connective_tissue_disease,
+     .settings = connective_tissue_disease_settings},
+    {.info = {"radiation_to_area", "healing",
+              "radiation_therapy to a planned area with onset within radiation_wait_days "
+              "(or an unrecorded date)",
+              "defer until onset + radiation_wait_days (no fixed end when undated)", healing,
+              ev_radiation},
+     .check = radiation_to_area,
+     .settings = radiation_to_area_settings},
+    {.info = {"smoker_healing", "healing", "patient.smoker is true", "info (and a risk modifier)",
+              healing, ev_smoker},
+     .check = smoker_healing,
+     .advice = {advice::smoker_aftercare}},
+};
+
+}  // namespace
+
+std::span<const rule_def> systemic_rules() noexcept { return rules; }
+
+}  // namespace mnscreen::detail

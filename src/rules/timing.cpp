@@ -4,7 +4,7 @@
 // whose wait ends last decides the flag (an older deep peel can outlast a newer superficial one).
 #include "engine.hpp"
 
-namespace mnscreen::detail::checks {
+namespace mnscreen::detail {
 namespace {
 
 // Wait and wording for one earlier procedure, or wait < 0 when the rule does not concern it.
@@ -35,8 +35,6 @@ void defer_after_latest(const facts& f, finding& out, WaitOf wait_of,
   defer_after(f, out, best->date, best_rule.days,
               best_rule.what + " on " + day(best->date) + " on the " + area_list(areas), areas);
 }
-
-}  // namespace
 
 void recent_chemical_peel(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
@@ -162,4 +160,90 @@ void session_interval(const facts& f, finding& out) {
   });
 }
 
-}  // namespace mnscreen::detail::checks
+// --- the rules of this family, in catalogue order ----------------------------------------------
+
+using c = complication;
+using lv = evidence_level;
+
+// Complications and evidence (the rows' spans point at them).
+constexpr complication timing[] = {c::irritation, c::dyspigmentation, c::scarring};
+constexpr evidence_ref ev_timing[] = {
+    {"Expert opinion and clinic protocols on intervals between skin procedures",
+     lv::expert_opinion}};
+
+constexpr std::string_view recent_chemical_peel_settings[] = {"chemical_peel_wait_days.superficial",
+                                                              "chemical_peel_wait_days.medium",
+                                                              "chemical_peel_wait_days.deep"};
+constexpr std::string_view recent_laser_settings[] = {
+    "laser_wait_days.ablative", "laser_wait_days.nonablative", "laser_wait_days.ipl"};
+constexpr std::string_view recent_dermabrasion_settings[] = {"dermabrasion_wait_days",
+                                                             "microdermabrasion_wait_days"};
+constexpr std::string_view recent_filler_settings[] = {"filler_wait_days"};
+constexpr std::string_view recent_neuromodulator_settings[] = {"neuromodulator_wait_days"};
+constexpr std::string_view recent_surgery_settings[] = {"surgery_wait_days"};
+constexpr std::string_view recent_hair_removal_settings[] = {"hair_removal_wait_days",
+                                                             "shave_wait_days"};
+constexpr std::string_view recent_exfoliation_settings[] = {"exfoliation_wait_days"};
+constexpr std::string_view recent_sun_exposure_settings[] = {"sun_exposure_wait_days"};
+constexpr std::string_view session_interval_settings[] = {"microneedling_interval_days"};
+
+constexpr rule_def rules[] = {
+    {.info = {"recent_chemical_peel", "timing",
+              "chemical_peel in a planned area within chemical_peel_wait_days (by depth; "
+              "unrecorded depth uses deep)",
+              "defer until peel date + wait", timing, ev_timing},
+     .check = recent_chemical_peel,
+     .settings = recent_chemical_peel_settings},
+    {.info = {"recent_laser", "timing",
+              "laser_ablative, laser_nonablative or ipl in a planned area within "
+              "laser_wait_days",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_laser,
+     .settings = recent_laser_settings},
+    {.info = {"recent_dermabrasion", "timing",
+              "dermabrasion within dermabrasion_wait_days or microdermabrasion within "
+              "microdermabrasion_wait_days, in a planned area",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_dermabrasion,
+     .settings = recent_dermabrasion_settings},
+    {.info = {"recent_filler", "timing", "dermal_filler in a planned area within filler_wait_days",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_filler,
+     .settings = recent_filler_settings},
+    {.info = {"recent_neuromodulator", "timing",
+              "neuromodulator in a planned area within neuromodulator_wait_days",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_neuromodulator,
+     .settings = recent_neuromodulator_settings},
+    {.info = {"recent_surgery", "timing", "surgery in a planned area within surgery_wait_days",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_surgery,
+     .settings = recent_surgery_settings},
+    {.info = {"recent_hair_removal", "timing",
+              "waxing, threading or electrolysis within hair_removal_wait_days, or shaving "
+              "within shave_wait_days, in a planned area",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_hair_removal,
+     .settings = recent_hair_removal_settings},
+    {.info = {"recent_exfoliation", "timing",
+              "exfoliation in a planned area within exfoliation_wait_days",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_exfoliation,
+     .settings = recent_exfoliation_settings},
+    {.info = {"recent_sun_exposure", "timing",
+              "tanning, or sunburn onset, in a planned area within sun_exposure_wait_days",
+              "defer until date + wait", timing, ev_timing},
+     .check = recent_sun_exposure,
+     .settings = recent_sun_exposure_settings},
+    {.info = {"session_interval", "timing",
+              "previous microneedling in a planned area within microneedling_interval_days",
+              "defer until date + wait", timing, ev_timing},
+     .check = session_interval,
+     .settings = session_interval_settings},
+};
+
+}  // namespace
+
+std::span<const rule_def> timing_rules() noexcept { return rules; }
+
+}  // namespace mnscreen::detail

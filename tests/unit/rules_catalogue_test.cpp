@@ -7,7 +7,8 @@
 TEST_CASE("rules: the catalogue renders as Markdown and JSON with every id", "[rules_catalogue]") {
   const std::string md = mnscreen::rules_markdown();
   const std::string json = mnscreen::rules_json();
-  CHECK(mnscreen::rule_catalogue().size() == 56);
+  // Its size against the spec: tests/rules/catalogue_test.cpp.
+  REQUIRE_FALSE(mnscreen::rule_catalogue().empty());
   for (const auto& r : mnscreen::rule_catalogue()) {
     INFO(r.id);
     CHECK(md.find("`" + std::string(r.id) + "`") != std::string::npos);
