@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md "Allergies".
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -273,3 +274,23 @@ TEST_CASE("product_allergy: latex or antiseptic allergy stays quiet",
   const report r = run(in, basic_plan());
   mt::require_quiet(r, "product_allergy");
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for allergies_explain_cases{
+    {"anesthetic_allergy",
+     {[](inputs& x) {
+        x.plan.anesthetic = anesthetic::lidocaine;
+        mt::add_allergy(x.in, allergy_substance::lidocaine);
+      },
+      [](inputs& x) { x.plan.anesthetic = anesthetic::lidocaine; },
+      [](inputs& x) {
+        x.plan.anesthetic = anesthetic::lidocaine;
+        mt::undeny(x.in, question::anesthetic_allergy);
+      }}},
+    {"metal_allergy_needles", {with_allergy(allergy_substance::nickel), nothing}},
+    {"antiseptic_allergy", {with_allergy(allergy_substance::chlorhexidine), nothing}},
+    {"product_allergy", {with_allergy(allergy_substance::hyaluronic_acid), nothing}}};
+}  // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md "Bleeding".
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -404,3 +405,27 @@ TEST_CASE("bleeding_supplements: a supplement stopped two weeks ago stays quiet"
   mt::require_quiet(r, "bleeding_supplements");
   mt::check_decision(r, decision::proceed);
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for bleeding_explain_cases{
+    {"bleeding_disorder",
+     {with_condition(condition_code::bleeding_disorder, {}), nothing,
+      unknown(question::bleeding_disorder)}},
+    {"low_platelets",
+     {[](inputs& x) { mt::add_lab(x.in, lab_code::platelets, 50, mt::days_before(x.plan, 1)); },
+      [](inputs& x) { mt::add_lab(x.in, lab_code::platelets, 250, mt::days_before(x.plan, 1)); }}},
+    {"anticoagulant_therapy",
+     {with_med(medication_code::apixaban), nothing, unknown(question::anticoagulant)}},
+    {"inr_above_limit",
+     {both(with_med(medication_code::warfarin),
+           [](inputs& x) { mt::add_lab(x.in, lab_code::inr, 4.0, mt::days_before(x.plan, 1)); }),
+      both(with_med(medication_code::warfarin),
+           [](inputs& x) { mt::add_lab(x.in, lab_code::inr, 2.0, mt::days_before(x.plan, 1)); }),
+      with_med(medication_code::warfarin)}},
+    {"antiplatelet_therapy", {with_med(medication_code::clopidogrel), nothing}},
+    {"aspirin_or_nsaid", {with_med(medication_code::ibuprofen), nothing}},
+    {"bleeding_supplements", {with_med(medication_code::fish_oil), nothing}}};
+}  // namespace

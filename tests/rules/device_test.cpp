@@ -2,6 +2,7 @@
 // Rules of clinical-spec.md "Device and plan".
 #include <utility>
 
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -679,3 +680,71 @@ TEST_CASE("prp_bleeding: PRP alone or a bleeding risk without PRP stays quiet",
   const report r = run(in, plan);
   mt::require_quiet(r, "prp_bleeding");
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for device_explain_cases{
+    {"rf_with_implanted_device",
+     {both(rf, [](inputs& x) { mt::add_device(x.in, device_code::pacemaker); }), rf,
+      both(rf, unknown(question::implanted_device)),
+      [](inputs& x) { mt::add_device(x.in, device_code::pacemaker); }}},
+    {"rf_over_metal",
+     {both(rf, [](inputs& x) { mt::add_device(x.in, device_code::metal_implant, {area::cheeks}); }),
+      rf, both(rf, unknown(question::implanted_device)),
+      [](inputs& x) { mt::add_device(x.in, device_code::metal_implant, {area::cheeks}); }}},
+    {"rf_over_recent_filler",
+     {both(rf, with_procedure(procedure_code::dermal_filler, 20)), rf, std::nullopt,
+      with_procedure(procedure_code::dermal_filler, 20)}},
+    {"rf_home_use", {both(rf, home), std::nullopt, std::nullopt, rf}},
+    {"within_orbital_rim",
+     {[](inputs& x) {
+        x.plan.areas = {area::eyelids};
+        x.plan.needle_depth = millimetres{0.25};
+      },
+      std::nullopt, std::nullopt, nothing}},
+    {"device_not_single_use",
+     {[](inputs& x) { x.plan.single_use_needles = known::no; }, nothing,
+      [](inputs& x) { x.plan.single_use_needles = known::unknown; }}},
+    {"depth_exceeds_area_limit",
+     {[](inputs& x) {
+        x.plan.areas = {area::forehead};
+        x.plan.needle_depth = millimetres{1.5};
+      },
+      nothing}},
+    {"home_device_too_deep",
+     {[](inputs& x) {
+        home(x);
+        x.plan.needle_depth = millimetres{1.0};
+      },
+      home, std::nullopt, nothing}},
+    {"home_use_high_risk",
+     {both(home, with_condition(condition_code::keloid, {}, condition_status::history)), home,
+      both(home, unknown(question::anticoagulant)),
+      with_condition(condition_code::keloid, {}, condition_status::history)}},
+    {"pregnancy",
+     {[](inputs& x) {
+        woman(x);
+        x.in.patient.pregnant = known::yes;
+      },
+      woman,
+      [](inputs& x) {
+        woman(x);
+        x.in.patient.pregnant = known::unknown;
+      }}},
+    {"minor",
+     {[](inputs& x) { x.in.patient.birth_date = mt::born_years_before(x.plan.date, 16); }, nothing,
+      [](inputs& x) { x.in.patient.birth_date.reset(); }}},
+    {"prp_bleeding",
+     {[](inputs& x) {
+        x.plan.adjuncts = {adjunct::prp};
+        mt::add_lab(x.in, lab_code::platelets, 50, mt::days_before(x.plan, 1));
+      },
+      [](inputs& x) { x.plan.adjuncts = {adjunct::prp}; },
+      [](inputs& x) {
+        x.plan.adjuncts = {adjunct::prp};
+        mt::undeny(x.in, question::anticoagulant);
+      },
+      [](inputs& x) { mt::add_lab(x.in, lab_code::platelets, 50, mt::days_before(x.plan, 1)); }}}};
+}  // namespace

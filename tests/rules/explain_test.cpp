@@ -1,264 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// Issue 11, point 2: explain rule by rule. A table holds, for every rule id of the catalogue, a
-// record + plan on which it fires, one on which it is quiet, and (where the rule has them) one
-// on which it is undecided (a factor it needs unknown) and one on which it does not apply. The
-// catalogue-driven test fails when a rule lacks a case: every rule needs `fired` and `quiet`
-// (or a stated reason why it cannot be quiet), and any rule that is ever `undecided` or
-// `not_applicable` on the probe inputs (an empty record; pen, RF, home and body plans) needs
-// that case too.
+// Issue 11, point 2: explain rule by rule. Each family's test file registers, for each of its
+// rules, a record + plan on which it fires, one on which it is quiet, and (where the rule has
+// them) one on which it is undecided (a factor it needs unknown) and one on which it does not
+// apply (explain_cases.hpp). The catalogue-driven test fails when a rule lacks a case: every rule
+// needs `fired` and `quiet` (or a stated reason why it cannot be quiet), and any rule that is ever
+// `undecided` or `not_applicable` on the probe inputs (an empty record; pen, RF, home and body
+// plans) needs that case too.
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
 using namespace mnscreen;
+using namespace mnscreen::test::explain;
 
 namespace {
 
-struct inputs {
-  intake in = mt::healthy_intake();
-  procedure_plan plan = mt::basic_plan();
-  policy pol;
-};
-using change = std::function<void(inputs&)>;
-
-struct rule_cases {
-  change fired;
-  std::optional<change> quiet;  // nullopt: the rule fires whenever it applies
-  std::optional<change> undecided;
-  std::optional<change> not_applicable;
-};
-
-const change nothing = [](inputs&) {};
-
-void rf(inputs& x) { x.plan.device = device_type::rf_microneedling; }
-void home(inputs& x) {
-  x.plan.setting = setting::home;
-  x.plan.needle_depth = millimetres{0.2};
-}
-void body(inputs& x) { x.plan.areas = {area::abdomen}; }
-
-change with_condition(condition_code c, std::vector<area> sites = {area::cheeks},
-                      condition_status s = condition_status::active) {
-  return [=](inputs& x) { mt::add_condition(x.in, c, s, sites); };
-}
-change with_med(medication_code m, route r = route::oral, std::vector<area> sites = {}) {
-  return [=](inputs& x) { mt::add_medication(x.in, m, r, std::nullopt, sites); };
-}
-change with_allergy(allergy_substance s) {
-  return [=](inputs& x) { mt::add_allergy(x.in, s); };
-}
-change with_procedure(procedure_code c, int days_ago,
-                      std::optional<peel_depth> depth = std::nullopt) {
-  return [=](inputs& x) {
-    mt::add_procedure(x.in, c, mt::days_before(x.plan, days_ago), {area::cheeks}, depth);
-  };
-}
-change unknown(question q) {
-  return [=](inputs& x) { mt::undeny(x.in, q); };
-}
-change both(change a, change b) {
-  return [=](inputs& x) {
-    a(x);
-    b(x);
-  };
-}
-void woman(inputs& x) { x.in = mt::healthy_woman(); }
-
-const std::map<std::string, rule_cases>& cases() {
-  static const std::map<std::string, rule_cases> table = {
-      {"active_infection_in_area",
-       {with_condition(condition_code::skin_infection), nothing,
-        unknown(question::skin_infection)}},
-      {"open_wound_in_area", {with_condition(condition_code::open_wound), nothing}},
-      {"active_hsv_lesion", {with_condition(condition_code::hsv_labialis, {}), nothing}},
-      {"hsv_history_prophylaxis",
-       {with_condition(condition_code::hsv_labialis, {}, condition_status::history), nothing,
-        unknown(question::hsv_labialis),
-        both(body, with_condition(condition_code::hsv_labialis, {}, condition_status::history))}},
-      {"skin_cancer_in_area", {with_condition(condition_code::skin_cancer), nothing}},
-      {"lesions_in_area", {with_condition(condition_code::warts), nothing}},
-      {"inflammatory_acne_in_area",
-       {[](inputs& x) {
-          mt::add_condition(x.in, condition_code::acne_vulgaris, condition_status::active,
-                            {area::cheeks})
-              .severity = condition_severity::moderate;
-        },
-        nothing}},
-      {"koebner_condition_active", {with_condition(condition_code::psoriasis, {}), nothing}},
-      {"inflammatory_dermatosis_in_area", {with_condition(condition_code::eczema), nothing}},
-      {"pigmentation_risk",
-       {with_condition(condition_code::melasma), nothing,
-        [](inputs& x) { x.in.patient.fitzpatrick.reset(); }}},
-      {"keloid_history",
-       {with_condition(condition_code::keloid, {}, condition_status::history), nothing,
-        unknown(question::keloid)}},
-      {"bleeding_disorder",
-       {with_condition(condition_code::bleeding_disorder, {}), nothing,
-        unknown(question::bleeding_disorder)}},
-      {"low_platelets",
-       {[](inputs& x) { mt::add_lab(x.in, lab_code::platelets, 50, mt::days_before(x.plan, 1)); },
-        [](inputs& x) {
-          mt::add_lab(x.in, lab_code::platelets, 250, mt::days_before(x.plan, 1));
-        }}},
-      {"anticoagulant_therapy",
-       {with_med(medication_code::apixaban), nothing, unknown(question::anticoagulant)}},
-      {"inr_above_limit",
-       {both(with_med(medication_code::warfarin),
-             [](inputs& x) { mt::add_lab(x.in, lab_code::inr, 4.0, mt::days_before(x.plan, 1)); }),
-        both(with_med(medication_code::warfarin),
-             [](inputs& x) { mt::add_lab(x.in, lab_code::inr, 2.0, mt::days_before(x.plan, 1)); }),
-        with_med(medication_code::warfarin)}},
-      {"antiplatelet_therapy", {with_med(medication_code::clopidogrel), nothing}},
-      {"aspirin_or_nsaid", {with_med(medication_code::ibuprofen), nothing}},
-      {"bleeding_supplements", {with_med(medication_code::fish_oil), nothing}},
-      {"isotretinoin_recent",
-       {with_med(medication_code::isotretinoin),
-        [](inputs& x) {
-          mt::add_medication(x.in, medication_code::isotretinoin, route::oral,
-                             mt::days_before(x.plan, 275));
-        },
-        unknown(question::isotretinoin)}},
-      {"immunosuppressed",
-       {with_condition(condition_code::immunosuppression, {}), nothing,
-        unknown(question::immunosuppression)}},
-      {"systemic_steroids", {with_med(medication_code::prednisolone), nothing}},
-      // Diabetes always fires (controlled: caution; unknown control: caution; above the
-      // limit: defer); quiet without it, undecided when diabetes is not asked about.
-      {"diabetes_control",
-       {both(with_condition(condition_code::diabetes_mellitus, {}),
-             [](inputs& x) {
-               mt::add_lab(x.in, lab_code::hba1c, 9.5, mt::days_before(x.plan, 10));
-             }),
-        nothing, unknown(question::diabetes_mellitus)}},
-      {"connective_tissue_disease",
-       {with_condition(condition_code::autoimmune_connective_tissue, {}), nothing}},
-      {"radiation_to_area",
-       {[](inputs& x) {
-          mt::add_condition(x.in, condition_code::radiation_therapy, condition_status::history,
-                            {area::cheeks})
-              .onset = mt::days_before(x.plan, 30);
-        },
-        nothing}},
-      {"smoker_healing", {[](inputs& x) { x.in.patient.smoker = known::yes; }, nothing}},
-      {"topical_retinoid_recent",
-       {with_med(medication_code::tretinoin, route::topical, {area::cheeks}), nothing}},
-      {"topical_exfoliant_recent",
-       {with_med(medication_code::glycolic_acid, route::topical, {area::cheeks}), nothing}},
-      {"acne_medication_current", {with_med(medication_code::acne_hormonal), nothing}},
-      {"photosensitiser_current", {with_med(medication_code::photosensitiser), nothing}},
-      {"non_sterile_topical",
-       {[](inputs& x) { x.plan.adjuncts = {adjunct::non_sterile_serum}; }, std::nullopt,
-        std::nullopt, nothing}},
-      {"anesthetic_allergy",
-       {[](inputs& x) {
-          x.plan.anesthetic = anesthetic::lidocaine;
-          mt::add_allergy(x.in, allergy_substance::lidocaine);
-        },
-        [](inputs& x) { x.plan.anesthetic = anesthetic::lidocaine; },
-        [](inputs& x) {
-          x.plan.anesthetic = anesthetic::lidocaine;
-          mt::undeny(x.in, question::anesthetic_allergy);
-        }}},
-      {"metal_allergy_needles", {with_allergy(allergy_substance::nickel), nothing}},
-      {"antiseptic_allergy", {with_allergy(allergy_substance::chlorhexidine), nothing}},
-      {"product_allergy", {with_allergy(allergy_substance::hyaluronic_acid), nothing}},
-      {"rf_with_implanted_device",
-       {both(rf, [](inputs& x) { mt::add_device(x.in, device_code::pacemaker); }), rf,
-        both(rf, unknown(question::implanted_device)),
-        [](inputs& x) { mt::add_device(x.in, device_code::pacemaker); }}},
-      {"rf_over_metal",
-       {both(rf,
-             [](inputs& x) { mt::add_device(x.in, device_code::metal_implant, {area::cheeks}); }),
-        rf, both(rf, unknown(question::implanted_device)),
-        [](inputs& x) { mt::add_device(x.in, device_code::metal_implant, {area::cheeks}); }}},
-      {"rf_over_recent_filler",
-       {both(rf, with_procedure(procedure_code::dermal_filler, 20)), rf, std::nullopt,
-        with_procedure(procedure_code::dermal_filler, 20)}},
-      {"rf_home_use", {both(rf, home), std::nullopt, std::nullopt, rf}},
-      {"within_orbital_rim",
-       {[](inputs& x) {
-          x.plan.areas = {area::eyelids};
-          x.plan.needle_depth = millimetres{0.25};
-        },
-        std::nullopt, std::nullopt, nothing}},
-      {"device_not_single_use",
-       {[](inputs& x) { x.plan.single_use_needles = known::no; }, nothing,
-        [](inputs& x) { x.plan.single_use_needles = known::unknown; }}},
-      {"depth_exceeds_area_limit",
-       {[](inputs& x) {
-          x.plan.areas = {area::forehead};
-          x.plan.needle_depth = millimetres{1.5};
-        },
-        nothing}},
-      {"home_device_too_deep",
-       {[](inputs& x) {
-          home(x);
-          x.plan.needle_depth = millimetres{1.0};
-        },
-        home, std::nullopt, nothing}},
-      {"home_use_high_risk",
-       {both(home, with_condition(condition_code::keloid, {}, condition_status::history)), home,
-        both(home, unknown(question::anticoagulant)),
-        with_condition(condition_code::keloid, {}, condition_status::history)}},
-      {"pregnancy",
-       {[](inputs& x) {
-          woman(x);
-          x.in.patient.pregnant = known::yes;
-        },
-        woman,
-        [](inputs& x) {
-          woman(x);
-          x.in.patient.pregnant = known::unknown;
-        }}},
-      {"minor",
-       {[](inputs& x) { x.in.patient.birth_date = mt::born_years_before(x.plan.date, 16); },
-        nothing, [](inputs& x) { x.in.patient.birth_date.reset(); }}},
-      {"prp_bleeding",
-       {[](inputs& x) {
-          x.plan.adjuncts = {adjunct::prp};
-          mt::add_lab(x.in, lab_code::platelets, 50, mt::days_before(x.plan, 1));
-        },
-        [](inputs& x) { x.plan.adjuncts = {adjunct::prp}; },
-        [](inputs& x) {
-          x.plan.adjuncts = {adjunct::prp};
-          mt::undeny(x.in, question::anticoagulant);
-        },
-        [](inputs& x) { mt::add_lab(x.in, lab_code::platelets, 50, mt::days_before(x.plan, 1)); }}},
-      {"recent_chemical_peel",
-       {with_procedure(procedure_code::chemical_peel, 5, peel_depth::superficial),
-        with_procedure(procedure_code::chemical_peel, 30, peel_depth::superficial)}},
-      {"recent_laser",
-       {with_procedure(procedure_code::laser_ablative, 10),
-        with_procedure(procedure_code::laser_ablative, 200)}},
-      {"recent_dermabrasion",
-       {with_procedure(procedure_code::dermabrasion, 10),
-        with_procedure(procedure_code::dermabrasion, 200)}},
-      {"recent_filler",
-       {with_procedure(procedure_code::dermal_filler, 3),
-        with_procedure(procedure_code::dermal_filler, 14)}},
-      {"recent_neuromodulator",
-       {with_procedure(procedure_code::neuromodulator, 3),
-        with_procedure(procedure_code::neuromodulator, 14)}},
-      {"recent_surgery",
-       {with_procedure(procedure_code::surgery, 10), with_procedure(procedure_code::surgery, 90)}},
-      {"recent_hair_removal",
-       {with_procedure(procedure_code::waxing, 2), with_procedure(procedure_code::waxing, 7)}},
-      {"recent_exfoliation",
-       {with_procedure(procedure_code::exfoliation, 2),
-        with_procedure(procedure_code::exfoliation, 7)}},
-      {"recent_sun_exposure",
-       {with_procedure(procedure_code::tanning, 3), with_procedure(procedure_code::tanning, 14)}},
-      {"session_interval",
-       {with_procedure(procedure_code::microneedling, 5),
-        with_procedure(procedure_code::microneedling, 28)}},
-  };
-  return table;
-}
+const std::map<std::string, rule_cases>& cases() { return registry().cases; }
 
 const rule_explanation& entry(const explanation& e, std::string_view id) {
   for (const auto& r : e.rules)
@@ -345,6 +108,7 @@ TEST_CASE("explain: every catalogue rule has its cases", "[explain][catalogue]")
     if (!c.quiet) CHECK(c.not_applicable.has_value());
   }
   CHECK(cases().size() == rule_catalogue().size());
+  CHECK(registry().duplicates.empty());  // a rule's cases registered twice
 }
 
 TEST_CASE("explain: rule by rule", "[explain][by_rule]") {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md "Healing and immunity".
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -384,3 +385,35 @@ TEST_CASE("smoker_healing: a non-smoker or unknown smoking stays quiet",
   const report r = run(in, basic_plan());
   mt::require_quiet(r, "smoker_healing");
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for healing_explain_cases{
+    {"isotretinoin_recent",
+     {with_med(medication_code::isotretinoin),
+      [](inputs& x) {
+        mt::add_medication(x.in, medication_code::isotretinoin, route::oral,
+                           mt::days_before(x.plan, 275));
+      },
+      unknown(question::isotretinoin)}},
+    {"immunosuppressed",
+     {with_condition(condition_code::immunosuppression, {}), nothing,
+      unknown(question::immunosuppression)}},
+    {"systemic_steroids", {with_med(medication_code::prednisolone), nothing}},
+    {"diabetes_control",
+     {both(with_condition(condition_code::diabetes_mellitus, {}),
+           [](inputs& x) { mt::add_lab(x.in, lab_code::hba1c, 9.5, mt::days_before(x.plan, 10)); }),
+      nothing, unknown(question::diabetes_mellitus)}},
+    {"connective_tissue_disease",
+     {with_condition(condition_code::autoimmune_connective_tissue, {}), nothing}},
+    {"radiation_to_area",
+     {[](inputs& x) {
+        mt::add_condition(x.in, condition_code::radiation_therapy, condition_status::history,
+                          {area::cheeks})
+            .onset = mt::days_before(x.plan, 30);
+      },
+      nothing}},
+    {"smoker_healing", {[](inputs& x) { x.in.patient.smoker = known::yes; }, nothing}}};
+}  // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md "Scarring tendency".
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -162,3 +163,13 @@ TEST_CASE("keloid_history: unknown keloid tendency is asked", "[rules][keloid_hi
     mt::check_does_not_ask(r, question::keloid);
   }
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for scarring_explain_cases{
+    {"keloid_history",
+     {with_condition(condition_code::keloid, {}, condition_status::history), nothing,
+      unknown(question::keloid)}}};
+}  // namespace

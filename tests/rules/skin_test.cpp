@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md "Skin at the site".
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -526,3 +527,32 @@ TEST_CASE("pigmentation_risk: unknown Fitzpatrick type is a question",
   mt::require_quiet(r, "pigmentation_risk");
   mt::check_asks(r, question::fitzpatrick);
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for skin_explain_cases{
+    {"active_infection_in_area",
+     {with_condition(condition_code::skin_infection), nothing, unknown(question::skin_infection)}},
+    {"open_wound_in_area", {with_condition(condition_code::open_wound), nothing}},
+    {"active_hsv_lesion", {with_condition(condition_code::hsv_labialis, {}), nothing}},
+    {"hsv_history_prophylaxis",
+     {with_condition(condition_code::hsv_labialis, {}, condition_status::history), nothing,
+      unknown(question::hsv_labialis),
+      both(body, with_condition(condition_code::hsv_labialis, {}, condition_status::history))}},
+    {"skin_cancer_in_area", {with_condition(condition_code::skin_cancer), nothing}},
+    {"lesions_in_area", {with_condition(condition_code::warts), nothing}},
+    {"inflammatory_acne_in_area",
+     {[](inputs& x) {
+        mt::add_condition(x.in, condition_code::acne_vulgaris, condition_status::active,
+                          {area::cheeks})
+            .severity = condition_severity::moderate;
+      },
+      nothing}},
+    {"koebner_condition_active", {with_condition(condition_code::psoriasis, {}), nothing}},
+    {"inflammatory_dermatosis_in_area", {with_condition(condition_code::eczema), nothing}},
+    {"pigmentation_risk", {with_condition(condition_code::melasma), nothing, [](inputs& x) {
+                             x.in.patient.fitzpatrick.reset();
+                           }}}};
+}  // namespace

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -329,3 +330,37 @@ TEST_CASE("session_interval: policy microneedling_interval_days 42",
   c.wait = 42;
   check_fires(c, 30, {area::cheeks}, p);
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for timing_explain_cases{
+    {"recent_chemical_peel",
+     {with_procedure(procedure_code::chemical_peel, 5, peel_depth::superficial),
+      with_procedure(procedure_code::chemical_peel, 30, peel_depth::superficial)}},
+    {"recent_laser",
+     {with_procedure(procedure_code::laser_ablative, 10),
+      with_procedure(procedure_code::laser_ablative, 200)}},
+    {"recent_dermabrasion",
+     {with_procedure(procedure_code::dermabrasion, 10),
+      with_procedure(procedure_code::dermabrasion, 200)}},
+    {"recent_filler",
+     {with_procedure(procedure_code::dermal_filler, 3),
+      with_procedure(procedure_code::dermal_filler, 14)}},
+    {"recent_neuromodulator",
+     {with_procedure(procedure_code::neuromodulator, 3),
+      with_procedure(procedure_code::neuromodulator, 14)}},
+    {"recent_surgery",
+     {with_procedure(procedure_code::surgery, 10), with_procedure(procedure_code::surgery, 90)}},
+    {"recent_hair_removal",
+     {with_procedure(procedure_code::waxing, 2), with_procedure(procedure_code::waxing, 7)}},
+    {"recent_exfoliation",
+     {with_procedure(procedure_code::exfoliation, 2),
+      with_procedure(procedure_code::exfoliation, 7)}},
+    {"recent_sun_exposure",
+     {with_procedure(procedure_code::tanning, 3), with_procedure(procedure_code::tanning, 14)}},
+    {"session_interval",
+     {with_procedure(procedure_code::microneedling, 5),
+      with_procedure(procedure_code::microneedling, 28)}}};
+}  // namespace

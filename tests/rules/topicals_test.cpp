@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md "Medicines and products at the site".
+#include "explain_cases.hpp"
 #include "rule_test_support.hpp"
 
 namespace mt = mnscreen::test;
@@ -228,3 +229,19 @@ TEST_CASE("non_sterile_topical: sterile adjuncts stay quiet",
   mt::require_quiet(r, "non_sterile_topical");
   mt::check_decision(r, decision::proceed);
 }
+
+// --- explain: each rule's cases (tests/rules/explain_test.cpp runs them) -----------------
+
+namespace {
+using namespace mnscreen::test::explain;
+const explain_cases_for topicals_explain_cases{
+    {"topical_retinoid_recent",
+     {with_med(medication_code::tretinoin, route::topical, {area::cheeks}), nothing}},
+    {"topical_exfoliant_recent",
+     {with_med(medication_code::glycolic_acid, route::topical, {area::cheeks}), nothing}},
+    {"acne_medication_current", {with_med(medication_code::acne_hormonal), nothing}},
+    {"photosensitiser_current", {with_med(medication_code::photosensitiser), nothing}},
+    {"non_sterile_topical",
+     {[](inputs& x) { x.plan.adjuncts = {adjunct::non_sterile_serum}; }, std::nullopt, std::nullopt,
+      nothing}}};
+}  // namespace
