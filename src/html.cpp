@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// Over 600 lines on purpose: one page, whose section writers share its builder and style sheet.
 // `to_html`: the report as one self-contained printable page (docs/html-report.md). The markup is
 // written so that it is well-formed XML as well as HTML5 (every element closed, void elements
 // self-closed, attributes quoted), which lets the tests check its structure strictly. No

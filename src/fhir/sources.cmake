@@ -24,6 +24,11 @@ add_custom_command(
 list(APPEND MNSCREEN_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/terminology.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/reader_resources.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/reader_fields.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/reader_conditions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/reader_medications.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/reader_observations.cpp
   ${CMAKE_CURRENT_LIST_DIR}/bulk.cpp
   ${CMAKE_CURRENT_LIST_DIR}/merge.cpp
   ${CMAKE_CURRENT_LIST_DIR}/fhir_json.cpp

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+// Over 600 lines on purpose: one table format, whose parser and lookup share the system aliases.
 // Parsing and lookup of the FHIR reader's terminology tables. The CSV dialect: a header line
 // naming the columns, `#` comment lines, fields separated by commas, double-quoted when they
 // hold a comma or a quote (a quote inside is doubled).

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Private helpers shared by the JSON readers and writers of src/io: document parsing with the
 // read limits, JSON paths, typed member access that reports every problem, and a compact writer.
-// Boost.JSON stays behind this header; nothing here is installed.
+// Boost.JSON stays behind this header; nothing here is installed. Defined in json_parse.cpp
+// (parsing), json_text.cpp (paths, descriptions, escaping, the writer) and json_common.cpp (the
+// rest).
 #ifndef MNSCREEN_IO_JSON_COMMON_HPP
 #define MNSCREEN_IO_JSON_COMMON_HPP
 
@@ -63,6 +65,9 @@ void append_validation(context& ctx, std::vector<diagnostic> found,
 [[nodiscard]] json::array diagnostics_array(const std::vector<diagnostic>& ds);
 
 // --- paths and value descriptions ------------------------------------------------------------
+
+/// How much of a bad value a message quotes: enough to recognise it, not a whole document.
+inline constexpr std::size_t max_quoted_chars = 60;
 
 /// `$.a` + `b` → `$.a.b`; keys that are not plain identifiers use `$.a["b c"]`.
 [[nodiscard]] std::string member_path(std::string_view parent, std::string_view key);

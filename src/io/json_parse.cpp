@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+// Document parsing of src/io: the parse handler that builds the tree (numbers correctly rounded,
+// duplicate keys reported) under the read limits, and where a malformed document fails.
+#include "io/json_common.hpp"
+
+#include <algorithm>
+#include <boost/json/basic_parser_impl.hpp>
+#include <charconv>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace mnscreen::io {
+namespace {
+
+bool is_continuation(unsigned char c) noexcept { return (c & 0xC0U) == 0x80U; }
+
+// Line and column (1-based, columns in characters) of a byte offset.
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if (!is_continuation(c)) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+// The parser's event handler: builds the value like Boost.JSON's own parser does, with two
+// differences. Numbers with a fraction or exponent are converted with std::from_chars, which is
+// correctly rounded (Boost.JSON 1.81's own conversion can be off by one unit in the last place,
+// and then a written report would not read back equal). Keys given twice in one object are
+// reported: Boost.JSON keeps the last one without a word, which could turn a "true" into a
+// "false" unnoticed.
+class document_builder {
+ public:
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+  document_builder(context& ctx, json::storage_ptr sp, std::string_view input)
+      : ctx_(ctx), input_(input), stack_({}, temp_, sizeof temp_) {
+    stack_.reset(std::move(sp));
+    frames_.reserve(16);
+    keys_.reserve(64);
+  }
+
+  [[nodiscard]] json::value release() { return stack_.release(); }
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_array_begin(json::error_code&) {
+    frames_.push_back({false, 0, 0, keys_.size()});
+    return true;
+  }
+  bool on_array_end(std::size_t n, json::error_code&) {
+    stack_.push_array(n);
+    frames_.pop_back();
+    return value_done();
+  }
+  bool on_object_begin(json::error_code&) {
+    frames_.push_back({true, 0, 0, keys_.size()});
+    return true;
+  }
+  bool on_object_end(std::size_t n, json::error_code&) {
+    stack_.push_object(n);
+    const frame& top = frames_.back();
+    keys_.resize(top.first_key);
+    if (top.big) big_.pop_back();
+    frames_.pop_back();
+    return value_done();
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_string(s);
+    return value_done();
+  }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    key_.append(s.data(), s.size());
+    stack_.push_chars(s);
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+    stack_.push_key(s);
+    std::string_view key(s.data(), s.size());
+    if (!key_.empty()) {
+      key_.append(s.data(), s.size());
+      key = own(key_);
+      key_.clear();
+    } else if (!in_input(key)) {
+      key = own(key);
+    }
+    frame& top = frames_.back();
+    // The keys of the open objects, one after another in keys_ (views of the input where the
+    // key has no escapes); an object's keys are compared one by one while it is small, through
+    // a set when it has many.
+    bool seen = false;
+    if (top.big) {
+      seen = !big_.back().insert(std::string(key)).second;
+    } else {
+      for (std::size_t i = top.first_key; i < keys_.size() && !seen; ++i) seen = keys_[i] == key;
+      if (keys_.size() - top.first_key + 1 >= max_linear_keys) {
+        std::set<std::string, std::less<>> all(
+            keys_.begin() + static_cast<std::ptrdiff_t>(top.first_key), keys_.end());
+        all.emplace(key);
+        big_.push_back(std::move(all));
+        top.big = true;
+      }
+    }
+    keys_.push_back(key);
+    if (seen)
+      ctx_.error("duplicate_key", path(),
+                 "the key appears more than once in this object; only its last value was read");
+    return true;
+  }
+  bool on_number_part(json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    number_.clear();
+    stack_.push_int64(i);
+    return value_done();
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    number_.clear();
+    stack_.push_uint64(u);
+    return value_done();
+  }
+  bool on_double(double d, json::string_view s, json::error_code&) {
+    const char* first = s.data();
+    const char* last = s.data() + s.size();
+    if (!number_.empty()) {
+      number_.append(s.data(), s.size());
+      first = number_.data();
+      last = number_.data() + number_.size();
+    }
+    double exact = 0.0;
+    auto [end, ec] = std::from_chars(first, last, exact);
+    // Out of range (1e400) keeps Boost.JSON's value (infinity), which as_number refuses.
+    stack_.push_double(ec == std::errc{} && end == last ? exact : d);
+    number_.clear();
+    return value_done();
+  }
+  bool on_bool(bool b, json::error_code&) {
+    stack_.push_bool(b);
+    return value_done();
+  }
+  bool on_null(json::error_code&) {
+    stack_.push_null();
+    return value_done();
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  // Objects with more keys than this check duplicates through a set, not one by one.
+  static constexpr std::size_t max_linear_keys = 32;
+
+  struct frame {
+    bool is_object;
+    bool big;
+    std::size_t index;
+    std::size_t first_key;  // in keys_
+  };
+
+  [[nodiscard]] std::string_view key_at(std::size_t i) const noexcept { return keys_[i]; }
+
+  [[nodiscard]] bool in_input(std::string_view s) const noexcept {
+    const std::less<const char*> before;
+    return !before(s.data(), input_.data()) &&
+           !before(input_.data() + input_.size(), s.data() + s.size());
+  }
+  // A copy of a key that is not a view of the input, kept until the end of the document.
+  std::string_view own(std::string_view key) {
+    owned_.push_back(std::make_unique<std::string>(key));
+    return *owned_.back();
+  }
+
+  bool value_done() {
+    if (!frames_.empty() && !frames_.back().is_object) ++frames_.back().index;
+    return true;
+  }
+
+  // The path of the value being read: each object's latest key, each array's index.
+  std::string path() const {
+    std::string p = "$";
+    for (std::size_t i = 0; i < frames_.size(); ++i) {
+      const frame& f = frames_[i];
+      if (!f.is_object) {
+        p = index_path(p, f.index);
+        continue;
+      }
+      // A deeper frame starts where this object's keys end.
+      const std::size_t end = i + 1 < frames_.size() ? frames_[i + 1].first_key : keys_.size();
+      if (end > f.first_key) p = member_path(p, key_at(end - 1));
+    }
+    return p;
+  }
+
+  context& ctx_;
+  std::string_view input_;
+  unsigned char temp_[2048];  // the value stack's first working space
+  json::value_stack stack_;
+  std::vector<frame> frames_;
+  std::vector<std::string_view> keys_;                   // the keys of the open objects
+  std::vector<std::unique_ptr<std::string>> owned_;      // keys that are not views of input_
+  std::vector<std::set<std::string, std::less<>>> big_;  // keys of the open big objects
+  std::string key_;
+  std::string number_;
+};
+
+}  // namespace
+
+// --- parsing ---------------------------------------------------------------------------------
+
+std::optional<json::value> parse_document(std::string_view text, context& ctx,
+                                          json::storage_ptr sp) {
+  const read_limits& limits = ctx.limits();
+  if (text.size() > limits.max_bytes) {
+    ctx.fatal("document_too_large", "$",
+              "the document is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                  std::to_string(limits.max_bytes) + "; it was not read");
+    return std::nullopt;
+  }
+  json::parse_options options;
+  options.max_depth = limits.max_depth;
+  json::basic_parser<document_builder> parser(options, ctx, std::move(sp), text);
+  json::error_code ec;
+  const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
+  if (!ec && consumed < text.size()) ec = json::error::extra_data;
+  if (ec) {
+    const auto [line, column] = line_column(text, consumed);
+    const std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column);
+    // Keys reported twice before the failure are of no use without the document.
+    auto& ds = ctx.diagnostics();
+    ds.erase(std::remove_if(ds.begin(), ds.end(),
+                            [](const diagnostic& d) { return d.code == "duplicate_key"; }),
+             ds.end());
+    if (ec == json::error::too_deep) {
+      ctx.fatal("too_deep", "$",
+                "nesting deeper than " + std::to_string(limits.max_depth) + " levels at " + where +
+                    "; the document was not read");
+    } else {
+      ctx.fatal("malformed_json", "$",
+                "malformed JSON at " + where + ": " + ec.message() + "; the document was not read");
+    }
+    return std::nullopt;
+  }
+  return parser.handler().release();
+}
+
+const json::object* root_object(const json::value& doc, context& ctx) {
+  if (doc.is_object()) return &doc.get_object();
+  ctx.fatal("wrong_type", "$",
+            "the document is " + std::string(kind_name(doc)) +
+                ", expected an object; the document was not read");
+  return nullptr;
+}
+}  // namespace mnscreen::io
