@@ -10,44 +10,42 @@
 #include "questions.hpp"
 
 namespace mnscreen::detail {
-namespace {
-
-std::string days(int n) { return std::to_string(n); }
-
-}  // namespace
 
 advice_texts::advice_texts(const policy& p) {
+  using text::cat;
+  using days = text::integer;
   prep_always_ = {
-      "Do not wax, thread or exfoliate the treated area for " + days(p.hair_removal_wait_days) +
-          " days before the session (exfoliation " + days(p.exfoliation_wait_days) +
-          " days); do not shave it on the day.",
-      "Stop topical retinoids (tretinoin, adapalene, retinol) on the treated area " +
-          days(p.topical_retinoid_hold_days_before) + " days before.",
-      "Stop over-the-counter pain medication (aspirin, ibuprofen, naproxen) " +
-          days(p.pause_nsaid_days) +
+      cat("Do not wax, thread or exfoliate the treated area for ", days(p.hair_removal_wait_days),
+          " days before the session (exfoliation ", days(p.exfoliation_wait_days),
+          " days); do not shave it on the day."),
+      cat("Stop topical retinoids (tretinoin, adapalene, retinol) on the treated area ",
+          days(p.topical_retinoid_hold_days_before), " days before."),
+      cat("Stop over-the-counter pain medication (aspirin, ibuprofen, naproxen) ",
+          days(p.pause_nsaid_days),
           " days before unless it was prescribed; paracetamol is fine. Never stop a prescribed "
-          "blood thinner.",
+          "blood thinner."),
       "Avoid sun exposure and tanning for 2 weeks before; arrive with clean skin, no make-up.",
   };
   for (anesthetic a : all_codes<anesthetic>())
     anesthetic_prep_.push_back(
         a == anesthetic::none
             ? std::string()
-            : "Numbing cream (" + words(to_string(a)) +
-                  ") is applied at the clinic about 30-45 minutes before needling.");
-  prophylaxis_start_ = "Start antiviral prophylaxis (e.g. valaciclovir, as prescribed) " +
-                       days(p.hsv_prophylaxis_days_before) +
-                       " day(s) before the session and continue " +
-                       days(p.hsv_prophylaxis_days_after) + " days after.";
-  prophylaxis_consider_ = "Consider antiviral prophylaxis (e.g. valaciclovir) " +
-                          days(p.hsv_prophylaxis_days_before) + " day(s) before the session and " +
-                          days(p.hsv_prophylaxis_days_after) + " days after; ask the prescriber.";
-  prophylaxis_continue_ = "Continue your antiviral medicine through the session and for " +
-                          days(p.hsv_prophylaxis_days_after) + " days after.";
-  supplements_ = "Pause fish oil, vitamin E, ginkgo, garlic, ginseng and turmeric supplements " +
-                 days(p.pause_supplement_days) + " days before.";
-  exfoliant_ = "Pause exfoliating acids and benzoyl peroxide on the treated skin " +
-               days(p.exfoliation_wait_days) + " days before.";
+            : cat("Numbing cream (", text::words{to_string(a)},
+                  ") is applied at the clinic about 30-45 minutes before needling."));
+  prophylaxis_start_ =
+      cat("Start antiviral prophylaxis (e.g. valaciclovir, as prescribed) ",
+          days(p.hsv_prophylaxis_days_before), " day(s) before the session and continue ",
+          days(p.hsv_prophylaxis_days_after), " days after.");
+  prophylaxis_consider_ =
+      cat("Consider antiviral prophylaxis (e.g. valaciclovir) ",
+          days(p.hsv_prophylaxis_days_before), " day(s) before the session and ",
+          days(p.hsv_prophylaxis_days_after), " days after; ask the prescriber.");
+  prophylaxis_continue_ = cat("Continue your antiviral medicine through the session and for ",
+                              days(p.hsv_prophylaxis_days_after), " days after.");
+  supplements_ = cat("Pause fish oil, vitamin E, ginkgo, garlic, ginseng and turmeric supplements ",
+                     days(p.pause_supplement_days), " days before.");
+  exfoliant_ = cat("Pause exfoliating acids and benzoyl peroxide on the treated skin ",
+                   days(p.exfoliation_wait_days), " days before.");
   acne_meds_ =
       "Ask the prescriber whether to pause acne medication or skin antibiotics before "
       "the session.";
@@ -67,8 +65,8 @@ advice_texts::advice_texts(const policy& p) {
       "make-up for 24 hours.",
       "Use a broad-spectrum sunscreen SPF 30+ every day and avoid direct sun for at least a week.",
       "Avoid strenuous exercise, saunas and sweating for 24-48 hours.",
-      "Restart topical retinoids no sooner than " + days(p.topical_retinoid_hold_days_after) +
-          " days after the session, and exfoliants once the skin has settled.",
+      cat("Restart topical retinoids no sooner than ", days(p.topical_retinoid_hold_days_after),
+          " days after the session, and exfoliants once the skin has settled."),
       "No waxing, peels or exfoliation on the treated area until redness has settled (about a "
       "week).",
       "Redness like mild sunburn for 1-3 days is expected; contact the clinic for increasing "

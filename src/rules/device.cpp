@@ -47,10 +47,10 @@ void rf_with_implanted_device(const facts& f, finding& out) {
   if (!f.is_rf()) return;
   std::string names;
   for (device_code d : implanted_electronic)
-    if (f.device(d)) names += (names.empty() ? "" : ", ") + words(to_string(d));
+    if (f.device(d)) text::append(names, names.empty() ? "" : ", ", text::words{to_string(d)});
   if (names.empty()) return;
   out.fire(effect::modify_plan,
-           "Implanted electronic device (" + names + ") with a radiofrequency device.",
+           text::cat("Implanted electronic device (", names, ") with a radiofrequency device."),
            "Use non-RF microneedling.");
 }
 
@@ -64,26 +64,27 @@ void rf_over_metal(const facts& f, finding& out) {
       continue;
     if (!f.overlaps(d.sites)) continue;
     excluded.insert(f.overlap(d.sites));
-    const std::string w = words(to_string(d.code));
-    const std::string n = w + (d.sites.empty() ? " (site not recorded)" : "");
-    if (names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;
+    const std::string w = text::cat(text::words{to_string(d.code)});
+    const std::string n = text::cat(w, d.sites.empty() ? " (site not recorded)" : "");
+    if (names.find(n) == std::string::npos) text::append(names, names.empty() ? "" : ", ", n);
     if (d.sites.empty() && unsited.find(w) == std::string::npos)
-      unsited += (unsited.empty() ? "" : ", ") + w;
+      text::append(unsited, unsited.empty() ? "" : ", ", w);
   }
   if (excluded.empty()) return;
   // clinical-spec 2026.2 "Clarifications": a device-specific exclusion is a plan change, never a
   // refusal, even over every planned area: a non-RF pen over metal is fine.
   std::string action;
   if (!unsited.empty())
-    action = "Use non-RF microneedling; or record the site of the " + unsited +
-             " and leave that area out of RF treatment.";
+    action = text::cat("Use non-RF microneedling; or record the site of the ", unsited,
+                       " and leave that area out of RF treatment.");
   else if (excluded.covers(f.planned()))
-    action = "Use non-RF microneedling: RF is unsafe over the " + area_list(excluded) +
-             ", which is every planned area.";
+    action = text::cat("Use non-RF microneedling: RF is unsafe over the ", text::areas{excluded},
+                       ", which is every planned area.");
   else
-    action =
-        "Use non-RF microneedling, or leave out the " + area_list(excluded) + " from RF treatment.";
-  out.fire(effect::modify_plan, "RF planned over " + names + " in the " + area_list(excluded) + ".",
+    action = text::cat("Use non-RF microneedling, or leave out the ", text::areas{excluded},
+                       " from RF treatment.");
+  out.fire(effect::modify_plan,
+           text::cat("RF planned over ", names, " in the ", text::areas{excluded}, '.'),
            std::move(action), excluded);
 }
 
@@ -92,9 +93,9 @@ void rf_over_recent_filler(const facts& f, finding& out) {
   const prior_procedure* p = f.latest_in_area(procedure_code::dermal_filler);
   if (!p || days_between(p->date, f.today()) >= f.rules_policy().rf_filler_wait_days) return;
   defer_after(f, out, p->date, f.rules_policy().rf_filler_wait_days,
-              "Dermal filler on " + day(p->date) +
-                  " in the area planned for RF (RF degrades "
-                  "hyaluronic-acid filler)",
+              text::cat("Dermal filler on ", text::iso_date(p->date),
+                        " in the area planned for RF (RF degrades "
+                        "hyaluronic-acid filler)"),
               f.overlap(p->areas));
 }
 
@@ -147,16 +148,16 @@ void home_device_too_deep(const facts& f, finding& out) {
   const double max = f.rules_policy().home_max_depth_mm;
   if (!f.is_home() || f.plan().needle_depth.value() <= max) return;
   out.fire(effect::modify_plan,
-           "Home device at " + num(f.plan().needle_depth.value()) + " mm, deeper than " + num(max) +
-               " mm.",
-           "Use " + num(max) + " mm or less at home, or treat in clinic.");
+           text::cat("Home device at ", text::decimal(f.plan().needle_depth.value()),
+                     " mm, deeper than ", text::decimal(max), " mm."),
+           text::cat("Use ", text::decimal(max), " mm or less at home, or treat in clinic."));
 }
 
 void home_use_high_risk(const facts& f, finding& out) {
   if (!f.is_home()) return;
   std::string why;
   auto add = [&](bool yes, const char* what) {
-    if (yes) why += (why.empty() ? "" : ", ") + std::string(what);
+    if (yes) text::append(why, why.empty() ? "" : ", ", what);
   };
   add(f.on_anticoagulant() || f.current(medication_class::antiplatelet) != nullptr,
       "anticoagulant or antiplatelet");
@@ -165,7 +166,7 @@ void home_use_high_risk(const facts& f, finding& out) {
   add(f.keloid_history(), "keloid or hypertrophic scarring history");
   add(f.hsv_history(), "cold-sore history");
   if (why.empty()) return;
-  out.fire(effect::modify_plan, "Home use planned with " + why + ".",
+  out.fire(effect::modify_plan, text::cat("Home use planned with ", why, '.'),
            "Treat in clinic only, with clinic asepsis and follow-up.");
 }
 
@@ -188,16 +189,17 @@ void minor(const facts& f, finding& out) {
   const auto age = f.age();
   const int min_age = f.rules_policy().minimum_age;
   if (!age || *age >= min_age) return;
-  const std::string reason =
-      "Patient is " + std::to_string(*age) + ", under " + std::to_string(min_age) + ".";
+  std::string reason =
+      text::cat("Patient is ", text::integer(*age), ", under ", text::integer(min_age), '.');
   if (f.is_rf() || f.is_home()) {
     out.fire(effect::modify_plan,
-             reason + (f.is_rf() ? " RF microneedling is not for minors." : "") +
-                 (f.is_home() ? " Home devices are not for minors." : ""),
+             text::cat(reason, f.is_rf() ? " RF microneedling is not for minors." : "",
+                       f.is_home() ? " Home devices are not for minors." : ""),
              "Clinic non-RF microneedling only, with a guardian's consent.");
     return;
   }
-  out.fire(effect::proceed_with_caution, reason, "Obtain a parent's or guardian's consent.");
+  out.fire(effect::proceed_with_caution, std::move(reason),
+           "Obtain a parent's or guardian's consent.");
 }
 
 void prp_bleeding(const facts& f, finding& out) {
@@ -212,7 +214,7 @@ void prp_bleeding(const facts& f, finding& out) {
   else if (f.on_anticoagulant())
     why = "anticoagulant therapy";
   if (why.empty()) return;
-  out.fire(effect::proceed_with_caution, "PRP planned with " + why + ".",
+  out.fire(effect::proceed_with_caution, text::cat("PRP planned with ", why, '.'),
            "PRP quality and bleeding risk are affected; discuss with the haematologist or "
            "prescriber, or leave out PRP.");
 }

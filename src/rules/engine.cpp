@@ -31,17 +31,6 @@ void finding::move_into(const rule_info& info, flag& f) {
   action_.clear();
 }
 
-std::string area_list(area_set s) { return text::cat(text::areas{s}); }
-
-std::string num(double v) { return std::string(text::decimal(v).view()); }
-
-std::string words(std::string_view code) {
-  std::string s(code);
-  for (char& c : s)
-    if (c == '_') c = ' ';
-  return s;
-}
-
 area_set hsv_scope_areas(const policy& p) noexcept {
   switch (p.hsv_prophylaxis_scope) {
     case hsv_scope::perioral:

@@ -162,17 +162,6 @@ inline constexpr std::string_view area_exclusion_effect =
 /// Number of rules in the catalogue of this knowledge version (the table's size).
 [[nodiscard]] inline std::size_t rule_count() noexcept { return rule_table().size(); }
 
-// --- wording helpers ------------------------------------------------------------------------
-
-/// "cheeks", "cheeks and forehead", "cheeks, chin and forehead" (declaration order).
-[[nodiscard]] std::string area_list(area_set s);
-/// Decimal without trailing zeros: 1.5, 0.25, 3.
-[[nodiscard]] std::string num(double v);
-/// Date as YYYY-MM-DD.
-[[nodiscard]] inline std::string day(date d) { return std::string(text::iso_date(d).view()); }
-/// "warfarin", "isotretinoin"… with underscores as spaces.
-[[nodiscard]] std::string words(std::string_view code);
-
 /// When the device-independent area exclusions of one screen (skin cancer, keloid sites, orbital
 /// rim) together leave no planned area, each of them becomes `do_not_treat` (one exclusion
 /// covering every area already is). Device-specific exclusions never escalate; the flag form

@@ -34,23 +34,26 @@ template <class T>
 std::string where(const T* item, const std::vector<T>& list, std::string_view name) {
   if (item == nullptr) return {};
   if (!item->source.empty()) return item->source;
-  return std::string(name) + "[" + std::to_string(item - list.data()) + "]";
+  return text::cat(name, '[', text::integer(item - list.data()), ']');
 }
 
-std::string days_before(date d, date plan) {
+// "12 days before the plan", "3 days after the plan".
+void append_days_before(std::string& out, date d, date plan) {
   const long n = days_between(d, plan);
-  if (n >= 0) return std::to_string(n) + " days before the plan";
-  return std::to_string(-n) + " days after the plan";
+  if (n >= 0)
+    text::append(out, text::integer(n), " days before the plan");
+  else
+    text::append(out, text::integer(-n), " days after the plan");
 }
 
-std::string sites_text(const std::vector<area>& sites) {
-  if (sites.empty()) return {};
-  std::string out = " on the ";
+// " on the cheeks, chin and forehead" (the record's order), nothing for no sites.
+void append_sites(std::string& out, const std::vector<area>& sites) {
+  if (sites.empty()) return;
+  out += " on the ";
   for (std::size_t i = 0; i < sites.size(); ++i) {
     if (i > 0) out += i + 1 == sites.size() ? " and " : ", ";
     out += to_string(sites[i]);
   }
-  return out;
 }
 
 std::string none_found(bool denied) { return denied ? "none recorded; denied" : "none recorded"; }
@@ -68,14 +71,14 @@ std::string not_applicable_because(plan_scope scope, const facts& f) {
       return {};
     case plan_scope::rf:
       if (f.is_rf()) return {};
-      return "radiofrequency rule; the plan's device is " + std::string(to_string(plan.device));
+      return text::cat("radiofrequency rule; the plan's device is ", to_string(plan.device));
     case plan_scope::rf_home:
       if (f.is_rf() && f.is_home()) return {};
-      return "radiofrequency home-use rule; the plan is " + std::string(to_string(plan.device)) +
-             " in the " + std::string(to_string(plan.setting));
+      return text::cat("radiofrequency home-use rule; the plan is ", to_string(plan.device),
+                       " in the ", to_string(plan.setting));
     case plan_scope::home:
       if (f.is_home()) return {};
-      return "home-use rule; the plan's setting is " + std::string(to_string(plan.setting));
+      return text::cat("home-use rule; the plan's setting is ", to_string(plan.setting));
     case plan_scope::eyelids:
       if (f.planned().contains(area::eyelids)) return {};
       return "eyelid rule; the plan does not include the eyelids";
@@ -87,8 +90,9 @@ std::string not_applicable_because(plan_scope scope, const facts& f) {
       return "non-sterile topical rule; the plan applies no non-sterile serum";
     case plan_scope::hsv_scope:
       if (!(f.planned() & hsv_scope_areas(f.rules_policy())).empty()) return {};
-      return "HSV prophylaxis rule; no planned area is in the policy's prophylaxis scope (" +
-             std::string(to_string(f.rules_policy().hsv_prophylaxis_scope)) + ")";
+      return text::cat(
+          "HSV prophylaxis rule; no planned area is in the policy's prophylaxis scope (",
+          to_string(f.rules_policy().hsv_prophylaxis_scope), ')');
   }
   return {};
 }
@@ -96,7 +100,7 @@ std::string not_applicable_because(plan_scope scope, const facts& f) {
 std::string setting_text(const setting_value& v) {
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
-  return num(std::get<double>(v));
+  return text::cat(text::decimal(std::get<double>(v)));
 }
 
 }  // namespace
@@ -105,15 +109,15 @@ std::string setting_text(const setting_value& v) {
 
 void facts::note(condition_code c, const condition* found) const noexcept {
   try {
-    std::string name = "condition " + std::string(to_string(c));
+    std::string name = text::cat("condition ", to_string(c));
     if (!found) {
       trace_->add(std::move(name), none_found(denied(c)), {});
       return;
     }
-    std::string value = std::string(to_string(c)) + " " + std::string(to_string(found->status));
-    if (found->severity) value += " (" + std::string(to_string(*found->severity)) + ")";
-    value += sites_text(found->sites);
-    if (found->onset) value += ", onset " + to_string(*found->onset);
+    std::string value = text::cat(to_string(c), ' ', to_string(found->status));
+    if (found->severity) text::append(value, " (", to_string(*found->severity), ')');
+    append_sites(value, found->sites);
+    if (found->onset) text::append(value, ", onset ", text::iso_date(*found->onset));
     trace_->add(std::move(name), std::move(value), where(found, in_.conditions, "conditions"));
   } catch (...) {  // a trace that cannot grow loses a line, never the screen
   }
@@ -122,19 +126,21 @@ void facts::note(condition_code c, const condition* found) const noexcept {
 void facts::note(medication_class c, const medication* found, bool stopped) const noexcept {
   try {
     std::string name =
-        std::string(to_string(c)) + (stopped ? " medication (stopped)" : " medication (current)");
+        text::cat(to_string(c), stopped ? " medication (stopped)" : " medication (current)");
     if (!found) {
       trace_->add(std::move(name), none_found(denied(c)), {});
       return;
     }
     std::string value(to_string(found->code));
-    if (found->route) value += " " + std::string(to_string(*found->route));
-    if (found->start) value += ", started " + to_string(*found->start);
-    if (found->stop)
-      value += " stopped " + to_string(*found->stop) + ", " + days_before(*found->stop, today());
-    else
+    if (found->route) text::append(value, ' ', to_string(*found->route));
+    if (found->start) text::append(value, ", started ", text::iso_date(*found->start));
+    if (found->stop) {
+      text::append(value, " stopped ", text::iso_date(*found->stop), ", ");
+      append_days_before(value, *found->stop, today());
+    } else {
       value += ", still taken";
-    value += sites_text(found->sites);
+    }
+    append_sites(value, found->sites);
     trace_->add(std::move(name), std::move(value), where(found, in_.medications, "medications"));
   } catch (...) {
   }
@@ -142,13 +148,13 @@ void facts::note(medication_class c, const medication* found, bool stopped) cons
 
 void facts::note(allergy_class c, const allergy* found) const noexcept {
   try {
-    std::string name = "allergy " + std::string(to_string(c));
+    std::string name = text::cat("allergy ", to_string(c));
     if (!found) {
       trace_->add(std::move(name), none_found(denied(c)), {});
       return;
     }
     std::string value(to_string(found->substance));
-    if (found->severity) value += " (" + std::string(to_string(*found->severity)) + ")";
+    if (found->severity) text::append(value, " (", to_string(*found->severity), ')');
     trace_->add(std::move(name), std::move(value), where(found, in_.allergies, "allergies"));
   } catch (...) {
   }
@@ -156,43 +162,44 @@ void facts::note(allergy_class c, const allergy* found) const noexcept {
 
 void facts::note(device_code c, const implanted_device* found) const noexcept {
   try {
-    std::string name = "device " + std::string(to_string(c));
+    std::string name = text::cat("device ", to_string(c));
     if (!found) {
       trace_->add(std::move(name), none_found(denied(c)), {});
       return;
     }
-    trace_->add(std::move(name), std::string(to_string(c)) + sites_text(found->sites),
-                where(found, in_.devices, "devices"));
+    std::string value(to_string(c));
+    append_sites(value, found->sites);
+    trace_->add(std::move(name), std::move(value), where(found, in_.devices, "devices"));
   } catch (...) {
   }
 }
 
 void facts::note(lab_code c, const lab_result* found) const noexcept {
   try {
-    std::string name = "lab " + std::string(to_string(c));
+    std::string name = text::cat("lab ", to_string(c));
     if (!found) {
       trace_->add(std::move(name), "no result on or before the plan date", {});
       return;
     }
-    trace_->add(std::move(name),
-                std::string(to_string(c)) + " " + num(found->value) + " on " +
-                    to_string(found->date) + ", " + days_before(found->date, today()),
-                where(found, in_.labs, "labs"));
+    std::string value = text::cat(to_string(c), ' ', text::decimal(found->value), " on ",
+                                  text::iso_date(found->date), ", ");
+    append_days_before(value, found->date, today());
+    trace_->add(std::move(name), std::move(value), where(found, in_.labs, "labs"));
   } catch (...) {
   }
 }
 
 void facts::note(procedure_code c, const prior_procedure* found) const noexcept {
   try {
-    std::string name = "procedure " + std::string(to_string(c));
+    std::string name = text::cat("procedure ", to_string(c));
     if (!found) {
       trace_->add(std::move(name), "none on a planned area on or before the plan date", {});
       return;
     }
-    std::string value = std::string(to_string(c)) + " on " + to_string(found->date) + ", " +
-                        days_before(found->date, today());
-    if (found->depth) value += " (" + std::string(to_string(*found->depth)) + ")";
-    value += sites_text(found->areas);
+    std::string value = text::cat(to_string(c), " on ", text::iso_date(found->date), ", ");
+    append_days_before(value, found->date, today());
+    if (found->depth) text::append(value, " (", to_string(*found->depth), ')');
+    append_sites(value, found->areas);
     trace_->add(std::move(name), std::move(value), where(found, in_.procedures, "procedures"));
   } catch (...) {
   }
@@ -207,8 +214,8 @@ void facts::note_patient(patient_fact what) const noexcept {
     switch (what) {
       case patient_fact::age:
         trace_->add("age",
-                    p.birth_date ? std::to_string(age_in_years(*p.birth_date, plan_.date)) +
-                                       " years (born " + to_string(*p.birth_date) + ")"
+                    p.birth_date ? text::cat(text::integer(age_in_years(*p.birth_date, plan_.date)),
+                                             " years (born ", text::iso_date(*p.birth_date), ')')
                                  : std::string("unknown"),
                     p.birth_date ? "patient.birth_date" : "");
         break;
@@ -221,9 +228,10 @@ void facts::note_patient(patient_fact what) const noexcept {
                     p.breastfeeding != known::unknown ? "patient.breastfeeding" : "");
         break;
       case patient_fact::fitzpatrick:
-        trace_->add("Fitzpatrick type",
-                    p.fitzpatrick ? std::to_string(*p.fitzpatrick) : std::string("unknown"),
-                    p.fitzpatrick ? "patient.fitzpatrick" : "");
+        trace_->add(
+            "Fitzpatrick type",
+            p.fitzpatrick ? text::cat(text::integer(*p.fitzpatrick)) : std::string("unknown"),
+            p.fitzpatrick ? "patient.fitzpatrick" : "");
         break;
     }
   } catch (...) {
@@ -282,13 +290,13 @@ void explain_rules(const intake& in, const procedure_plan& plan, const policy& p
     } else if (e.status == rule_status::fired && e.flag) {
       part(e.flag->reason);
     } else {
-      for (const auto& x : e.facts) part(x.name + ": " + x.value);
+      for (const auto& x : e.facts) part(text::cat(x.name, ": ", x.value));
     }
     if (e.status != rule_status::not_applicable)
-      for (const auto& x : e.settings) part(x.name + " " + setting_text(x.value));
+      for (const auto& x : e.settings) part(text::cat(x.name, ' ', setting_text(x.value)));
     if (e.status == rule_status::undecided) {
       std::string unk = "unknown:";
-      for (question q : e.unknowns) unk += " " + std::string(to_string(q));
+      for (question q : e.unknowns) text::append(unk, ' ', to_string(q));
       part(unk);
     }
     if (s.empty()) s = "nothing this rule looks for is in the record";
@@ -296,7 +304,7 @@ void explain_rules(const intake& in, const procedure_plan& plan, const policy& p
     s += ": ";
     s += to_string(e.status);
     if (e.status == rule_status::fired && e.flag) {
-      s += " (" + std::string(to_string(e.flag->effect));
+      text::append(s, " (", to_string(e.flag->effect));
       if (e.flag->override_record) s += ", overridden";
       s += ")";
     }
@@ -324,31 +332,31 @@ std::string_view to_string(rule_status s) noexcept {
 }
 
 std::string to_text(const explanation& e) {
-  std::string out = "DECISION: " + std::string(to_string(e.decision));
+  namespace text = detail::text;
+  std::string out = text::cat("DECISION: ", to_string(e.decision));
   if (e.decision_before_overrides)
-    out += " (before overrides: " + std::string(to_string(*e.decision_before_overrides)) + ")";
-  out += "\nSession date " + to_string(e.screened_on) + ", policy " + e.policy_name +
-         ", knowledge " + e.knowledge_version + ".\n";
+    text::append(out, " (before overrides: ", to_string(*e.decision_before_overrides), ')');
+  text::append(out, "\nSession date ", text::iso_date(e.screened_on), ", policy ", e.policy_name,
+               ", knowledge ", e.knowledge_version, ".\n");
   for (const auto& r : e.rules) {
-    out +=
-        "\n[" + std::string(to_string(r.status)) + "] " + r.rule_id + "\n    " + r.sentence + "\n";
+    text::append(out, "\n[", to_string(r.status), "] ", r.rule_id, "\n    ", r.sentence, '\n');
     for (const auto& x : r.facts) {
-      out += "    - " + x.name + ": " + x.value;
-      if (!x.source.empty()) out += "  (" + x.source + ")";
-      out += "\n";
+      text::append(out, "    - ", x.name, ": ", x.value);
+      if (!x.source.empty()) text::append(out, "  (", x.source, ')');
+      out += '\n';
     }
     if (r.flag && r.flag->override_record) {
       const auto& o = *r.flag->override_record;
-      out += "    OVERRIDDEN (" + std::string(to_string(o.reason)) + ")";
-      if (!o.by.empty()) out += " by " + o.by;
-      if (o.date) out += " on " + to_string(*o.date);
-      if (!o.note.empty()) out += ": " + o.note;
-      out += "\n";
+      text::append(out, "    OVERRIDDEN (", to_string(o.reason), ')');
+      if (!o.by.empty()) text::append(out, " by ", o.by);
+      if (o.date) text::append(out, " on ", text::iso_date(*o.date));
+      if (!o.note.empty()) text::append(out, ": ", o.note);
+      out += '\n';
     }
   }
   if (!e.warnings.empty()) {
     out += "\nWarnings\n";
-    for (const auto& w : e.warnings) out += "  - " + format(w) + "\n";
+    for (const auto& w : e.warnings) text::append(out, "  - ", format(w), '\n');
   }
   return out;
 }

@@ -22,7 +22,9 @@ bool has_label_evidence(const rule_info& info) noexcept {
                      [](const evidence_ref& e) { return e.level == evidence_level::label; });
 }
 
-std::string override_path(std::size_t i) { return "$.overrides[" + std::to_string(i) + "]"; }
+std::string override_path(std::size_t i) {
+  return text::cat("$.overrides[", text::integer(static_cast<long long>(i)), ']');
+}
 
 // The planned anaesthetic's own substance (a mixture: its first), for the what-if allergy.
 allergy_substance substance_of(anesthetic a) noexcept {
@@ -112,10 +114,10 @@ bool apply_overrides(const procedure_plan& plan, const policy& pol, std::vector<
       if (override_refused(pol, x.effect, has_label_evidence(x))) {
         warnings.push_back(
             {severity::error, "override_refused", override_path(i),
-             "rule '" + o.rule_id +
-                 "' is do_not_treat on device labelling and cannot be overridden (policy "
-                 "allow_override_do_not_treat is false); nothing was screened with the "
-                 "overrides"});
+             text::cat("rule '", o.rule_id,
+                       "' is do_not_treat on device labelling and cannot be overridden (policy "
+                       "allow_override_do_not_treat is false); nothing was screened with the "
+                       "overrides")});
         refused = true;
       }
     }
@@ -127,9 +129,9 @@ bool apply_overrides(const procedure_plan& plan, const policy& pol, std::vector<
                                  [&](const flag& x) { return x.rule_id == o.rule_id; });
     if (it == flags.end()) {
       warnings.push_back({severity::warning, "override_not_fired", override_path(i),
-                          "rule '" + o.rule_id +
-                              "' did not fire for this record and plan; the override has no "
-                              "effect"});
+                          text::cat("rule '", o.rule_id,
+                                    "' did not fire for this record and plan; the override has "
+                                    "no effect")});
       continue;
     }
     if (!it->override_record) it->override_record = o;

@@ -176,11 +176,11 @@ void product_allergy(const facts& f, finding& out) {
                         allergy_class::propylene_glycol, allergy_class::lanolin}))
       continue;
     const std::string n = text::cat(substance(a));
-    if (names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;
+    if (names.find(n) == std::string::npos) text::append(names, names.empty() ? "" : ", ", n);
   }
   if (names.empty()) return;
-  out.fire(effect::info, "Allergy to " + names + ".",
-           "Choose the serum, soothing mask and moisturiser without " + names + ".");
+  out.fire(effect::info, text::cat("Allergy to ", names, '.'),
+           text::cat("Choose the serum, soothing mask and moisturiser without ", names, '.'));
 }
 
 // --- the rules of this family, in catalogue order ----------------------------------------------

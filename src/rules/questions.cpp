@@ -148,11 +148,11 @@ std::string ask(const facts& f, question q) {
       return "Do you have a condition or take medicine that weakens the immune system "
              "(transplant, HIV, chemotherapy, methotrexate, biologics)?";
     case question::hba1c:
-      return "What was your most recent HbA1c, and when (within the last " +
-             std::to_string(p.hba1c_max_age_days) + " days)?";
+      return text::cat("What was your most recent HbA1c, and when (within the last ",
+                       text::integer(p.hba1c_max_age_days), " days)?");
     case question::inr:
-      return "What was your most recent INR, and when (within the last " +
-             std::to_string(p.inr_max_age_days) + " days)?";
+      return text::cat("What was your most recent INR, and when (within the last ",
+                       text::integer(p.inr_max_age_days), " days)?");
     case question::birth_date:
       return "What is your date of birth?";
     case question::sex:
@@ -171,8 +171,8 @@ std::string ask(const facts& f, question q) {
 void warn_if(std::vector<diagnostic>& out, bool present, const facts& f, const negative& n) {
   if (present && f.denied(n))
     out.push_back({severity::warning, "contradiction", "$.negatives",
-                   "'" + std::string(to_string(n)) +
-                       "' is denied but also recorded as present; treated as present"});
+                   text::cat('\'', to_string(n),
+                             "' is denied but also recorded as present; treated as present")});
 }
 
 }  // namespace

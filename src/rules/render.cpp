@@ -5,9 +5,12 @@
 
 #include "mnscreen/rules.hpp"
 #include "mnscreen/version.hpp"
+#include "rules/text.hpp"
 
 namespace mnscreen {
 namespace {
+
+namespace text = detail::text;
 
 constexpr std::string_view families[][2] = {
     {"skin", "Skin at the site"},
@@ -53,7 +56,7 @@ std::string rules_markdown() {
       "reused. Effects, most serious first: do_not_treat > defer > modify_plan > "
       "proceed_with_caution > info. Policy settings named here are in docs/policy.md.\n";
   const auto rules = rule_catalogue();
-  md += "\n" + std::to_string(rules.size()) + " rules.\n";
+  text::append(md, '\n', text::integer(static_cast<long long>(rules.size())), " rules.\n");
   for (const auto& fam : families) {
     md += "\n## ";
     md += fam[1];
@@ -63,10 +66,10 @@ std::string rules_markdown() {
       std::string ev;
       for (const auto& e : r.evidence) {
         if (!ev.empty()) ev += "; ";
-        ev += std::string(e.source) + " (" + std::string(to_string(e.level)) + ")";
+        text::append(ev, e.source, " (", to_string(e.level), ')');
       }
-      md += "| `" + std::string(r.id) + "` | " + cell(r.trigger) + " | " + cell(r.effect) + " | " +
-            join_complications(r.complications) + " | " + cell(ev) + " |\n";
+      text::append(md, "| `", r.id, "` | ", cell(r.trigger), " | ", cell(r.effect), " | ",
+                   join_complications(r.complications), " | ", cell(ev), " |\n");
     }
   }
   return md;

@@ -13,7 +13,7 @@ std::string where(const facts& f, const condition& c) {
 void active_infection_in_area(const facts& f, finding& out) {
   const condition* c = f.active_in_area(condition_code::skin_infection);
   if (!c) return;
-  out.fire(effect::defer, "Active skin infection " + where(f, *c) + ".",
+  out.fire(effect::defer, text::cat("Active skin infection ", where(f, *c), '.'),
            "Treat the infection first; re-screen when it has healed.", f.overlap(c->sites));
 }
 
@@ -25,7 +25,7 @@ void open_wound_in_area(const facts& f, finding& out) {
     what = "Sunburn";
   }
   if (!c) return;
-  out.fire(effect::defer, std::string(what) + " " + where(f, *c) + ".",
+  out.fire(effect::defer, text::cat(what, ' ', where(f, *c), '.'),
            "Wait until the skin has fully healed; re-screen then.", f.overlap(c->sites));
 }
 
@@ -41,7 +41,7 @@ void active_hsv_lesion(const facts& f, finding& out) {
     if (!concerns) continue;
     const char* name = code == condition_code::hsv_labialis ? "cold sore (herpes labialis)"
                                                             : "shingles (herpes zoster)";
-    out.fire(effect::defer, std::string("Active ") + name + " " + where(f, *c) + ".",
+    out.fire(effect::defer, text::cat("Active ", name, ' ', where(f, *c), '.'),
              "Defer until the lesions have fully healed; start antiviral prophylaxis before the "
              "rescheduled session.",
              f.overlap(c->sites));
@@ -85,11 +85,13 @@ void skin_cancer_in_area(const facts& f, finding& out) {
       excluded.insert(f.overlap(c.sites));
   if (excluded.empty()) return;
   const effect e = exclusion_effect(f, excluded);
-  out.fire(e, "Skin cancer or a suspicious/changing lesion on the " + area_list(excluded) + ".",
-           e == effect::do_not_treat
-               ? "Do not needle; refer for assessment of the lesion."
-               : "Leave out the " + area_list(excluded) + "; refer the lesion for assessment.",
-           excluded);
+  out.fire(
+      e,
+      text::cat("Skin cancer or a suspicious/changing lesion on the ", text::areas{excluded}, '.'),
+      e == effect::do_not_treat ? std::string("Do not needle; refer for assessment of the lesion.")
+                                : text::cat("Leave out the ", text::areas{excluded},
+                                            "; refer the lesion for assessment."),
+      excluded);
 }
 
 void lesions_in_area(const facts& f, finding& out) {
@@ -102,7 +104,7 @@ void lesions_in_area(const facts& f, finding& out) {
       if (!f.overlaps(c.sites)) continue;
       affected.insert(f.overlap(c.sites));
       if (found.find(name) == std::string::npos)
-        found += (found.empty() ? "" : ", ") + std::string(name);
+        text::append(found, found.empty() ? "" : ", ", name);
     }
   };
   add(condition_code::warts, "warts (needling spreads them)", true);
@@ -110,7 +112,8 @@ void lesions_in_area(const facts& f, finding& out) {
   add(condition_code::actinic_keratosis, "actinic keratoses", false);
   add(condition_code::tattoo, "tattoo or permanent make-up", false);
   if (affected.empty()) return;
-  out.fire(effect::modify_plan, "In the treated area (" + area_list(affected) + "): " + found + ".",
+  out.fire(effect::modify_plan,
+           text::cat("In the treated area (", text::areas{affected}, "): ", found, '.'),
            "Avoid needling over these spots; treat warts first.", affected);
 }
 
@@ -139,7 +142,8 @@ void inflammatory_acne_in_area(const facts& f, finding& out) {
     out.fire(effect::defer, text::cat("Active ", sev, " acne ", where(f, *inflammatory), "."),
              "Defer until the acne is controlled; re-screen then.", areas);
   } else if (mild) {
-    out.fire(effect::proceed_with_caution, "Mild (comedonal) acne " + where(f, *mild) + ".",
+    out.fire(effect::proceed_with_caution,
+             text::cat("Mild (comedonal) acne ", where(f, *mild), '.'),
              "Avoid needling over active spots; clinic-grade antisepsis.", areas);
   }
 }
@@ -152,7 +156,7 @@ void koebner_condition_active(const facts& f, finding& out) {
        {condition_code::psoriasis, condition_code::vitiligo, condition_code::lichen_planus}) {
     const condition* c = f.active(code);
     if (!c) continue;
-    names += (names.empty() ? "" : ", ") + words(to_string(code));
+    text::append(names, names.empty() ? "" : ", ", text::words{to_string(code)});
     if (f.overlaps(c->sites)) {
       in_area = true;
       areas.insert(f.overlap(c->sites));
@@ -161,14 +165,14 @@ void koebner_condition_active(const facts& f, finding& out) {
   if (names.empty()) return;
   if (in_area) {
     out.fire(effect::defer,
-             "Active " + names + " in the treated area (" + area_list(areas) +
-                 "): needle trauma can trigger new lesions (Koebner phenomenon).",
+             text::cat("Active ", names, " in the treated area (", text::areas{areas},
+                       "): needle trauma can trigger new lesions (Koebner phenomenon)."),
              "Defer until the disease is quiet; re-screen then.", areas);
   } else {
     out.fire(effect::proceed_with_caution,
-             "Active " + names +
-                 " elsewhere: needle trauma can trigger new lesions "
-                 "(Koebner phenomenon).",
+             text::cat("Active ", names,
+                       " elsewhere: needle trauma can trigger new lesions "
+                       "(Koebner phenomenon)."),
              "Test spot first; warn the patient about new lesions at needle sites.");
   }
 }
@@ -179,11 +183,12 @@ void inflammatory_dermatosis_in_area(const facts& f, finding& out) {
   for (auto code : {condition_code::eczema, condition_code::rosacea}) {
     const condition* c = f.active_in_area(code);
     if (!c) continue;
-    names += (names.empty() ? "" : " and ") + words(to_string(code));
+    text::append(names, names.empty() ? "" : " and ", text::words{to_string(code)});
     areas.insert(f.overlap(c->sites));
   }
   if (names.empty()) return;
-  out.fire(effect::defer, "Active " + names + " in the treated area (" + area_list(areas) + ").",
+  out.fire(effect::defer,
+           text::cat("Active ", names, " in the treated area (", text::areas{areas}, ")."),
            "Defer until the flare has settled; re-screen then.", areas);
 }
 

@@ -21,25 +21,26 @@ void keloid_history(const facts& f, finding& out) {
   for (const auto& c : f.record().conditions) {
     if (c.code != condition_code::keloid && c.code != condition_code::hypertrophic_scarring)
       continue;
-    const std::string k = c.code == condition_code::keloid ? "keloid" : "hypertrophic scarring";
-    if (kinds.find(k) == std::string::npos) kinds += (kinds.empty() ? "" : " and ") + k;
+    const std::string_view k =
+        c.code == condition_code::keloid ? "keloid" : "hypertrophic scarring";
+    if (kinds.find(k) == std::string::npos) text::append(kinds, kinds.empty() ? "" : " and ", k);
     keloid_sites.insert(make_area_set(c.sites));
     if (c.code == condition_code::keloid && !c.sites.empty()) excluded.insert(f.overlap(c.sites));
   }
-  std::string reason = "History of " + kinds;
-  if (!keloid_sites.empty()) reason += " on the " + area_list(keloid_sites);
-  reason += ".";
+  std::string reason = text::cat("History of ", kinds);
+  if (!keloid_sites.empty()) text::append(reason, " on the ", text::areas{keloid_sites});
+  reason += '.';
   const area_set risky = keloid_sites & high_risk_keloid_sites;
-  if (!risky.empty()) reason += " High-risk keloid sites: " + area_list(risky) + ".";
+  if (!risky.empty()) text::append(reason, " High-risk keloid sites: ", text::areas{risky}, '.');
   std::string action;
   if (!excluded.empty()) {
     const effect ex = exclusion_effect(f, excluded);
     if (ex > e) e = ex;
-    reason += " A keloid lies in the planned " + area_list(excluded) + ".";
+    text::append(reason, " A keloid lies in the planned ", text::areas{excluded}, '.');
     if (ex == effect::do_not_treat)
       action = "Do not needle over the keloid-bearing area.";
     else
-      action = "Leave out the " + area_list(excluded) + ". ";
+      action = text::cat("Leave out the ", text::areas{excluded}, ". ");
   }
   if (e == effect::do_not_treat && excluded.empty()) {
     action = "Do not needle under this clinic's policy for keloid formers.";
@@ -61,7 +62,7 @@ void bleeding_disorder(const facts& f, finding& out) {
   const condition* c = f.present(condition_code::bleeding_disorder);
   if (!c) return;
   out.fire(effect::do_not_treat,
-           "Bleeding disorder recorded (" + std::string(to_string(c->status)) + ").",
+           text::cat("Bleeding disorder recorded (", to_string(c->status), ")."),
            "Do not needle; haemostatic dysfunction is a labelled contraindication.");
 }
 
@@ -71,13 +72,14 @@ void low_platelets(const facts& f, finding& out) {
   const condition* thr = f.active(condition_code::thrombocytopenia);
   const bool low = plt && plt->value < p.platelets_min;
   if (!low && !thr) return;
-  std::string reason = low ? "Platelet count " + num(plt->value) + " x10^9/L on " + day(plt->date) +
-                                 " is below " + num(p.platelets_min) + "."
+  const text::decimal limit(p.platelets_min);
+  std::string reason = low ? text::cat("Platelet count ", text::decimal(plt->value), " x10^9/L on ",
+                                       text::iso_date(plt->date), " is below ", limit, '.')
                            : std::string("Active thrombocytopenia.");
   if (low && thr) reason += " Active thrombocytopenia.";
-  out.fire(effect::defer, reason,
-           "Defer until the platelet count is at or above " + num(p.platelets_min) +
-               " x10^9/L; re-screen with a new result.");
+  out.fire(effect::defer, std::move(reason),
+           text::cat("Defer until the platelet count is at or above ", limit,
+                     " x10^9/L; re-screen with a new result."));
 }
 
 void anticoagulant_therapy(const facts& f, finding& out) {
@@ -104,8 +106,8 @@ void inr_above_limit(const facts& f, finding& out) {
   out.fire(effect::defer,
            text::cat("INR ", text::decimal(inr->value), " on ", text::iso_date(inr->date),
                      " is above ", text::decimal(p.inr_max), " while taking ", drug(*vka), "."),
-           "Defer until an INR at or below " + num(p.inr_max) +
-               " (the prescriber adjusts the dose); re-screen with the new result.");
+           text::cat("Defer until an INR at or below ", text::decimal(p.inr_max),
+                     " (the prescriber adjusts the dose); re-screen with the new result."));
 }
 
 void antiplatelet_therapy(const facts& f, finding& out) {
@@ -174,12 +176,15 @@ void immunosuppressed(const facts& f, finding& out) {
   else if (f.active(condition_code::immunosuppression))
     reason = "Immunosuppression recorded.";
   else if (const lab_result* cd4 = f.latest_lab(lab_code::cd4))
-    reason = "CD4 count " + num(cd4->value) + " cells/uL on " + day(cd4->date) + " is below 200.";
+    reason = text::cat("CD4 count ", text::decimal(cd4->value), " cells/uL on ",
+                       text::iso_date(cd4->date), " is below 200.");
   if (chemo) {
-    out.fire(effect::defer, reason + " Healing and infection defences are impaired.",
+    reason += " Healing and infection defences are impaired.";
+    out.fire(effect::defer, std::move(reason),
              "Defer until treatment has finished and the oncologist agrees; re-screen then.");
   } else {
-    out.fire(effect::proceed_with_caution, reason + " Higher risk of infection.",
+    reason += " Higher risk of infection.";
+    out.fire(effect::proceed_with_caution, std::move(reason),
              "Strict asepsis; consider a shallower plan and review healing closely.");
   }
 }
@@ -238,15 +243,18 @@ void radiation_to_area(const facts& f, finding& out) {
     const area_set areas = f.overlap(c.sites);
     if (!c.onset) {
       // No date: the wait cannot be shown to have passed.
-      out.fire(effect::defer, "Radiotherapy to the " + area_list(areas) + " on an unrecorded date.",
-               "Record when radiotherapy ended; defer until " +
-                   std::to_string(p.radiation_wait_days) + " days after it.",
+      out.fire(effect::defer,
+               text::cat("Radiotherapy to the ", text::areas{areas}, " on an unrecorded date."),
+               text::cat("Record when radiotherapy ended; defer until ",
+                         text::integer(p.radiation_wait_days), " days after it."),
                areas);
       return;
     }
     if (days_between(*c.onset, f.today()) >= p.radiation_wait_days) continue;
-    if (defer_after(f, out, *c.onset, p.radiation_wait_days,
-                    "Radiotherapy to the " + area_list(areas) + " on " + day(*c.onset), areas))
+    if (defer_after(
+            f, out, *c.onset, p.radiation_wait_days,
+            text::cat("Radiotherapy to the ", text::areas{areas}, " on ", text::iso_date(*c.onset)),
+            areas))
       return;
   }
 }
