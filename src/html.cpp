@@ -21,6 +21,7 @@
 #include "mnscreen/dates.hpp"
 #include "mnscreen/diagnostic.hpp"
 #include "mnscreen/vocabulary.hpp"
+#include "rules/text.hpp"
 
 namespace mnscreen {
 namespace {
@@ -405,10 +406,12 @@ void write_risk_chart(page& p, const std::vector<risk_score>& risks) {
   // Axis ticks: 0, half, max.
   for (const double t : {0.0, max / 2, max}) {
     const std::string x = x_of(t);
-    p.raw("<line x1=\"" + x + "\" y1=\"" + std::to_string(top - 4) + "\" x2=\"" + x + "\" y2=\"" +
-          std::to_string(height - 26) + "\" stroke=\"#cccccc\" stroke-width=\"1\"/>\n");
-    p.raw("<text x=\"" + x + "\" y=\"" + std::to_string(height - 12) +
-          "\" text-anchor=\"middle\" fill=\"#555555\">" + fixed(t * 100.0, 1) + "%</text>\n");
+    p.raw(detail::text::cat("<line x1=\"", x, "\" y1=\"", detail::text::integer(top - 4),
+                            "\" x2=\"", x, "\" y2=\"", detail::text::integer(height - 26),
+                            "\" stroke=\"#cccccc\" stroke-width=\"1\"/>\n"));
+    p.raw(detail::text::cat("<text x=\"", x, "\" y=\"", detail::text::integer(height - 12),
+                            "\" text-anchor=\"middle\" fill=\"#555555\">", fixed(t * 100.0, 1),
+                            "%</text>\n"));
   }
   p.raw("<text x=\"" + std::to_string(label_w) + "\" y=\"14\" fill=\"#555555\">score (0 to " +
         fixed(max * 100.0, 0) + "%); black mark: reference patient</text>\n");
@@ -429,9 +432,10 @@ void write_risk_chart(page& p, const std::vector<risk_score>& risks) {
           "\"/>\n");
     if (r.reference > 0.0) {
       const std::string rx = x_of(r.reference);
-      p.raw("<line class=\"reference\" x1=\"" + rx + "\" y1=\"" + std::to_string(y + 1) +
-            "\" x2=\"" + rx + "\" y2=\"" + std::to_string(y + 21) +
-            "\" stroke=\"#000000\" stroke-width=\"2.5\"/>\n");
+      p.raw(detail::text::cat("<line class=\"reference\" x1=\"", rx, "\" y1=\"",
+                              detail::text::integer(y + 1), "\" x2=\"", rx, "\" y2=\"",
+                              detail::text::integer(y + 21),
+                              "\" stroke=\"#000000\" stroke-width=\"2.5\"/>\n"));
     }
     std::string label = fixed(r.score, 3) + " " + std::string(to_string(r.band));
     if (r.reference > 0.0) label += " (" + relative_text(r.relative) + " reference)";

@@ -7,6 +7,7 @@
 #include "io/json_common.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/policy.hpp"
+#include "rules/text.hpp"
 
 namespace mnscreen {
 namespace {
@@ -369,7 +370,7 @@ std::vector<risk_score> read_risks(object_reader& r) {
       const std::string present = has_reference ? "reference" : "relative";
       const std::string absent = has_reference ? "relative" : "reference";
       r.ctx().error("missing_field", item.path_of(absent),
-                    "'" + present + "' needs '" + absent + "'; " + std::string(dropped));
+                    detail::text::cat('\'', present, "' needs '", absent, "'; ", dropped));
       ratio_ok = false;
     }
     s.drivers = read_objects<risk_driver>(item, "drivers", read_driver);

@@ -12,6 +12,7 @@
 
 #include "mnscreen/html.hpp"
 #include "mnscreen/version.hpp"
+#include "rules/text.hpp"
 
 namespace mnscreen {
 namespace {
@@ -139,10 +140,10 @@ std::string fit_report_html(const fit_result& fit) {
        "<th>calibration intercept</th><th>calibration slope</th></tr>\n";
   for (const complication_fit& cf : fit.complications) {
     const std::string name(to_string(cf.complication));
-    h += "<tr><td><a href=\"#" + name + "\">" + name + "</a></td><td" +
-         (cf.status == fit_status::converged ? "" : " class=\"bad\"") + ">" +
-         std::string(to_string(cf.status)) + "</td><td>" + std::to_string(cf.records) +
-         "</td><td>" + std::to_string(cf.events) + "</td>";
+    detail::text::append(h, "<tr><td><a href=\"#", name, "\">", name, "</a></td><td",
+                         cf.status == fit_status::converged ? "" : " class=\"bad\"", '>',
+                         to_string(cf.status), "</td><td>", detail::text::integer(cf.records),
+                         "</td><td>", detail::text::integer(cf.events), "</td>");
     if (cf.cross_validation) {
       const evaluation& e = *cf.cross_validation;
       h += "<td>" + num(e.events_per_variable, 2) + "</td><td>" + num(e.auc) + " (" +
@@ -157,7 +158,8 @@ std::string fit_report_html(const fit_result& fit) {
 
   for (const complication_fit& cf : fit.complications) {
     const std::string name(to_string(cf.complication));
-    h += "<h2 id=\"" + name + "\">" + name + "</h2>\n<p>" + escape(cf.message) + "</p>\n";
+    detail::text::append(h, "<h2 id=\"", name, "\">", name, "</h2>\n<p>", escape(cf.message),
+                         "</p>\n");
     if (!cf.warnings.empty()) {
       h += "<ul>\n";
       for (const std::string& w : cf.warnings) h += "<li class=\"warn\">" + escape(w) + "</li>\n";

@@ -23,7 +23,7 @@ bool has_label_evidence(const rule_info& info) noexcept {
 }
 
 std::string override_path(std::size_t i) {
-  return text::cat("$.overrides[", text::integer(static_cast<long long>(i)), ']');
+  return text::cat("$.overrides[", text::integer(i), ']');
 }
 
 // The planned anaesthetic's own substance (a mixture: its first), for the what-if allergy.

@@ -56,7 +56,7 @@ std::string rules_markdown() {
       "reused. Effects, most serious first: do_not_treat > defer > modify_plan > "
       "proceed_with_caution > info. Policy settings named here are in docs/policy.md.\n";
   const auto rules = rule_catalogue();
-  text::append(md, '\n', text::integer(static_cast<long long>(rules.size())), " rules.\n");
+  text::append(md, '\n', text::integer(rules.size()), " rules.\n");
   for (const auto& fam : families) {
     md += "\n## ";
     md += fam[1];

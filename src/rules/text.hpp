@@ -10,6 +10,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,10 +31,11 @@ class stack_chars {
   std::size_t n_ = 0;
 };
 
-/// An integer in decimal (as std::to_string).
+/// An integer of any width or signedness in decimal (as std::to_string).
 class integer : public stack_chars {
  public:
-  explicit integer(long long v) noexcept {
+  template <std::integral T>
+  explicit integer(T v) noexcept {
     n_ = static_cast<std::size_t>(std::to_chars(buf_, buf_ + sizeof buf_, v).ptr - buf_);
   }
 };
