@@ -21,7 +21,7 @@
 #include "mnscreen/dates.hpp"
 #include "mnscreen/diagnostic.hpp"
 #include "mnscreen/vocabulary.hpp"
-#include "rules/text.hpp"
+#include "text.hpp"
 
 namespace mnscreen {
 namespace {

@@ -300,20 +300,4 @@ void screener::screen_many(std::span<const intake> intakes, std::span<const proc
   }
 }
 
-decision to_decision(effect e) noexcept {
-  switch (e) {
-    case effect::info:
-      return decision::proceed;
-    case effect::proceed_with_caution:
-      return decision::proceed_with_caution;
-    case effect::modify_plan:
-      return decision::modify_plan;
-    case effect::defer:
-      return decision::defer;
-    case effect::do_not_treat:
-      return decision::do_not_treat;
-  }
-  return decision::do_not_treat;
-}
-
 }  // namespace mnscreen

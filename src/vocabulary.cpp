@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mnscreen/vocabulary.hpp"
 
+#include "mnscreen/report.hpp"
+
 #include <array>
 #include <cstddef>
 
@@ -387,6 +389,23 @@ std::optional<negative> parse_negative(std::string_view text) noexcept {
 
 std::string_view to_string(const negative& n) noexcept {
   return std::visit([](auto v) { return to_string(v); }, n);
+}
+
+// The decision an effect alone leads to (report.hpp).
+decision to_decision(effect e) noexcept {
+  switch (e) {
+    case effect::info:
+      return decision::proceed;
+    case effect::proceed_with_caution:
+      return decision::proceed_with_caution;
+    case effect::modify_plan:
+      return decision::modify_plan;
+    case effect::defer:
+      return decision::defer;
+    case effect::do_not_treat:
+      return decision::do_not_treat;
+  }
+  return decision::do_not_treat;
 }
 
 }  // namespace mnscreen

@@ -2,8 +2,6 @@
 # Sources of src/batch (owned by that area): the streaming batch pipeline (include/mnscreen/
 # batch.hpp). Its worker threads need the platform's thread library (the package config finds
 # Threads for consumers of a static library).
-find_package(Threads REQUIRED)
-target_link_libraries(mnscreen PRIVATE Threads::Threads)
 list(APPEND MNSCREEN_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/envelope.cpp
   ${CMAKE_CURRENT_LIST_DIR}/pipeline.cpp

@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "fhir/reader_mapper.hpp"
+#include "text.hpp"
 #include "utf8.hpp"
 
 namespace mnscreen::fhir_detail {
+namespace text = detail::text;
 
 using mnscreen::to_string;
 
@@ -398,16 +400,17 @@ void mapper::finish_unmapped() {
     } else {
       what = "text " + quote(e.text) + " (no coding)";
     }
-    const std::string count = std::to_string(e.count) +
-                              (e.count == 1 ? " resource" : " resources") +
-                              (e.count == 1 ? ": " : ", first: ") + e.first_source;
+    const std::string count =
+        text::cat(text::integer(e.count),
+                  e.count == 1 ? " resource: " : " resources, first: ", e.first_source);
     if (e.ignored)
       warn("fhir.not_mapped", e.first_path,
-           e.element + " " + what + " is deliberately not mapped: " + e.note + " (" + count + ")");
+           text::cat(e.element, ' ', what, " is deliberately not mapped: ", e.note, " (", count,
+                     ')'));
     else
       warn("fhir.unmapped_code", e.first_path,
-           e.element + " " + what + " is not in the terminology tables: not used for screening (" +
-               count + ")");
+           text::cat(e.element, ' ', what,
+                     " is not in the terminology tables: not used for screening (", count, ')'));
   }
 }
 

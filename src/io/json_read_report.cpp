@@ -7,7 +7,7 @@
 #include "io/json_common.hpp"
 #include "mnscreen/json.hpp"
 #include "mnscreen/policy.hpp"
-#include "rules/text.hpp"
+#include "text.hpp"
 
 namespace mnscreen {
 namespace {

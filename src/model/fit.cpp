@@ -325,15 +325,6 @@ std::string_view to_string(fit_status s) noexcept {
   return "not_converged";
 }
 
-std::string fitted_model_label(std::string_view name, const std::optional<date>& fitted_on,
-                               std::size_t records_used) {
-  std::string s(name);
-  s += " (fitted ";
-  if (fitted_on) s += to_string(*fitted_on) + " ";
-  s += "on " + std::to_string(records_used) + " records)";
-  return s;
-}
-
 fit_result fit_risk_model(const training_set& data, const fit_options& options) {
   if (data.features.size() != data.rows * detail::feature_count ||
       data.outcomes.size() != data.rows * complication_count) {

@@ -12,7 +12,7 @@
 
 #include "mnscreen/html.hpp"
 #include "mnscreen/version.hpp"
-#include "rules/text.hpp"
+#include "text.hpp"
 
 namespace mnscreen {
 namespace {

@@ -352,4 +352,13 @@ risk_model load_risk_model(std::string_view text) {
   return to_risk_model(m);
 }
 
+std::string fitted_model_label(std::string_view name, const std::optional<date>& fitted_on,
+                               std::size_t records_used) {
+  std::string s(name);
+  s += " (fitted ";
+  if (fitted_on) s += to_string(*fitted_on) + " ";
+  s += "on " + std::to_string(records_used) + " records)";
+  return s;
+}
+
 }  // namespace mnscreen

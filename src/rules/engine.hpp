@@ -15,7 +15,7 @@
 #include "facts.hpp"
 #include "mnscreen/report.hpp"
 #include "mnscreen/rules.hpp"
-#include "rules/text.hpp"
+#include "text.hpp"
 
 namespace mnscreen::detail {
 

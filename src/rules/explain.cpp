@@ -11,52 +11,12 @@
 
 #include "engine.hpp"
 #include "facts.hpp"
+#include "facts_trace.hpp"
 #include "mnscreen/json.hpp"
 
 namespace mnscreen::detail {
 
-/// The facts one rule looked at, in the order it asked (each once).
-class explain_trace {
- public:
-  void add(std::string name, std::string value, std::string source) {
-    explained_fact f{std::move(name), std::move(value), std::move(source)};
-    if (std::find(facts_.begin(), facts_.end(), f) == facts_.end()) facts_.push_back(std::move(f));
-  }
-  std::vector<explained_fact>& facts() noexcept { return facts_; }
-
- private:
-  std::vector<explained_fact> facts_;
-};
-
 namespace {
-
-template <class T>
-std::string where(const T* item, const std::vector<T>& list, std::string_view name) {
-  if (item == nullptr) return {};
-  if (!item->source.empty()) return item->source;
-  return text::cat(name, '[', text::integer(item - list.data()), ']');
-}
-
-// "12 days before the plan", "3 days after the plan".
-void append_days_before(std::string& out, date d, date plan) {
-  const long n = days_between(d, plan);
-  if (n >= 0)
-    text::append(out, text::integer(n), " days before the plan");
-  else
-    text::append(out, text::integer(-n), " days after the plan");
-}
-
-// " on the cheeks, chin and forehead" (the record's order), nothing for no sites.
-void append_sites(std::string& out, const std::vector<area>& sites) {
-  if (sites.empty()) return;
-  out += " on the ";
-  for (std::size_t i = 0; i < sites.size(); ++i) {
-    if (i > 0) out += i + 1 == sites.size() ? " and " : ", ";
-    out += to_string(sites[i]);
-  }
-}
-
-std::string none_found(bool denied) { return denied ? "none recorded; denied" : "none recorded"; }
 
 bool has_adjunct(const procedure_plan& plan, adjunct a) {
   return std::find(plan.adjuncts.begin(), plan.adjuncts.end(), a) != plan.adjuncts.end();
@@ -104,139 +64,6 @@ std::string setting_text(const setting_value& v) {
 }
 
 }  // namespace
-
-// --- facts' trace notes (declared in facts.hpp) -------------------------------------------------
-
-void facts::note(condition_code c, const condition* found) const noexcept {
-  try {
-    std::string name = text::cat("condition ", to_string(c));
-    if (!found) {
-      trace_->add(std::move(name), none_found(denied(c)), {});
-      return;
-    }
-    std::string value = text::cat(to_string(c), ' ', to_string(found->status));
-    if (found->severity) text::append(value, " (", to_string(*found->severity), ')');
-    append_sites(value, found->sites);
-    if (found->onset) text::append(value, ", onset ", text::iso_date(*found->onset));
-    trace_->add(std::move(name), std::move(value), where(found, in_.conditions, "conditions"));
-  } catch (...) {  // a trace that cannot grow loses a line, never the screen
-  }
-}
-
-void facts::note(medication_class c, const medication* found, bool stopped) const noexcept {
-  try {
-    std::string name =
-        text::cat(to_string(c), stopped ? " medication (stopped)" : " medication (current)");
-    if (!found) {
-      trace_->add(std::move(name), none_found(denied(c)), {});
-      return;
-    }
-    std::string value(to_string(found->code));
-    if (found->route) text::append(value, ' ', to_string(*found->route));
-    if (found->start) text::append(value, ", started ", text::iso_date(*found->start));
-    if (found->stop) {
-      text::append(value, " stopped ", text::iso_date(*found->stop), ", ");
-      append_days_before(value, *found->stop, today());
-    } else {
-      value += ", still taken";
-    }
-    append_sites(value, found->sites);
-    trace_->add(std::move(name), std::move(value), where(found, in_.medications, "medications"));
-  } catch (...) {
-  }
-}
-
-void facts::note(allergy_class c, const allergy* found) const noexcept {
-  try {
-    std::string name = text::cat("allergy ", to_string(c));
-    if (!found) {
-      trace_->add(std::move(name), none_found(denied(c)), {});
-      return;
-    }
-    std::string value(to_string(found->substance));
-    if (found->severity) text::append(value, " (", to_string(*found->severity), ')');
-    trace_->add(std::move(name), std::move(value), where(found, in_.allergies, "allergies"));
-  } catch (...) {
-  }
-}
-
-void facts::note(device_code c, const implanted_device* found) const noexcept {
-  try {
-    std::string name = text::cat("device ", to_string(c));
-    if (!found) {
-      trace_->add(std::move(name), none_found(denied(c)), {});
-      return;
-    }
-    std::string value(to_string(c));
-    append_sites(value, found->sites);
-    trace_->add(std::move(name), std::move(value), where(found, in_.devices, "devices"));
-  } catch (...) {
-  }
-}
-
-void facts::note(lab_code c, const lab_result* found) const noexcept {
-  try {
-    std::string name = text::cat("lab ", to_string(c));
-    if (!found) {
-      trace_->add(std::move(name), "no result on or before the plan date", {});
-      return;
-    }
-    std::string value = text::cat(to_string(c), ' ', text::decimal(found->value), " on ",
-                                  text::iso_date(found->date), ", ");
-    append_days_before(value, found->date, today());
-    trace_->add(std::move(name), std::move(value), where(found, in_.labs, "labs"));
-  } catch (...) {
-  }
-}
-
-void facts::note(procedure_code c, const prior_procedure* found) const noexcept {
-  try {
-    std::string name = text::cat("procedure ", to_string(c));
-    if (!found) {
-      trace_->add(std::move(name), "none on a planned area on or before the plan date", {});
-      return;
-    }
-    std::string value = text::cat(to_string(c), " on ", text::iso_date(found->date), ", ");
-    append_days_before(value, found->date, today());
-    if (found->depth) text::append(value, " (", to_string(*found->depth), ')');
-    append_sites(value, found->areas);
-    trace_->add(std::move(name), std::move(value), where(found, in_.procedures, "procedures"));
-  } catch (...) {
-  }
-}
-
-void facts::note_patient(patient_fact what) const noexcept {
-  try {
-    const auto& p = in_.patient;
-    const auto word = [](known k) {
-      return std::string(k == known::yes ? "yes" : k == known::no ? "no" : "unknown");
-    };
-    switch (what) {
-      case patient_fact::age:
-        trace_->add("age",
-                    p.birth_date ? text::cat(text::integer(age_in_years(*p.birth_date, plan_.date)),
-                                             " years (born ", text::iso_date(*p.birth_date), ')')
-                                 : std::string("unknown"),
-                    p.birth_date ? "patient.birth_date" : "");
-        break;
-      case patient_fact::pregnant:
-        trace_->add("pregnant", word(p.pregnant),
-                    p.pregnant != known::unknown ? "patient.pregnant" : "");
-        break;
-      case patient_fact::breastfeeding:
-        trace_->add("breastfeeding", word(p.breastfeeding),
-                    p.breastfeeding != known::unknown ? "patient.breastfeeding" : "");
-        break;
-      case patient_fact::fitzpatrick:
-        trace_->add(
-            "Fitzpatrick type",
-            p.fitzpatrick ? text::cat(text::integer(*p.fitzpatrick)) : std::string("unknown"),
-            p.fitzpatrick ? "patient.fitzpatrick" : "");
-        break;
-    }
-  } catch (...) {
-  }
-}
 
 // --- explain ------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@
 
 #include "mnscreen/rules.hpp"
 #include "mnscreen/version.hpp"
-#include "rules/text.hpp"
+#include "text.hpp"
 
 namespace mnscreen {
 namespace {
