@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   plan.needle_material = mnscreen::needle_material::stainless_steel;
 
   for (const mnscreen::policy& pol : {mnscreen::policy{}, parsed.value}) {
-    const mnscreen::screener s{pol};  // throws std::invalid_argument for an invalid policy
+    const mnscreen::screener s{pol};  // throws mnscreen::error for an invalid policy
     const mnscreen::report r = s.screen(in, plan);
     std::cout << "policy " << r.policy_name << ": " << mnscreen::to_string(r.decision);
     if (r.defer_until) std::cout << " until " << mnscreen::to_string(*r.defer_until);

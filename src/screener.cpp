@@ -5,12 +5,12 @@
 #include <array>
 #include <cstdint>
 #include <span>
-#include <stdexcept>
 #include <string>
 
 #include <boost/container/small_vector.hpp>
 
 #include "facts.hpp"
+#include "mnscreen/diagnostic.hpp"
 #include "mnscreen/version.hpp"
 #include "model/features.hpp"
 #include "rules/engine.hpp"
@@ -125,7 +125,7 @@ screener::screener(policy pol, risk_model model) {
   if (has_errors(problems)) {
     std::string msg = "mnscreen: invalid policy";
     for (const auto& d : problems) msg += "; " + format(d);
-    throw std::invalid_argument(msg);
+    throw mnscreen::error(msg);
   }
   impl_ = std::make_shared<const impl>(std::move(pol), std::move(model));
 }
@@ -271,12 +271,12 @@ void screener::screen_many(std::span<const intake> intakes, std::span<const proc
                            std::span<report> out) const {
   const std::size_t n = intakes.size();
   if (plans.size() != n && plans.size() != 1)
-    throw std::invalid_argument("mnscreen: screener::screen_many: " + std::to_string(n) +
-                                " intakes but " + std::to_string(plans.size()) +
-                                " plans (one per intake, or one for all)");
+    throw mnscreen::error("mnscreen: screener::screen_many: " + std::to_string(n) +
+                          " intakes but " + std::to_string(plans.size()) +
+                          " plans (one per intake, or one for all)");
   if (out.size() != n)
-    throw std::invalid_argument("mnscreen: screener::screen_many: " + std::to_string(n) +
-                                " intakes but room for " + std::to_string(out.size()) + " reports");
+    throw mnscreen::error("mnscreen: screener::screen_many: " + std::to_string(n) +
+                          " intakes but room for " + std::to_string(out.size()) + " reports");
   if (n == 0) return;
   const impl& self = *impl_;
   constexpr std::size_t nf = detail::feature_count;

@@ -122,7 +122,7 @@ struct batch_options {
 /// Screens every line of `input` (NDJSON, see above) with `s`. Reports go to `output`, bad
 /// records to `errors`, both as NDJSON, in input order. Never throws on bad data; a line that
 /// cannot be screened is one errors line and the run goes on.
-/// @throws std::invalid_argument if `options.chunk_records` or `options.first_line` is 0.
+/// @throws mnscreen::error if `options.chunk_records` or `options.first_line` is 0.
 /// @throws std::bad_alloc and std::system_error (threads) on resource exhaustion.
 [[nodiscard]] MNSCREEN_EXPORT batch_summary batch_screen(std::istream& input, std::ostream& output,
                                                          std::ostream& errors, const screener& s,

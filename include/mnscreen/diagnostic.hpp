@@ -47,8 +47,10 @@ struct diagnostic {
 /// True if any diagnostic is an error or fatal.
 [[nodiscard]] MNSCREEN_EXPORT bool has_errors(const std::vector<diagnostic>& ds) noexcept;
 
-/// The single exception type of the library (broken caller contracts, resource exhaustion,
-/// `value_or_throw` on a failed parse).
+/// The one exception type the library throws: broken caller contracts the types cannot prevent
+/// (a `millimetres` from NaN, a `screener` from an invalid policy, sizes that do not match) and
+/// `value_or_throw` on a failed parse. Only the standard library's own exceptions (`bad_alloc`)
+/// pass through besides it. A `std::runtime_error`.
 class MNSCREEN_EXPORT error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -222,18 +222,18 @@ class MNSCREEN_EXPORT fhir_bulk_export {
   /// Number of patients.
   [[nodiscard]] std::size_t size() const noexcept;
   /// The `Patient.id` of patient `index` (`index < size()`).
-  /// @throws std::invalid_argument if `index >= size()`.
+  /// @throws mnscreen::error if `index >= size()`.
   [[nodiscard]] const std::string& patient_id(std::size_t index) const;
   /// Number of resources linked to patient `index` (its Patient resource included).
-  /// @throws std::invalid_argument if `index >= size()`.
+  /// @throws mnscreen::error if `index >= size()`.
   [[nodiscard]] std::size_t resource_count(std::size_t index) const;
   /// Number of resources linked to patient `index`, by resource type, in type-name order.
-  /// @throws std::invalid_argument if `index >= size()`.
+  /// @throws mnscreen::error if `index >= size()`.
   [[nodiscard]] std::vector<std::pair<std::string, std::size_t>> resource_counts(
       std::size_t index) const;
   /// Reads patient `index`: their resources, mapped as `fhir_reader::read` maps a Bundle.
   /// Diagnostic paths are `<file>:<line>:<JSONPath>`.
-  /// @throws std::invalid_argument if `index >= size()`.
+  /// @throws mnscreen::error if `index >= size()`.
   [[nodiscard]] parse_result<fhir_intake> read_patient(std::size_t index,
                                                        const fhir_options& options = {}) const;
 

@@ -190,7 +190,7 @@ struct evaluation {
 
 /// Evaluates predictions against outcomes; rows with `outcome_not_recorded` are left out.
 /// `variables` is the number of candidate features (for events per variable).
-/// @throws std::invalid_argument if the sizes differ or a prediction is outside [0, 1].
+/// @throws mnscreen::error if the sizes differ or a prediction is outside [0, 1].
 [[nodiscard]] MNSCREEN_EXPORT evaluation evaluate_predictions(std::span<const double> predicted,
                                                               std::span<const std::int8_t> observed,
                                                               std::size_t variables);
@@ -229,7 +229,7 @@ struct fit_result {
 /// Fits every complication by Newton-Raphson (IRLS) on the penalised log-likelihood
 /// `sum log L - penalty/2 * |b - centre|^2`, then evaluates by k-fold cross-validation.
 /// A complication that cannot be fitted keeps the centre's coefficients and says why.
-/// @throws std::invalid_argument if the training set's sizes are inconsistent, the penalty is
+/// @throws mnscreen::error if the training set's sizes are inconsistent, the penalty is
 /// negative or not finite.
 [[nodiscard]] MNSCREEN_EXPORT fit_result fit_risk_model(const training_set& data,
                                                         const fit_options& options = {});
@@ -272,7 +272,7 @@ struct model_file {
 [[nodiscard]] MNSCREEN_EXPORT std::string to_json(const model_file& m);
 
 /// The risk model of a model file, labelled with `fitted_model_label`.
-/// @throws std::invalid_argument if the coefficients do not have the model's shape.
+/// @throws mnscreen::error if the coefficients do not have the model's shape.
 [[nodiscard]] MNSCREEN_EXPORT risk_model to_risk_model(const model_file& m);
 
 /// Reads a model file and builds its risk model.

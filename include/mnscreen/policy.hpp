@@ -8,7 +8,7 @@
 //   p.name = "permissive-isotretinoin";
 //   p.isotretinoin_washout_days = 30;
 //   for (const auto& d : mnscreen::validate(p)) std::cerr << mnscreen::format(d) << '\n';
-//   mnscreen::screener s{p};                  // throws std::invalid_argument if invalid
+//   mnscreen::screener s{p};                  // throws mnscreen::error if invalid
 #ifndef MNSCREEN_POLICY_HPP
 #define MNSCREEN_POLICY_HPP
 

@@ -52,7 +52,7 @@ class MNSCREEN_EXPORT risk_model {
  public:
   /// Model from coefficients. `coefficients` is row-major, complications × (1 + features):
   /// column 0 is the intercept. `label` is what reports print as `model`.
-  /// @throws std::invalid_argument if the size does not match or a value is not finite.
+  /// @throws mnscreen::error if the size does not match or a value is not finite.
   risk_model(std::string label, std::vector<double> coefficients);
 
   /// The expert-derived priors of knowledge version 2026.2.
@@ -71,7 +71,7 @@ class MNSCREEN_EXPORT risk_model {
   /// area-group features (`face_area`, `scalp_area`, `body_area`), which keep their values.
   /// For the prior model these are the base probabilities (hsv_reactivation: 0.01 with a face
   /// area, 0.002 without). Computed once per model.
-  /// @throws std::invalid_argument if the size does not match.
+  /// @throws mnscreen::error if the size does not match.
   [[nodiscard]] std::array<double, complication_count> reference_scores(
       std::span<const double> features) const;
 
@@ -87,7 +87,7 @@ class MNSCREEN_EXPORT risk_model {
   /// patients × complications. Each patient's probabilities are the same bits as `score` gives
   /// for that patient alone (same summation order, same logistic), wherever the patient is in
   /// the batch; `screener::screen_many` relies on it.
-  /// @throws std::invalid_argument if the sizes do not match.
+  /// @throws mnscreen::error if the sizes do not match.
   void score_batch(std::span<const double> features, std::span<double> out) const;
 
  private:

@@ -32,9 +32,9 @@ class MNSCREEN_EXPORT screener {
  public:
   /// A screener with the cited default policy and the prior risk model.
   screener();
-  /// @throws std::invalid_argument if `validate(pol)` reports an error (message lists them all).
+  /// @throws mnscreen::error if `validate(pol)` reports an error (message lists them all).
   explicit screener(policy pol);
-  /// @throws std::invalid_argument as above.
+  /// @throws mnscreen::error as above.
   screener(policy pol, risk_model model);
 
   screener(const screener&);
@@ -60,11 +60,11 @@ class MNSCREEN_EXPORT screener {
   /// risk scores of the whole span are one product of the patients' feature matrix by the
   /// model's weights (`risk_model::score_batch`), which gives the same bits as scoring one at
   /// a time. Records that fail validation get their `cannot_screen` report as with `screen`.
-  /// @throws std::invalid_argument if `plans.size()` is neither `intakes.size()` nor 1.
+  /// @throws mnscreen::error if `plans.size()` is neither `intakes.size()` nor 1.
   [[nodiscard]] std::vector<report> screen_many(std::span<const intake> intakes,
                                                 std::span<const procedure_plan> plans) const;
   /// As above, into `out` (size `intakes.size()`; existing reports are reused as by
-  /// `screen_into`). @throws std::invalid_argument if a size does not match.
+  /// `screen_into`). @throws mnscreen::error if a size does not match.
   void screen_many(std::span<const intake> intakes, std::span<const procedure_plan> plans,
                    std::span<report> out) const;
 

@@ -10,19 +10,20 @@
 #define MNSCREEN_UNITS_HPP
 
 #include <compare>
-#include <stdexcept>
+
+#include "mnscreen/diagnostic.hpp"
 
 namespace mnscreen {
 
 /// A quantity tagged with its unit. Construction is explicit; `value()` reads the raw number.
 /// Only comparison is defined: adding depths or mixing units is a compile error.
-/// @throws std::invalid_argument when built from NaN (a broken caller contract).
+/// @throws mnscreen::error when built from NaN (a broken caller contract).
 template <class Tag>
 class quantity {
  public:
   constexpr quantity() noexcept = default;
   constexpr explicit quantity(double v) : value_(v) {
-    if (v != v) throw std::invalid_argument("mnscreen: a quantity cannot be NaN");
+    if (v != v) throw mnscreen::error("mnscreen: a quantity cannot be NaN");
   }
   [[nodiscard]] constexpr double value() const noexcept { return value_; }
   friend constexpr auto operator<=>(quantity, quantity) noexcept = default;

@@ -405,35 +405,35 @@ enum class override_reason : std::uint8_t {
 
 // --- string codes --------------------------------------------------------------------------
 
-MNSCREEN_EXPORT std::string_view to_string(area) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(complication) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(condition_code) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(condition_status) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(condition_severity) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(medication_code) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(medication_class) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(route) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(allergy_substance) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(allergy_class) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(allergy_severity) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(device_code) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(procedure_code) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(peel_depth) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(lab_code) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(sex) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(device_type) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(setting) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(anesthetic) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(needle_material) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(adjunct) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(effect) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(decision) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(risk_band) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(evidence_level) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(question) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(hsv_scope) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(known) noexcept;
-MNSCREEN_EXPORT std::string_view to_string(override_reason) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(area) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(complication) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(condition_code) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(condition_status) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(condition_severity) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(medication_code) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(medication_class) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(route) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(allergy_substance) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(allergy_class) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(allergy_severity) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(device_code) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(procedure_code) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(peel_depth) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(lab_code) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(sex) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(device_type) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(setting) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(anesthetic) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(needle_material) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(adjunct) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(effect) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(decision) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(risk_band) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(evidence_level) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(question) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(hsv_scope) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(known) noexcept;
+[[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(override_reason) noexcept;
 
 /// Parses a code word of vocabulary enum `E` (exact, lower-case snake_case).
 /// Defined for every enum of this header.

@@ -15,12 +15,13 @@
 #include <deque>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <random>
-#include <stdexcept>
 #include <thread>
 #include <utility>
 
 #include "audit/store.hpp"
+#include "mnscreen/diagnostic.hpp"
 
 namespace mnscreen::audit {
 
@@ -79,7 +80,7 @@ std::string hash_patient_ref(std::string_view salt, std::string_view ref) {
                   EVP_DigestUpdate(ctx, ref.data(), ref.size()) == 1 &&
                   EVP_DigestFinal_ex(ctx, md, &len) == 1;
   EVP_MD_CTX_free(ctx);
-  if (!ok) throw std::runtime_error("SHA-256 failed (OpenSSL)");
+  if (!ok) throw mnscreen::error("SHA-256 failed (OpenSSL)");
   static constexpr char hex[] = "0123456789abcdef";
   std::string out = "sha256:";
   for (unsigned int i = 0; i < len; ++i) {
@@ -108,8 +109,8 @@ struct log::impl {
   std::thread writer;
 
   explicit impl(options o) : opts(std::move(o)) {
-    if (opts.db_path.empty()) throw std::invalid_argument("audit: empty database path");
-    if (opts.queue_capacity == 0) throw std::invalid_argument("audit: queue capacity 0");
+    if (opts.db_path.empty()) throw mnscreen::error("audit: empty database path");
+    if (opts.queue_capacity == 0) throw mnscreen::error("audit: queue capacity 0");
     if (opts.spill_path.empty()) opts.spill_path = opts.db_path + ".spill.ndjson";
     h.queue_capacity = opts.queue_capacity;
     h.spilled = count_spill_lines();

@@ -39,6 +39,8 @@
 #include <string_view>
 #include <vector>
 
+#include "mnscreen/diagnostic.hpp"  // mnscreen::error, thrown by log
+
 namespace mnscreen::audit {
 
 /// The database schema version this code writes and reads (SQLite `PRAGMA user_version`).
@@ -126,7 +128,7 @@ struct health {
 /// The audit log. Thread-safe: `record`, `flush` and `status` may be called from any thread.
 class log {
  public:
-  /// Throws std::invalid_argument when `db_path` is empty or `queue_capacity` is 0.
+  /// Throws mnscreen::error when `db_path` is empty or `queue_capacity` is 0.
   explicit log(options opts);
   ~log();  ///< flushes, then stops the writer
   log(const log&) = delete;

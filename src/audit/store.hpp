@@ -7,13 +7,13 @@
 
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "audit/audit.hpp"
+#include "mnscreen/diagnostic.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -32,7 +32,7 @@ struct entry {
 [[nodiscard]] std::optional<entry> from_spill_line(std::string_view line);
 
 /// A database failure; `what()` carries SQLite's message and the operation, no record data.
-class db_error : public std::runtime_error {
+class db_error : public mnscreen::error {
  public:
   /// What kind of failure, for the messages and codes of `mnscreen audit` (docs/errors.md).
   enum class kind {
@@ -43,7 +43,7 @@ class db_error : public std::runtime_error {
     newer_schema,  ///< an audit database of a later schema version
   };
   db_error(int code, const std::string& what, kind k = kind::sqlite)
-      : std::runtime_error(what), code_(code), kind_(k) {}
+      : mnscreen::error(what), code_(code), kind_(k) {}
   [[nodiscard]] int code() const noexcept { return code_; }
   [[nodiscard]] kind reason() const noexcept { return kind_; }
 

@@ -4,7 +4,6 @@
 // with the same order, threads, bounded memory, cancellation and errors file).
 #include <algorithm>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +12,7 @@
 
 #include "batch/pipeline.hpp"
 #include "mnscreen/batch.hpp"
+#include "mnscreen/diagnostic.hpp"
 #include "mnscreen/fhir.hpp"
 
 namespace mnscreen {
@@ -91,7 +91,7 @@ class fhir_bulk_job final : public batch_job {
             append_error_record(out.err, "patient", index + 1, p.id, p.fhir.diagnostics);
             break;
           case patient_state::internal_error:
-            throw std::runtime_error(p.error);
+            throw mnscreen::error(p.error);
           case patient_state::screen: {
             report& rep = reports[p.index];
             if (!batched) screener_.screen_into(intakes[p.index], plan_, rep);

@@ -7,13 +7,13 @@
 #include <cstring>
 #include <istream>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "batch/envelope.hpp"
 #include "batch/pipeline.hpp"
+#include "mnscreen/diagnostic.hpp"
 
 namespace mnscreen {
 namespace detail {
@@ -116,7 +116,7 @@ class ndjson_job final : public batch_job {
             out.err += line.error;
             break;
           case line_state::internal_error:
-            throw std::runtime_error(line.error);
+            throw mnscreen::error(line.error);
           case line_state::screen: {
             report& rep = reports[line.index];
             if (!batched) screener_.screen_into(intakes[line.index], plans[line.index], rep);
@@ -284,7 +284,7 @@ class ndjson_job final : public batch_job {
 batch_summary batch_screen(std::istream& input, std::ostream& output, std::ostream& errors,
                            const screener& s, const batch_options& options) {
   if (options.first_line == 0)
-    throw std::invalid_argument("batch_options::first_line must be at least 1");
+    throw mnscreen::error("batch_options::first_line must be at least 1");
   detail::ndjson_job job(input, s, options.limits, options.first_line);
   return detail::run_batch(job, output, errors, options);
 }

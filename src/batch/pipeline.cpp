@@ -4,6 +4,7 @@
 // written -> free; the writer takes chunks strictly in the order they were read, so the output
 // order is the input order whatever the thread timing.
 #include "batch/pipeline.hpp"
+#include "mnscreen/diagnostic.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>
@@ -14,7 +15,6 @@
 #include <exception>
 #include <mutex>
 #include <ostream>
-#include <stdexcept>
 #include <thread>
 
 namespace mnscreen::detail {
@@ -251,7 +251,7 @@ class parallel_run {
 batch_summary run_batch(batch_job& job, std::ostream& output, std::ostream& errors,
                         const batch_options& options) {
   if (options.chunk_records == 0)
-    throw std::invalid_argument("mnscreen: batch_options::chunk_records must be at least 1");
+    throw mnscreen::error("mnscreen: batch_options::chunk_records must be at least 1");
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
   if (threads == 1) return run_sequential(job, output, errors, options);

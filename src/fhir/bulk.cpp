@@ -6,13 +6,13 @@
 #include <cstdint>
 #include <fstream>
 #include <map>
-#include <stdexcept>
 #include <unordered_map>
 #include <utility>
 
 #include <boost/json.hpp>
 
 #include "fhir/reader_core.hpp"
+#include "mnscreen/diagnostic.hpp"
 #include "mnscreen/fhir.hpp"
 
 namespace mnscreen {
@@ -37,12 +37,12 @@ struct patient_entry {
   std::uint64_t order = 0;
 };
 
-/// The patient at `index`. @throws std::invalid_argument when `index` is out of range.
+/// The patient at `index`. @throws mnscreen::error when `index` is out of range.
 const patient_entry& at(const std::vector<patient_entry>& patients, std::size_t index) {
   if (index >= patients.size())
-    throw std::invalid_argument("mnscreen: patient index " + std::to_string(index) +
-                                " is out of range (the export has " +
-                                std::to_string(patients.size()) + " patients)");
+    throw mnscreen::error("mnscreen: patient index " + std::to_string(index) +
+                          " is out of range (the export has " + std::to_string(patients.size()) +
+                          " patients)");
   return patients[index];
 }
 

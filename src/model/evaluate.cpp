@@ -8,9 +8,9 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <stdexcept>
 #include <vector>
 
+#include "mnscreen/diagnostic.hpp"
 #include "model/evaluate.hpp"
 
 namespace mnscreen {
@@ -141,9 +141,8 @@ std::pair<double, double> recalibrate(const std::vector<double>& z, const std::v
 evaluation evaluate_predictions(std::span<const double> predicted,
                                 std::span<const std::int8_t> observed, std::size_t variables) {
   if (predicted.size() != observed.size()) {
-    throw std::invalid_argument(
-        "mnscreen: evaluate_predictions: " + std::to_string(predicted.size()) +
-        " predictions but " + std::to_string(observed.size()) + " outcomes");
+    throw mnscreen::error("mnscreen: evaluate_predictions: " + std::to_string(predicted.size()) +
+                          " predictions but " + std::to_string(observed.size()) + " outcomes");
   }
   std::vector<double> p;
   std::vector<double> y;
@@ -152,8 +151,8 @@ evaluation evaluate_predictions(std::span<const double> predicted,
   for (std::size_t i = 0; i < predicted.size(); ++i) {
     if (observed[i] == outcome_not_recorded) continue;
     if (!(predicted[i] >= 0.0 && predicted[i] <= 1.0)) {
-      throw std::invalid_argument("mnscreen: evaluate_predictions: prediction " +
-                                  std::to_string(i) + " is not a probability in [0, 1]");
+      throw mnscreen::error("mnscreen: evaluate_predictions: prediction " + std::to_string(i) +
+                            " is not a probability in [0, 1]");
     }
     p.push_back(predicted[i]);
     y.push_back(observed[i] == outcome_event ? 1.0 : 0.0);

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "mnscreen/diagnostic.hpp"
 #include "model/evaluate.hpp"
 #include "model/features.hpp"
 #include "model/random.hpp"
@@ -328,15 +328,15 @@ std::string_view to_string(fit_status s) noexcept {
 fit_result fit_risk_model(const training_set& data, const fit_options& options) {
   if (data.features.size() != data.rows * detail::feature_count ||
       data.outcomes.size() != data.rows * complication_count) {
-    throw std::invalid_argument(
+    throw mnscreen::error(
         "mnscreen: fit_risk_model: the training set's matrices do not "
         "have rows x features and rows x complications values");
   }
   if (!(options.penalty >= 0.0) || !std::isfinite(options.penalty)) {
-    throw std::invalid_argument("mnscreen: fit_risk_model: the penalty must be finite and >= 0");
+    throw mnscreen::error("mnscreen: fit_risk_model: the penalty must be finite and >= 0");
   }
   if (options.max_iterations < 1 || !(options.tolerance > 0.0)) {
-    throw std::invalid_argument(
+    throw mnscreen::error(
         "mnscreen: fit_risk_model: max_iterations must be >= 1 and the "
         "tolerance > 0");
   }

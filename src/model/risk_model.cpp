@@ -6,9 +6,9 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 #include <utility>
 
+#include "mnscreen/diagnostic.hpp"
 #include "model/features.hpp"
 
 namespace mnscreen {
@@ -108,16 +108,16 @@ struct risk_model::data {
 
 risk_model::risk_model(std::string label, std::vector<double> coefficients) {
   if (coefficients.size() != detail::coefficient_count) {
-    throw std::invalid_argument("mnscreen: risk_model needs " +
-                                std::to_string(detail::coefficient_count) + " coefficients (" +
-                                std::to_string(complication_count) + " complications x (1 + " +
-                                std::to_string(detail::feature_count) + " features)), got " +
-                                std::to_string(coefficients.size()));
+    throw mnscreen::error("mnscreen: risk_model needs " +
+                          std::to_string(detail::coefficient_count) + " coefficients (" +
+                          std::to_string(complication_count) + " complications x (1 + " +
+                          std::to_string(detail::feature_count) + " features)), got " +
+                          std::to_string(coefficients.size()));
   }
   for (std::size_t i = 0; i < coefficients.size(); ++i) {
     if (!std::isfinite(coefficients[i])) {
-      throw std::invalid_argument("mnscreen: risk_model coefficient " + std::to_string(i) +
-                                  " is not finite");
+      throw mnscreen::error("mnscreen: risk_model coefficient " + std::to_string(i) +
+                            " is not finite");
     }
   }
   auto d = std::make_shared<data>();
@@ -159,9 +159,9 @@ std::span<const double> risk_model::coefficients() const noexcept { return data_
 std::array<double, complication_count> risk_model::reference_scores(
     std::span<const double> features) const {
   if (features.size() != detail::feature_count) {
-    throw std::invalid_argument("mnscreen: risk_model::reference_scores needs " +
-                                std::to_string(detail::feature_count) + " features, got " +
-                                std::to_string(features.size()));
+    throw mnscreen::error("mnscreen: risk_model::reference_scores needs " +
+                          std::to_string(detail::feature_count) + " features, got " +
+                          std::to_string(features.size()));
   }
   return data_->references[area_group_of(features)];
 }
@@ -169,9 +169,9 @@ std::array<double, complication_count> risk_model::reference_scores(
 std::vector<risk_score> risk_model::score(std::span<const double> features,
                                           const policy& pol) const {
   if (features.size() != detail::feature_count) {
-    throw std::invalid_argument("mnscreen: risk_model::score needs " +
-                                std::to_string(detail::feature_count) + " features, got " +
-                                std::to_string(features.size()));
+    throw mnscreen::error("mnscreen: risk_model::score needs " +
+                          std::to_string(detail::feature_count) + " features, got " +
+                          std::to_string(features.size()));
   }
   std::vector<risk_score> out;
   detail::score_into(*this, features, pol, out);
@@ -180,16 +180,15 @@ std::vector<risk_score> risk_model::score(std::span<const double> features,
 
 void risk_model::score_batch(std::span<const double> features, std::span<double> out) const {
   if (features.size() % detail::feature_count != 0) {
-    throw std::invalid_argument(
-        "mnscreen: risk_model::score_batch: " + std::to_string(features.size()) +
-        " feature values is not a whole number of patients of " +
-        std::to_string(detail::feature_count) + " features");
+    throw mnscreen::error("mnscreen: risk_model::score_batch: " + std::to_string(features.size()) +
+                          " feature values is not a whole number of patients of " +
+                          std::to_string(detail::feature_count) + " features");
   }
   const std::size_t patients = features.size() / detail::feature_count;
   if (out.size() != patients * complication_count) {
-    throw std::invalid_argument("mnscreen: risk_model::score_batch: output holds " +
-                                std::to_string(out.size()) + " values, " +
-                                std::to_string(patients * complication_count) + " needed");
+    throw mnscreen::error("mnscreen: risk_model::score_batch: output holds " +
+                          std::to_string(out.size()) + " values, " +
+                          std::to_string(patients * complication_count) + " needed");
   }
   if (patients == 0) return;
   probabilities(data_->coefficients.data(), features.data(), static_cast<Eigen::Index>(patients),

@@ -64,7 +64,7 @@ TEST_CASE("batch parts: NDJSON lines screened in parts keep their line numbers",
   }
   batch_options zero;
   zero.first_line = 0;
-  CHECK_THROWS_AS(test::run_batch(whole_text, zero), std::invalid_argument);
+  CHECK_THROWS_AS(test::run_batch(whole_text, zero), mnscreen::error);
 }
 
 TEST_CASE("batch parts: FHIR patients screened in ranges keep their numbers", "[batch][fhir]") {

@@ -408,7 +408,7 @@ TEST_CASE("batch: a clinic policy applies to every record", "[batch]") {
 TEST_CASE("batch: chunk_records 0 is a broken contract", "[batch]") {
   batch_options opt;
   opt.chunk_records = 0;
-  CHECK_THROWS_AS(run_batch("", opt), std::invalid_argument);
+  CHECK_THROWS_AS(run_batch("", opt), mnscreen::error);
 }
 
 TEST_CASE("batch: an empty input screens nothing and finishes", "[batch]") {

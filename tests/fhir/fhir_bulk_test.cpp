@@ -142,7 +142,7 @@ TEST_CASE("fhir bulk: bad lines, unlinked resources and missing patients", "[fhi
   const auto b = bulk.value.read_patient(1, as_of("2026-12-01"));
   CHECK(b.value.record.patient.id == "b");
   REQUIRE(b.value.record.conditions.size() == 1);
-  CHECK_THROWS_AS(bulk.value.read_patient(2), std::invalid_argument);
+  CHECK_THROWS_AS(bulk.value.read_patient(2), mnscreen::error);
   std::filesystem::remove_all(dir);
 }
 

@@ -98,10 +98,10 @@ TEST_CASE("evaluation: calibration deciles of equal count", "[model][evaluate]")
 TEST_CASE("evaluation: inconsistent input is a broken contract", "[model][evaluate]") {
   const std::vector<double> p{0.1, 0.2};
   const std::vector<std::int8_t> y{0};
-  CHECK_THROWS_AS(evaluate_predictions(p, y, 1), std::invalid_argument);
+  CHECK_THROWS_AS(evaluate_predictions(p, y, 1), mnscreen::error);
   const std::vector<double> bad{1.5};
   const std::vector<std::int8_t> one{1};
-  CHECK_THROWS_AS(evaluate_predictions(bad, one, 1), std::invalid_argument);
+  CHECK_THROWS_AS(evaluate_predictions(bad, one, 1), mnscreen::error);
 }
 
 }  // namespace mnscreen::test

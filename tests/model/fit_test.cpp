@@ -276,11 +276,11 @@ TEST_CASE("fit: the HTML report is self-contained, with plots for every complica
 TEST_CASE("fit: invalid options and inconsistent data are broken contracts", "[model][fit]") {
   training_set bad;
   bad.rows = 2;
-  CHECK_THROWS_AS(fit_risk_model(bad), std::invalid_argument);
+  CHECK_THROWS_AS(fit_risk_model(bad), mnscreen::error);
   const training_set empty;
   fit_options opt;
   opt.penalty = -1.0;
-  CHECK_THROWS_AS(fit_risk_model(empty, opt), std::invalid_argument);
+  CHECK_THROWS_AS(fit_risk_model(empty, opt), mnscreen::error);
   opt.penalty = 1.0;
   const fit_result none = fit_risk_model(empty, opt);
   for (const auto& cf : none.complications) CHECK(cf.status == fit_status::too_few_events);

@@ -72,7 +72,7 @@ TEST_CASE("relative risk: the prior's reference is the base-probability column",
   roller.device = device_type::roller;
   roller.needle_depth = millimetres{2.5};
   CHECK(m.reference_scores(risk_feature_vector(in, roller, pol)) == face);
-  CHECK_THROWS_AS(m.reference_scores(std::vector<double>(2)), std::invalid_argument);
+  CHECK_THROWS_AS(m.reference_scores(std::vector<double>(2)), mnscreen::error);
 }
 
 TEST_CASE("relative risk: every healthy patient is low on every complication",

@@ -153,16 +153,16 @@ TEST_CASE("risk model: hand-worked scores, bands and drivers", "[model][score]")
 TEST_CASE("risk model: bad sizes and values are rejected", "[model][score]") {
   const auto m = risk_model::prior();
   const policy pol;
-  CHECK_THROWS_AS(m.score(std::vector<double>(3), pol), std::invalid_argument);
+  CHECK_THROWS_AS(m.score(std::vector<double>(3), pol), mnscreen::error);
   std::vector<double> out(complication_count);
   CHECK_THROWS_AS(m.score_batch(std::vector<double>(risk_features().size() + 1), out),
-                  std::invalid_argument);
+                  mnscreen::error);
   CHECK_THROWS_AS(m.score_batch(std::vector<double>(risk_features().size() * 2), out),
-                  std::invalid_argument);
-  CHECK_THROWS_AS(risk_model("x", std::vector<double>(5)), std::invalid_argument);
+                  mnscreen::error);
+  CHECK_THROWS_AS(risk_model("x", std::vector<double>(5)), mnscreen::error);
   std::vector<double> c(m.coefficients().begin(), m.coefficients().end());
   c[3] = std::nan("");
-  CHECK_THROWS_AS(risk_model("x", c), std::invalid_argument);
+  CHECK_THROWS_AS(risk_model("x", c), mnscreen::error);
   std::vector<double> none;
   CHECK_NOTHROW(m.score_batch(none, std::span<double>()));
 }

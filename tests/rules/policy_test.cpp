@@ -248,7 +248,7 @@ TEST_CASE("policy: invalid policies are refused and validate names the setting",
   INFO(name);
   CHECK(has_errors(problems));
   CHECK(names_setting(problems, name));
-  CHECK_THROWS_AS(screener{p}, std::invalid_argument);
+  CHECK_THROWS_AS(screener{p}, mnscreen::error);
 }
 
 TEST_CASE("policy: validate reports every invalid setting at once", "[policy][rules][validation]") {
@@ -260,7 +260,7 @@ TEST_CASE("policy: validate reports every invalid setting at once", "[policy][ru
   CHECK(names_setting(problems, "isotretinoin_washout_days"));
   CHECK(names_setting(problems, "inr_max"));
   CHECK(names_setting(problems, "platelets_min"));
-  CHECK_THROWS_AS(screener{p}, std::invalid_argument);
+  CHECK_THROWS_AS(screener{p}, mnscreen::error);
 }
 
 TEST_CASE("policy: the default policy is valid", "[policy][rules][validation]") {

@@ -85,10 +85,10 @@ TEST_CASE("screen_many: empty span, size mismatches", "[screener]") {
   CHECK(s.screen_many({}, std::span<const procedure_plan>(&plan, 1)).empty());
   const std::vector<intake> two(2, test::healthy_intake());
   const std::vector<procedure_plan> three(3, plan);
-  CHECK_THROWS_AS(s.screen_many(two, three), std::invalid_argument);
+  CHECK_THROWS_AS(s.screen_many(two, three), mnscreen::error);
   std::vector<report> out(1);
   CHECK_THROWS_AS(s.screen_many(two, std::span<const procedure_plan>(&plan, 1), out),
-                  std::invalid_argument);
+                  mnscreen::error);
 }
 
 TEST_CASE("screen_many into reused reports, and with a fitted-like model and policy",

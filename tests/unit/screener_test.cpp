@@ -64,5 +64,5 @@ TEST_CASE("screener: invalid inputs are refused, not guessed", "[screener]") {
 TEST_CASE("screener: an invalid policy is refused at construction", "[screener]") {
   policy p;
   p.inr_max = -1;
-  CHECK_THROWS_AS(screener{p}, std::invalid_argument);
+  CHECK_THROWS_AS(screener{p}, mnscreen::error);
 }

@@ -16,6 +16,5 @@ TEST_CASE("units: millimetres compare and keep their value", "[units]") {
 }
 
 TEST_CASE("units: NaN is a broken contract", "[units]") {
-  CHECK_THROWS_AS(mnscreen::millimetres{std::numeric_limits<double>::quiet_NaN()},
-                  std::invalid_argument);
+  CHECK_THROWS_AS(mnscreen::millimetres{std::numeric_limits<double>::quiet_NaN()}, mnscreen::error);
 }
