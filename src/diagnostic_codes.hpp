@@ -54,9 +54,9 @@ inline constexpr std::array diagnostic_codes{
     code_info{"document_too_large", sev::fatal, code_group::document,
               "The document is longer than `read_limits::max_bytes` (8 MiB); refused before parsing."},
     code_info{"malformed_json", sev::fatal, code_group::document,
-              "Not valid JSON (syntax error, invalid UTF-8, empty input, data after the document); the message gives line, column and the parser's reason."},
+              "Not valid JSON (syntax error, invalid UTF-8, empty input, data after the document); the message gives line and column (1-based, in bytes) and the parser's reason."},
     code_info{"too_deep", sev::fatal, code_group::document,
-              "Arrays/objects nested deeper than `read_limits::max_depth` (32); the message gives line and column."},
+              "Arrays/objects nested deeper than `read_limits::max_depth` (32); the message gives line and column (1-based, in bytes)."},
     code_info{"wrong_type", sev::fatal, code_group::document,
               "(fatal form) The document is not a JSON object."},
 

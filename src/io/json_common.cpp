@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The diagnostics context of a read, validate()'s diagnostics mapped to JSON paths, the typed
-// value conversions, the object reader and the lab units; parsing is in json_parse.cpp, paths,
-// escaping and the writer in json_text.cpp.
+// Parsing a document under the read limits (on the handler of src/json), the diagnostics context
+// of a read, validate()'s diagnostics mapped to JSON paths, the typed value conversions, the
+// object reader and the lab units; paths, escaping and the writer are in src/json/text.cpp.
 #include "io/json_common.hpp"
 
 #include <algorithm>
@@ -60,6 +60,46 @@ std::string with_consequence(std::string message, std::string_view consequence) 
 }
 
 }  // namespace
+
+// --- parsing ---------------------------------------------------------------------------------
+
+std::optional<json::value> parse_document(std::string_view text, context& ctx,
+                                          json::storage_ptr sp) {
+  const read_limits& limits = ctx.limits();
+  if (text.size() > limits.max_bytes) {
+    ctx.fatal("document_too_large", "$",
+              "the document is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                  std::to_string(limits.max_bytes) + "; it was not read");
+    return std::nullopt;
+  }
+  json_detail::parsed doc = json_detail::parse(text, limits.max_depth, std::move(sp));
+  if (!doc.value) {
+    const std::string where =
+        "line " + std::to_string(doc.line) + ", column " + std::to_string(doc.column);
+    if (doc.error == json::error::too_deep) {
+      ctx.fatal("too_deep", "$",
+                "nesting deeper than " + std::to_string(limits.max_depth) + " levels at " + where +
+                    "; the document was not read");
+    } else {
+      ctx.fatal("malformed_json", "$",
+                "malformed JSON at " + where + ": " + doc.error.message() +
+                    "; the document was not read");
+    }
+    return std::nullopt;
+  }
+  for (std::string& path : doc.duplicate_keys)
+    ctx.error("duplicate_key", std::move(path),
+              "the key appears more than once in this object; only its last value was read");
+  return std::move(doc.value);
+}
+
+const json::object* root_object(const json::value& doc, context& ctx) {
+  if (doc.is_object()) return &doc.get_object();
+  ctx.fatal("wrong_type", "$",
+            "the document is " + std::string(kind_name(doc)) +
+                ", expected an object; the document was not read");
+  return nullptr;
+}
 
 // --- context ---------------------------------------------------------------------------------
 
