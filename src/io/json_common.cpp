@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 
+#include "lab_units.hpp"
 #include "utf8.hpp"
 
 namespace mnscreen::io {
@@ -402,40 +403,12 @@ void object_reader::finish() {
 
 // --- lab units -------------------------------------------------------------------------------
 
-std::string_view canonical_unit(lab_code c) noexcept {
-  switch (c) {
-    case lab_code::hba1c:
-      return "%";
-    case lab_code::inr:
-      return "ratio";
-    case lab_code::platelets:
-      return "10*9/L";
-    case lab_code::cd4:
-      return "cells/uL";
-  }
-  return "";
-}
+std::string_view canonical_unit(lab_code c) noexcept { return detail::lab_units_of(c).canonical; }
 
 std::optional<double> to_canonical_unit(lab_code c, std::string_view unit, double value) noexcept {
-  const auto one_of = [&](std::initializer_list<std::string_view> units) {
-    return std::find(units.begin(), units.end(), unit) != units.end();
-  };
-  switch (c) {
-    case lab_code::hba1c:
-      if (unit == "%") return value;
-      // IFCC (mmol/mol) to NGSP (%) master equation.
-      if (unit == "mmol/mol") return value * 0.09148 + 2.152;
-      return std::nullopt;
-    case lab_code::inr:
-      if (one_of({"ratio", "{INR}", "1"})) return value;
-      return std::nullopt;
-    case lab_code::platelets:
-      if (one_of({"10*9/L", "10^9/L", "x10^9/L", "/nL"})) return value;
-      return std::nullopt;
-    case lab_code::cd4:
-      if (one_of({"cells/uL", "/uL", "cells/\xC2\xB5L", "/mm3", "cells/mm3"})) return value;
-      return std::nullopt;
-  }
+  if (detail::is_canonical_unit(c, unit)) return value;
+  // IFCC (mmol/mol) to NGSP (%) master equation.
+  if (c == lab_code::hba1c && unit == "mmol/mol") return value * 0.09148 + 2.152;
   return std::nullopt;
 }
 

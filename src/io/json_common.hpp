@@ -233,7 +233,7 @@ class object_reader {
 
 // --- lab units -------------------------------------------------------------------------------
 
-/// The unit word written for a lab (its canonical unit).
+/// The unit word written for a lab (its canonical unit; the table is src/lab_units.hpp).
 [[nodiscard]] std::string_view canonical_unit(lab_code c) noexcept;
 /// Converts `value` in `unit` to the canonical unit of `c`; nothing if the unit is not known
 /// for that lab.
