@@ -261,6 +261,8 @@ inline constexpr std::array diagnostic_codes{
               "Several Patient resources and no `fhir_options::patient_id`: the patient to read is ambiguous; the first is read."},
     code_info{"fhir.patient_not_found", sev::error, code_group::fhir,
               "The patient of `fhir_options::patient_id` is not in the document."},
+    code_info{"fhir.duplicate_key", sev::warning, code_group::fhir,
+              "A key appears twice in one JSON object: only its last value is read."},
     code_info{"fhir.unmapped_code", sev::warning, code_group::fhir,
               "A coding not in the tables (one warning per coding, with the number of resources that carry it)."},
     code_info{"fhir.not_mapped", sev::warning, code_group::fhir,
