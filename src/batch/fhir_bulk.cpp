@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "batch/pipeline.hpp"
+#include "json/text.hpp"
 #include "mnscreen/batch.hpp"
 #include "mnscreen/diagnostic.hpp"
 #include "mnscreen/fhir.hpp"
@@ -52,7 +53,7 @@ class fhir_bulk_job final : public batch_job {
       if (is_cancelled(cancel)) return;
       patient_state& p = patients[i];
       const std::size_t index = chunk.items[i].number;
-      append_json_string(p.id, bulk_.patient_id(index));
+      json_detail::append_quoted(p.id, bulk_.patient_id(index));
       try {
         p.fhir = bulk_.read_patient(index, options_);
         // Reader errors leave a resource or field out and are reported in the report (the

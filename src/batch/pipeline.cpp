@@ -4,8 +4,8 @@
 // written -> free; the writer takes chunks strictly in the order they were read, so the output
 // order is the input order whatever the thread timing.
 #include "batch/pipeline.hpp"
+#include "json/text.hpp"
 #include "mnscreen/diagnostic.hpp"
-#include "utf8.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -267,59 +267,6 @@ void append_number(std::string& out, std::size_t n) { out += std::to_string(n); 
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
-  constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  for (std::size_t i = 0; i < s.size();) {
-    const char c = s[i];
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80) {
-      const std::size_t len = detail::utf8_sequence_length(s, i);
-      if (len == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD
-        ++i;
-      } else {
-        out.append(s.substr(i, len));
-        i += len;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += hex[u >> 4];
-          out += hex[u & 0xF];
-        } else {
-          out += c;
-        }
-    }
-    ++i;
-  }
-  out += '"';
-}
-
 void append_error_record(std::string& out, std::string_view number_key, std::size_t number,
                          std::string_view id_json, const std::vector<diagnostic>& ds) {
   out += "{\"";
@@ -333,20 +280,21 @@ void append_error_record(std::string& out, std::string_view number_key, std::siz
   const auto first = std::find_if(
       ds.begin(), ds.end(), [](const diagnostic& d) { return d.severity != severity::warning; });
   out += ",\"reason\":";
-  append_json_string(out, first == ds.end() ? std::string("the record could not be screened")
-                                            : first->path + ": " + first->message);
+  json_detail::append_quoted(out, first == ds.end()
+                                      ? std::string("the record could not be screened")
+                                      : first->path + ": " + first->message);
   out += ",\"diagnostics\":[";
   for (std::size_t i = 0; i < ds.size(); ++i) {
     const diagnostic& d = ds[i];
     if (i > 0) out += ',';
     out += "{\"severity\":";
-    append_json_string(out, to_string(d.severity));
+    json_detail::append_quoted(out, to_string(d.severity));
     out += ",\"code\":";
-    append_json_string(out, d.code);
+    json_detail::append_quoted(out, d.code);
     out += ",\"path\":";
-    append_json_string(out, d.path);
+    json_detail::append_quoted(out, d.path);
     out += ",\"message\":";
-    append_json_string(out, d.message);
+    json_detail::append_quoted(out, d.message);
     out += '}';
   }
   out += "]}\n";

@@ -107,11 +107,10 @@ class batch_job {
 
 // --- JSON text helpers for the output lines --------------------------------------------------
 
-/// Appends `s` as a JSON string literal (escaped; invalid UTF-8 becomes U+FFFD).
-void append_json_string(std::string& out, std::string_view s);
 /// Appends an error record: `{"<number_key>": n, "id": <id_json>, "reason": ..., "diagnostics":
 /// [...]}`, then a newline. `id_json` is raw JSON text (left out when empty). The reason is the
-/// first error (or fatal) diagnostic as `path: message`.
+/// first error (or fatal) diagnostic as `path: message`. Strings go through the escaper of
+/// src/json (json_detail::append_quoted).
 void append_error_record(std::string& out, std::string_view number_key, std::size_t number,
                          std::string_view id_json, const std::vector<diagnostic>& ds);
 

@@ -126,7 +126,10 @@ parse_result<fhir_bulk_export> fhir_bulk_export::open(const std::filesystem::pat
       std::vector<diagnostic> diags;
       auto doc = fhir_detail::parse_json(line, limits, diags, where);
       for (auto& d : diags) {
-        d.severity = severity::error;  // one bad line does not stop the export
+        // Keys given twice are reported when the patient's lines are read.
+        if (d.code == "fhir.duplicate_key") continue;
+        if (d.severity == severity::fatal)
+          d.severity = severity::error;  // one bad line does not stop the export
         out.diagnostics.push_back(std::move(d));
       }
       if (!doc) continue;
@@ -234,7 +237,7 @@ parse_result<fhir_intake> fhir_bulk_export::read_patient(std::size_t index,
     auto doc =
         fhir_detail::parse_json(text, options, parse_diags, where, json::storage_ptr(&arena));
     for (auto& d : parse_diags) {
-      d.severity = severity::error;
+      if (d.severity == severity::fatal) d.severity = severity::error;
       diags.push_back(std::move(d));
     }
     if (!doc || !doc->is_object()) return;

@@ -21,6 +21,7 @@
 #include "fhir/reader_core.hpp"
 #include "fhir/reader_mapper.hpp"
 #include "fhir/terminology.hpp"
+#include "json/parse.hpp"
 
 namespace mnscreen {
 namespace fhir_detail {
@@ -36,31 +37,19 @@ std::optional<boost::json::value> parse_json(std::string_view text, const fhir_o
                                " bytes, over the limit of " + std::to_string(options.max_bytes)});
     return std::nullopt;
   }
-  json::parse_options po;
-  po.max_depth = options.max_depth;
-  json::stream_parser parser({}, po);
-  parser.reset(std::move(storage));
-  boost::system::error_code ec;
-  const std::size_t used = parser.write_some(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
-  if (ec) {
-    std::size_t line = 1;
-    std::size_t column = 1;
-    const std::size_t at = std::min(used, text.size());
-    for (std::size_t i = 0; i < at; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+  json_detail::parsed doc = json_detail::parse(text, options.max_depth, std::move(storage));
+  if (!doc.value) {
     diagnostics.push_back({severity::fatal, "fhir.malformed_json", path,
-                           "not valid JSON at line " + std::to_string(line) + ", column " +
-                               std::to_string(column) + ": " + ec.message()});
+                           "not valid JSON at line " + std::to_string(doc.line) + ", column " +
+                               std::to_string(doc.column) + ": " + doc.error.message()});
     return std::nullopt;
   }
-  return parser.release();
+  const std::string prefix = where.empty() ? std::string() : std::string(where) + ":";
+  for (const std::string& key : doc.duplicate_keys)
+    diagnostics.push_back({severity::warning, "fhir.duplicate_key", prefix + key,
+                           "the key appears more than once in this object; only its last value "
+                           "was read"});
+  return std::move(doc.value);
 }
 
 parse_result<fhir_intake> map_resources(const terminology& terms, const fhir_options& options,

@@ -42,7 +42,9 @@ struct source_resource {
 /// Parses a whole document with the reader's limits, into `storage` (default: the heap; the
 /// readers pass a monotonic resource, since the tree is dropped as a whole after mapping). On
 /// failure returns nothing and appends a fatal diagnostic (`fhir.malformed_json` or
-/// `fhir.too_large`) with line and column.
+/// `fhir.too_large`) with line and column (1-based, in bytes). Numbers are read correctly
+/// rounded and a key given twice in an object is a `fhir.duplicate_key` warning (only its last
+/// value is read): the parse handler of src/json.
 [[nodiscard]] std::optional<boost::json::value> parse_json(std::string_view text,
                                                            const fhir_options& options,
                                                            std::vector<diagnostic>& diagnostics,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fhir/reader_mapper.hpp"
+#include "lab_units.hpp"
 #include "mnscreen/screener.hpp"
 
 namespace mnscreen::fhir_detail {
@@ -19,21 +20,8 @@ using mnscreen::to_string;
 
 namespace {
 
-std::string_view canonical_unit(lab_code lab) noexcept {
-  switch (lab) {
-    case lab_code::hba1c:
-      return "%";
-    case lab_code::inr:
-      return "";
-    case lab_code::platelets:
-      return "10*9/L";
-    case lab_code::cd4:
-      return "/uL";
-  }
-  return "";
-}
-
-std::string number_text(double v) {
+// A lab value in messages and mapping notes (not json_detail::number_text, which is exact).
+std::string lab_value_text(double v) {
   char buf[32];
   // Two decimals are enough for every lab the reader keeps, and stable across platforms.
   const double rounded = std::round(v * 100.0) / 100.0;
@@ -170,7 +158,7 @@ void mapper::map_observation(const resource_info& r) {
   const double raw = v->to_number<double>();
   if (const auto comparator = get_string(*q, "comparator", qp)) {
     warn("fhir.comparator", qp + ".comparator",
-         r.source + " (" + row.word + ") is " + str(*comparator) + " " + number_text(raw) +
+         r.source + " (" + row.word + ") is " + str(*comparator) + " " + lab_value_text(raw) +
              ", not a value: treated as unknown");
     return;
   }
@@ -179,7 +167,7 @@ void mapper::map_observation(const resource_info& r) {
   const unit_row* unit = terms_.find_unit(lab, unit_code, unit_text);
   if (!unit) {
     warn("fhir.unknown_unit", qp,
-         r.source + " (" + row.word + " " + number_text(raw) + ") has unit " +
+         r.source + " (" + row.word + " " + lab_value_text(raw) + ") has unit " +
              quote(unit_code.empty() ? unit_text : unit_code) +
              ", which the unit table cannot convert: treated as unknown");
     return;
@@ -203,15 +191,15 @@ void mapper::map_observation(const resource_info& r) {
   const auto problems = validate(probe);
   if (!problems.empty()) {
     warn("fhir.implausible_value", qp + ".value",
-         r.source + ": " + row.word + " " + number_text(raw) + " " +
+         r.source + ": " + row.word + " " + lab_value_text(raw) + " " +
              (unit_code.empty() ? unit_text : unit_code) + " on " + to_string(at->day) +
              " is implausible (" + problems.front().message + "): treated as unknown");
     return;
   }
   out_.record.labs.push_back(std::move(result));
-  std::string note = number_text(raw) + " " + (unit_code.empty() ? unit_text : unit_code);
+  std::string note = lab_value_text(raw) + " " + (unit_code.empty() ? unit_text : unit_code);
   if (unit->factor != 1.0 || unit->offset != 0.0)
-    note += " → " + number_text(value) + " " + str(canonical_unit(lab));
+    note += " → " + lab_value_text(value) + " " + str(detail::lab_units_of(lab).display);
   if (!when) note += "; dated by issued";
   add_mapping(r, "$.labs[" + std::to_string(out_.record.labs.size() - 1) + "]", row.word, m,
               std::move(note));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The diagnostics context of a read, validate()'s diagnostics mapped to JSON paths, the typed
-// value conversions, the object reader and the lab units; parsing is in json_parse.cpp, paths,
-// escaping and the writer in json_text.cpp.
+// Parsing a document under the read limits (on the handler of src/json), the diagnostics context
+// of a read, validate()'s diagnostics mapped to JSON paths, the typed value conversions, the
+// object reader and the lab units; paths, escaping and the writer are in src/json/text.cpp.
 #include "io/json_common.hpp"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <limits>
 #include <string>
 
+#include "lab_units.hpp"
 #include "utf8.hpp"
 
 namespace mnscreen::io {
@@ -60,6 +61,46 @@ std::string with_consequence(std::string message, std::string_view consequence) 
 }
 
 }  // namespace
+
+// --- parsing ---------------------------------------------------------------------------------
+
+std::optional<json::value> parse_document(std::string_view text, context& ctx,
+                                          json::storage_ptr sp) {
+  const read_limits& limits = ctx.limits();
+  if (text.size() > limits.max_bytes) {
+    ctx.fatal("document_too_large", "$",
+              "the document is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                  std::to_string(limits.max_bytes) + "; it was not read");
+    return std::nullopt;
+  }
+  json_detail::parsed doc = json_detail::parse(text, limits.max_depth, std::move(sp));
+  if (!doc.value) {
+    const std::string where =
+        "line " + std::to_string(doc.line) + ", column " + std::to_string(doc.column);
+    if (doc.error == json::error::too_deep) {
+      ctx.fatal("too_deep", "$",
+                "nesting deeper than " + std::to_string(limits.max_depth) + " levels at " + where +
+                    "; the document was not read");
+    } else {
+      ctx.fatal("malformed_json", "$",
+                "malformed JSON at " + where + ": " + doc.error.message() +
+                    "; the document was not read");
+    }
+    return std::nullopt;
+  }
+  for (std::string& path : doc.duplicate_keys)
+    ctx.error("duplicate_key", std::move(path),
+              "the key appears more than once in this object; only its last value was read");
+  return std::move(doc.value);
+}
+
+const json::object* root_object(const json::value& doc, context& ctx) {
+  if (doc.is_object()) return &doc.get_object();
+  ctx.fatal("wrong_type", "$",
+            "the document is " + std::string(kind_name(doc)) +
+                ", expected an object; the document was not read");
+  return nullptr;
+}
 
 // --- context ---------------------------------------------------------------------------------
 
@@ -362,40 +403,12 @@ void object_reader::finish() {
 
 // --- lab units -------------------------------------------------------------------------------
 
-std::string_view canonical_unit(lab_code c) noexcept {
-  switch (c) {
-    case lab_code::hba1c:
-      return "%";
-    case lab_code::inr:
-      return "ratio";
-    case lab_code::platelets:
-      return "10*9/L";
-    case lab_code::cd4:
-      return "cells/uL";
-  }
-  return "";
-}
+std::string_view canonical_unit(lab_code c) noexcept { return detail::lab_units_of(c).canonical; }
 
 std::optional<double> to_canonical_unit(lab_code c, std::string_view unit, double value) noexcept {
-  const auto one_of = [&](std::initializer_list<std::string_view> units) {
-    return std::find(units.begin(), units.end(), unit) != units.end();
-  };
-  switch (c) {
-    case lab_code::hba1c:
-      if (unit == "%") return value;
-      // IFCC (mmol/mol) to NGSP (%) master equation.
-      if (unit == "mmol/mol") return value * 0.09148 + 2.152;
-      return std::nullopt;
-    case lab_code::inr:
-      if (one_of({"ratio", "{INR}", "1"})) return value;
-      return std::nullopt;
-    case lab_code::platelets:
-      if (one_of({"10*9/L", "10^9/L", "x10^9/L", "/nL"})) return value;
-      return std::nullopt;
-    case lab_code::cd4:
-      if (one_of({"cells/uL", "/uL", "cells/\xC2\xB5L", "/mm3", "cells/mm3"})) return value;
-      return std::nullopt;
-  }
+  if (detail::is_canonical_unit(c, unit)) return value;
+  // IFCC (mmol/mol) to NGSP (%) master equation.
+  if (c == lab_code::hba1c && unit == "mmol/mol") return value * 0.09148 + 2.152;
   return std::nullopt;
 }
 

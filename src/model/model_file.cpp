@@ -14,8 +14,8 @@
 #include <system_error>
 #include <utility>
 
+#include "json/parse.hpp"
 #include "mnscreen/version.hpp"
-#include "model/exact_json.hpp"
 #include "model/features.hpp"
 
 namespace mnscreen {
@@ -235,13 +235,17 @@ parse_result<model_file> parse_model_file(std::string_view text, const read_limi
                                       std::to_string(limits.max_bytes)});
     return result;
   }
-  std::string parse_error;
-  const json::value doc = detail::parse_json_exact(text, limits.max_depth, parse_error);
-  if (!parse_error.empty()) {
-    result.diagnostics.push_back(
-        {severity::fatal, "malformed_json", "$", "not valid JSON (" + parse_error + ")"});
+  // Numbers are read correctly rounded, so that a model file reads back bit for bit.
+  json_detail::parsed parsed = json_detail::parse(text, limits.max_depth);
+  if (!parsed.value) {
+    result.diagnostics.push_back({severity::fatal, "malformed_json", "$",
+                                  "not valid JSON (" + parsed.error.message() + ")"});
     return result;
   }
+  for (std::string& path : parsed.duplicate_keys)
+    rd.error("duplicate_key", std::move(path),
+             "the key appears more than once in this object; only its last value was read");
+  const json::value& doc = *parsed.value;
   if (!doc.is_object()) {
     result.diagnostics.push_back({severity::fatal, "wrong_type", "$", "expected an object"});
     return result;

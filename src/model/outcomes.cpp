@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "facts.hpp"
-#include "model/exact_json.hpp"
+#include "json/parse.hpp"
 #include "model/features.hpp"
 
 namespace mnscreen {
@@ -76,9 +76,17 @@ std::optional<std::string> read_line(std::string_view text, const read_limits& l
   }
   // Numbers are read correctly rounded (Boost.JSON 1.81's parser may be one ulp off), so the
   // intake and plan re-serialised below reach their readers exactly as they were written.
-  std::string parse_error;
-  const json::value v = detail::parse_json_exact(text, limits.max_depth, parse_error);
-  if (!parse_error.empty()) return "not valid JSON (" + parse_error + ")";
+  json_detail::parsed parsed = json_detail::parse(text, limits.max_depth);
+  if (!parsed.value) return "not valid JSON (" + parsed.error.message() + ")";
+  if (!parsed.duplicate_keys.empty()) {
+    std::string reason;
+    for (const std::string& path : parsed.duplicate_keys) {
+      if (!reason.empty()) reason += "; ";
+      reason += path + ": the key appears more than once in its object";
+    }
+    return reason;
+  }
+  const json::value& v = *parsed.value;
   if (!v.is_object()) return "not a JSON object";
   const json::object& obj = v.get_object();
 

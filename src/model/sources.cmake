@@ -4,8 +4,7 @@ set(MNSCREEN_RISK_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/features.cpp
   ${CMAKE_CURRENT_LIST_DIR}/prior.cpp
   ${CMAKE_CURRENT_LIST_DIR}/risk_model.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/model_file.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/exact_json.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/model_file.cpp)
 # fit: outcomes, fitting, evaluation, the fit report and simulated cohorts.
 set(MNSCREEN_FIT_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/outcomes.cpp

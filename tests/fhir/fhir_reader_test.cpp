@@ -171,6 +171,18 @@ TEST_CASE("fhir: a document that is not JSON or not a resource is fatal", "[fhir
   }
 }
 
+TEST_CASE("fhir: a key given twice is a warning; only its last value is read", "[fhir]") {
+  const auto r = read_fhir(
+      R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":)"
+      R"("Patient","id":"a","id":"b"}}]})",
+      {});
+  REQUIRE(has_diagnostic(r.diagnostics, "fhir.duplicate_key"));
+  const auto* d = find_diagnostic(r.diagnostics, "fhir.duplicate_key");
+  CHECK(d->severity == severity::warning);
+  CHECK(d->path == "$.entry[0].resource.id");
+  CHECK(r.value.record.patient.id == "b");
+}
+
 TEST_CASE("fhir: several patients in one Bundle", "[fhir]") {
   const std::string b =
       R"({"resourceType":"Bundle","type":"collection","entry":[)"

@@ -99,6 +99,12 @@ TEST_CASE("model files: corrupt files are rejected", "[model][model_file]") {
   const std::string good = to_json(sample_file());
   CHECK(has_code(parse_model_file("{not json").diagnostics, "malformed_json"));
   CHECK(has_code(parse_model_file("[]").diagnostics, "wrong_type"));
+  // A key given twice (the parse handler of src/json reports it; only the last value is read).
+  {
+    const auto r = parse_model_file(replaced(good, "\"schema\"", "\"schema\": 1, \"schema\""));
+    REQUIRE(has_code(r.diagnostics, "duplicate_key"));
+    CHECK(!r.ok());
+  }
   CHECK(
       has_code(parse_model_file(replaced(good, "mnscreen.model/1", "mnscreen.model/9")).diagnostics,
                "wrong_schema"));

@@ -45,8 +45,8 @@ TEST_CASE("property: JSON round trip is lossless", "[property][json]") {
   });
 }
 
-// Outcome lines (fit.hpp): the line is read with correctly rounded numbers (src/model/
-// exact_json), so a lab value such as 6.0137599999999996 comes back bit for bit.
+// Outcome lines (fit.hpp): the line is read with correctly rounded numbers (the handler
+// of src/json), so a lab value such as 6.0137599999999996 comes back bit for bit.
 TEST_CASE("property: outcome lines round-trip losslessly", "[property][json]") {
   rc::prop("outcome line", [] {
     const scenario sc = *gen_scenario();

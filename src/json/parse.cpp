@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Document parsing of src/io: the parse handler that builds the tree (numbers correctly rounded,
-// duplicate keys reported) under the read limits, and where a malformed document fails.
-#include "io/json_common.hpp"
+// The parse handler of the library (json/parse.hpp): builds the tree with numbers correctly
+// rounded and duplicate keys reported, and says where a malformed document fails.
+#include "json/parse.hpp"
 
 #include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
@@ -11,27 +11,14 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
-namespace mnscreen::io {
+#include "json/text.hpp"
+
+namespace mnscreen::json_detail {
 namespace {
-
-bool is_continuation(unsigned char c) noexcept { return (c & 0xC0U) == 0x80U; }
-
-// Line and column (1-based, columns in characters) of a byte offset.
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\n') {
-      ++line;
-      column = 1;
-    } else if (!is_continuation(c)) {
-      ++column;
-    }
-  }
-  return {line, column};
-}
 
 // The parser's event handler: builds the value like Boost.JSON's own parser does, with two
 // differences. Numbers with a fraction or exponent are converted with std::from_chars, which is
@@ -46,8 +33,9 @@ class document_builder {
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
-  document_builder(context& ctx, json::storage_ptr sp, std::string_view input)
-      : ctx_(ctx), input_(input), stack_({}, temp_, sizeof temp_) {
+  document_builder(std::vector<std::string>& duplicates, json::storage_ptr sp,
+                   std::string_view input)
+      : duplicates_(duplicates), input_(input), stack_({}, temp_, sizeof temp_) {
     stack_.reset(std::move(sp));
     frames_.reserve(16);
     keys_.reserve(64);
@@ -119,9 +107,7 @@ class document_builder {
       }
     }
     keys_.push_back(key);
-    if (seen)
-      ctx_.error("duplicate_key", path(),
-                 "the key appears more than once in this object; only its last value was read");
+    if (seen) duplicates_.push_back(path());
     return true;
   }
   bool on_number_part(json::string_view s, json::error_code&) {
@@ -209,7 +195,7 @@ class document_builder {
     return p;
   }
 
-  context& ctx_;
+  std::vector<std::string>& duplicates_;  // paths of the keys given twice
   std::string_view input_;
   unsigned char temp_[2048];  // the value stack's first working space
   json::value_stack stack_;
@@ -223,49 +209,38 @@ class document_builder {
 
 }  // namespace
 
-// --- parsing ---------------------------------------------------------------------------------
-
-std::optional<json::value> parse_document(std::string_view text, context& ctx,
-                                          json::storage_ptr sp) {
-  const read_limits& limits = ctx.limits();
-  if (text.size() > limits.max_bytes) {
-    ctx.fatal("document_too_large", "$",
-              "the document is " + std::to_string(text.size()) + " bytes, over the limit of " +
-                  std::to_string(limits.max_bytes) + "; it was not read");
-    return std::nullopt;
+std::pair<std::size_t, std::size_t> line_column(std::string_view text,
+                                                std::size_t offset) noexcept {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
   }
+  return {line, column};
+}
+
+parsed parse(std::string_view text, std::size_t max_depth, json::storage_ptr sp) {
+  parsed out;
   json::parse_options options;
-  options.max_depth = limits.max_depth;
-  json::basic_parser<document_builder> parser(options, ctx, std::move(sp), text);
+  options.max_depth = max_depth;
+  json::basic_parser<document_builder> parser(options, out.duplicate_keys, std::move(sp), text);
   json::error_code ec;
   const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && consumed < text.size()) ec = json::error::extra_data;
   if (ec) {
-    const auto [line, column] = line_column(text, consumed);
-    const std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column);
-    // Keys reported twice before the failure are of no use without the document.
-    auto& ds = ctx.diagnostics();
-    ds.erase(std::remove_if(ds.begin(), ds.end(),
-                            [](const diagnostic& d) { return d.code == "duplicate_key"; }),
-             ds.end());
-    if (ec == json::error::too_deep) {
-      ctx.fatal("too_deep", "$",
-                "nesting deeper than " + std::to_string(limits.max_depth) + " levels at " + where +
-                    "; the document was not read");
-    } else {
-      ctx.fatal("malformed_json", "$",
-                "malformed JSON at " + where + ": " + ec.message() + "; the document was not read");
-    }
-    return std::nullopt;
+    // Keys seen twice before the failure are of no use without the document.
+    out.duplicate_keys.clear();
+    out.error = ec;
+    std::tie(out.line, out.column) = line_column(text, consumed);
+    return out;
   }
-  return parser.handler().release();
+  out.value = parser.handler().release();
+  return out;
 }
 
-const json::object* root_object(const json::value& doc, context& ctx) {
-  if (doc.is_object()) return &doc.get_object();
-  ctx.fatal("wrong_type", "$",
-            "the document is " + std::string(kind_name(doc)) +
-                ", expected an object; the document was not read");
-  return nullptr;
-}
-}  // namespace mnscreen::io
+}  // namespace mnscreen::json_detail

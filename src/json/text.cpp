@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON text of src/io: string escaping (eight or sixteen bytes at a time), quoted strings, JSON
-// paths and short descriptions of values for messages, and the compact writer.
-#include "io/json_common.hpp"
+// JSON text (json/text.hpp): string escaping (eight or sixteen bytes at a time), quoted strings,
+// JSON paths and short descriptions of values for messages, and the compact writer.
+#include "json/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -18,7 +18,7 @@
 #include <emmintrin.h>
 #endif
 
-namespace mnscreen::io {
+namespace mnscreen::json_detail {
 namespace {
 
 // Longer keys are shortened in paths (only unknown keys can be that long).
@@ -220,6 +220,12 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
+void append_quoted(std::string& out, std::string_view s) {
+  out += '"';
+  append_escaped(out, s, static_cast<std::size_t>(-1));
+  out += '"';
+}
+
 std::string describe(const json::value& v) {
   switch (v.kind()) {
     case json::kind::string: {
@@ -341,4 +347,4 @@ void writer::date_value(const date& d) {
                   '"'};
   out_.append(buf, sizeof buf);
 }
-}  // namespace mnscreen::io
+}  // namespace mnscreen::json_detail
