@@ -54,17 +54,10 @@ void mapper::map_condition(const resource_info& r) {
     for (const table_row* row : m.rows) {
       if (!row->condition) continue;
       if (*row->condition == condition_code::pregnancy) {
-        pregnancy_evidence e;
-        e.value = known::no;
-        if (recorded) e.when = recorded->day;
-        if (onset_fd) e.when = later(e.when, onset_fd->day);
-        e.source = r.source;
-        e.path = r.path;
-        e.system = m.system;
-        e.code = m.code;
-        e.display = m.display;
-        e.how = m.how;
-        pregnancy_.push_back(std::move(e));
+        std::optional<date> when;
+        if (recorded) when = recorded->day;
+        if (onset_fd) when = later(when, onset_fd->day);
+        pregnancy_.push_back(pregnancy_from(r, m, known::no, when));
         continue;
       }
       add_negative(r, *row->condition, m, "refuted Condition: an explicit denial");
@@ -125,19 +118,12 @@ void mapper::map_condition(const resource_info& r) {
     if (!row->form.empty() && row->form != "disorder") note += "; " + row->form + " code";
     if (m.how == fhir_match::name) note += "; matched by name only";
     if (c.code == condition_code::pregnancy && status == condition_status::active) {
-      pregnancy_evidence e;
-      e.value = known::yes;
-      e.when = onset_fd   ? std::optional<date>(onset_fd->day)
-               : recorded ? std::optional<date>(recorded->day)
-                          : std::nullopt;
+      pregnancy_evidence e = pregnancy_from(r, m, known::yes,
+                                            onset_fd   ? std::optional<date>(onset_fd->day)
+                                            : recorded ? std::optional<date>(recorded->day)
+                                                       : std::nullopt);
       e.from_condition = true;
       e.item = std::move(c);
-      e.source = r.source;
-      e.path = r.path;
-      e.system = m.system;
-      e.code = m.code;
-      e.display = m.display;
-      e.how = m.how;
       pregnancy_.push_back(std::move(e));
       continue;
     }

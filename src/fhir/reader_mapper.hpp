@@ -129,6 +129,22 @@ struct pregnancy_evidence {
   fhir_match how = fhir_match::code;
 };
 
+/// Pregnancy evidence of resource `r`, matched as `m` (its source, path and coding).
+[[nodiscard]] inline pregnancy_evidence pregnancy_from(const resource_info& r,
+                                                       const match_result& m, known value,
+                                                       std::optional<date> when) {
+  pregnancy_evidence e;
+  e.value = value;
+  e.when = when;
+  e.source = r.source;
+  e.path = r.path;
+  e.system = m.system;
+  e.code = m.code;
+  e.display = m.display;
+  e.how = m.how;
+  return e;
+}
+
 struct smoking_evidence {
   known value = known::unknown;
   date when{};

@@ -111,16 +111,7 @@ void mapper::map_observation(const resource_info& r) {
       return;
     }
     if (row.topic == status_topic::pregnancy) {
-      pregnancy_evidence e;
-      e.value = answer.answer;
-      e.when = at->day;
-      e.source = r.source;
-      e.path = r.path;
-      e.system = vm.system;
-      e.code = vm.code;
-      e.display = vm.display;
-      e.how = vm.how;
-      pregnancy_.push_back(std::move(e));
+      pregnancy_.push_back(pregnancy_from(r, vm, answer.answer, at->day));
     } else if (row.topic == status_topic::smoking) {
       smoking_.push_back({answer.answer, at->day, r.source, vm.system, vm.code, vm.display});
     } else if (row.topic == status_topic::breastfeeding) {
