@@ -113,7 +113,8 @@ class facts {
   [[nodiscard]] bool keloid_in_area() const noexcept;
   /// hsv_labialis, any status.
   [[nodiscard]] bool hsv_history() const noexcept;
-  /// Active immunosuppression condition, current immunosuppressant/chemotherapy, or CD4 < 200.
+  /// Active immunosuppression condition, active cancer (`cancer_active`), current
+  /// immunosuppressant/chemotherapy, or CD4 < 200.
   [[nodiscard]] bool immunosuppressed() const noexcept;
   /// Active diabetes with the latest HbA1c within the policy's age: above the limit (`yes`),
   /// at/below it (`no`), or no usable result (`unknown`). `no` also when there is no diabetes.

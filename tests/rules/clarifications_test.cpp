@@ -346,6 +346,11 @@ TEST_CASE("clarification 2026.2: question words", "[rules][clarification][questi
     mt::check_does_not_ask(old, question::sex);
     CHECK(old.complete);
     mt::check_decision(old, decision::proceed);
+    // Both ends of 12-55: at 12 the answer could matter, at 11 it cannot.
+    in.patient.birth_date = mt::born_years_before(plan.date, 12);
+    mt::check_asks(run(in, plan), question::sex);
+    in.patient.birth_date = mt::born_years_before(plan.date, 11);
+    mt::check_does_not_ask(run(in, plan), question::sex);
   }
   SECTION("pregnancy and breastfeeding: female 12-55, both ends included") {
     intake in = mt::healthy_woman();
