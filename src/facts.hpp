@@ -98,12 +98,62 @@ class facts {
     return in_.patient.fitzpatrick;
   }
 
+  /// Smoking status.
+  [[nodiscard]] known smoker() const noexcept {
+    if (trace_) [[unlikely]]
+      note_patient(patient_fact::smoker);
+    return in_.patient.smoker;
+  }
+
   // --- explain (issue 11) -------------------------------------------------------------------
   /// Attaches a trace: from now on the record accessors above note what they looked at (the
   /// item found, or that none was, with its source). `nullptr` detaches. Off (null) in
   /// `screen()`: each accessor then pays one test of a null pointer.
   void attach(explain_trace* t) const noexcept { trace_ = t; }
   [[nodiscard]] explain_trace* trace() const noexcept { return trace_; }
+
+  /// Fields of the plan a check may read directly (explain names them `plan.<field>`).
+  enum class plan_field : std::uint8_t {
+    device,
+    setting,
+    areas,
+    needle_depth,
+    anesthetic,
+    adjuncts,
+    single_use_needles,
+    needle_material
+  };
+  // For checks that scan the record's lists or read the plan themselves rather than through an
+  // accessor above: with a trace attached, each notes what the check looks at; without one
+  // (screen()) each is one test of a null pointer.
+  /// Notes every condition, device, allergy or medication of the record with this code or
+  /// class (with its status, sites and source), or that the record has none.
+  void look_for(condition_code c) const noexcept {
+    if (trace_) [[unlikely]]
+      note_all(c);
+  }
+  void look_for(device_code c) const noexcept {
+    if (trace_) [[unlikely]]
+      note_all(c);
+  }
+  void look_for(allergy_class c) const noexcept {
+    if (trace_) [[unlikely]]
+      note_all(c);
+  }
+  void look_for(medication_class c) const noexcept {
+    if (trace_) [[unlikely]]
+      note_all(c);
+  }
+  /// Notes one prior procedure the check considered.
+  void looked_at(const prior_procedure& p) const noexcept {
+    if (trace_) [[unlikely]]
+      note(p.code, &p);
+  }
+  /// Notes a field of the plan the check reads.
+  void looked_at(plan_field what) const noexcept {
+    if (trace_) [[unlikely]]
+      note_plan(what);
+  }
 
   // --- derived clinical facts shared by rules and risk features ------------------------------
   [[nodiscard]] bool on_anticoagulant() const noexcept;
@@ -132,7 +182,7 @@ class facts {
   [[nodiscard]] bool active_acne_in_area() const noexcept;
 
  private:
-  enum class patient_fact : std::uint8_t { age, pregnant, breastfeeding, fitzpatrick };
+  enum class patient_fact : std::uint8_t { age, pregnant, breastfeeding, fitzpatrick, smoker };
   // Out of line and cold (src/rules/explain.cpp): called only with a trace attached.
   void note(condition_code c, const condition* found) const noexcept;
   void note(medication_class c, const medication* found, bool stopped) const noexcept;
@@ -141,6 +191,11 @@ class facts {
   void note(lab_code c, const lab_result* found) const noexcept;
   void note(procedure_code c, const prior_procedure* found) const noexcept;
   void note_patient(patient_fact what) const noexcept;
+  void note_plan(plan_field what) const noexcept;
+  void note_all(condition_code c) const noexcept;
+  void note_all(device_code c) const noexcept;
+  void note_all(allergy_class c) const noexcept;
+  void note_all(medication_class c) const noexcept;
   template <class Code, class T>
   const T* seen(Code c, const T* found) const noexcept {
     if (trace_) [[unlikely]]

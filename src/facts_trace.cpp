@@ -162,6 +162,9 @@ void facts::note_patient(patient_fact what) const noexcept {
         trace_->add("breastfeeding", word(p.breastfeeding),
                     p.breastfeeding != known::unknown ? "patient.breastfeeding" : "");
         break;
+      case patient_fact::smoker:
+        trace_->add("smoker", word(p.smoker), p.smoker != known::unknown ? "patient.smoker" : "");
+        break;
       case patient_fact::fitzpatrick:
         trace_->add(
             "Fitzpatrick type",
@@ -171,6 +174,95 @@ void facts::note_patient(patient_fact what) const noexcept {
     }
   } catch (...) {
   }
+}
+
+void facts::note_plan(plan_field what) const noexcept {
+  try {
+    const auto word = [](known k) {
+      return std::string(k == known::yes ? "yes" : k == known::no ? "no" : "unknown");
+    };
+    switch (what) {
+      case plan_field::device:
+        trace_->add("plan device", std::string(to_string(plan_.device)), "plan.device");
+        break;
+      case plan_field::setting:
+        trace_->add("plan setting", std::string(to_string(plan_.setting)), "plan.setting");
+        break;
+      case plan_field::areas: {
+        std::string value;
+        for (std::size_t i = 0; i < plan_.areas.size(); ++i)
+          text::append(value, i > 0 ? ", " : "", to_string(plan_.areas[i]));
+        trace_->add("plan areas", std::move(value), "plan.areas");
+        break;
+      }
+      case plan_field::needle_depth:
+        trace_->add("plan needle depth",
+                    text::cat(text::decimal(plan_.needle_depth.value()), " mm"),
+                    "plan.needle_depth_mm");
+        break;
+      case plan_field::anesthetic:
+        trace_->add("plan anaesthetic", std::string(to_string(plan_.anesthetic)),
+                    "plan.anesthetic");
+        break;
+      case plan_field::adjuncts: {
+        std::string value;
+        for (std::size_t i = 0; i < plan_.adjuncts.size(); ++i)
+          text::append(value, i > 0 ? ", " : "", to_string(plan_.adjuncts[i]));
+        trace_->add("plan adjuncts", value.empty() ? std::string("none") : std::move(value),
+                    "plan.adjuncts");
+        break;
+      }
+      case plan_field::single_use_needles:
+        trace_->add("plan single-use needles", word(plan_.single_use_needles),
+                    "plan.single_use_needles");
+        break;
+      case plan_field::needle_material:
+        trace_->add("plan needle material", std::string(to_string(plan_.needle_material)),
+                    "plan.needle_material");
+        break;
+    }
+  } catch (...) {
+  }
+}
+
+void facts::note_all(condition_code c) const noexcept {
+  bool any = false;
+  for (const auto& x : in_.conditions)
+    if (x.code == c) {
+      note(c, &x);
+      any = true;
+    }
+  if (!any) note(c, nullptr);
+}
+
+void facts::note_all(device_code c) const noexcept {
+  bool any = false;
+  for (const auto& x : in_.devices)
+    if (x.code == c) {
+      note(c, &x);
+      any = true;
+    }
+  if (!any) note(c, nullptr);
+}
+
+void facts::note_all(allergy_class c) const noexcept {
+  bool any = false;
+  for (const auto& x : in_.allergies)
+    if (classes_of(x.substance).contains(c)) {
+      note(c, &x);
+      any = true;
+    }
+  if (!any) note(c, nullptr);
+}
+
+void facts::note_all(medication_class c) const noexcept {
+  bool any = false;
+  for (std::size_t i = 0; i < in_.medications.size(); ++i)
+    if (classes_of_med(i).contains(c)) {
+      note(c, &in_.medications[i], !med_is_current(i));
+      any = true;
+    }
+  if (!any) note(c, nullptr, false);
 }
 
 }  // namespace mnscreen::detail

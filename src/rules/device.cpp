@@ -56,6 +56,10 @@ void rf_with_implanted_device(const facts& f, finding& out) {
 
 void rf_over_metal(const facts& f, finding& out) {
   if (!f.is_rf()) return;
+  f.looked_at(facts::plan_field::device);
+  f.look_for(device_code::metal_implant);
+  f.look_for(device_code::gold_threads);
+  f.look_for(device_code::dermal_filler_permanent);
   area_set excluded;
   std::string names, unsited;
   for (const auto& d : f.record().devices) {
@@ -100,12 +104,15 @@ void rf_over_recent_filler(const facts& f, finding& out) {
 }
 
 void rf_home_use(const facts& f, finding& out) {
+  f.looked_at(facts::plan_field::device);
+  f.looked_at(facts::plan_field::setting);
   if (!f.is_rf() || !f.is_home()) return;
   out.fire(effect::modify_plan, "RF microneedling planned at home.",
            "RF microneedling is for clinics only; treat in clinic.");
 }
 
 void within_orbital_rim(const facts& f, finding& out) {
+  f.looked_at(facts::plan_field::areas);
   if (!f.planned().contains(area::eyelids)) return;
   const area_set excluded{area::eyelids};
   const effect e = exclusion_effect(f, excluded);
@@ -116,6 +123,7 @@ void within_orbital_rim(const facts& f, finding& out) {
 }
 
 void device_not_single_use(const facts& f, finding& out) {
+  f.looked_at(facts::plan_field::single_use_needles);
   if (f.plan().single_use_needles != known::no) return;
   out.fire(effect::modify_plan,
            "The needles are reused or shared: bloodborne infections have been transmitted "
@@ -124,6 +132,8 @@ void device_not_single_use(const facts& f, finding& out) {
 }
 
 void depth_exceeds_area_limit(const facts& f, finding& out) {
+  f.looked_at(facts::plan_field::needle_depth);
+  f.looked_at(facts::plan_field::areas);
   const double depth = f.plan().needle_depth.value();
   area_set over;
   for (area a : all_codes<area>())
@@ -146,6 +156,8 @@ void depth_exceeds_area_limit(const facts& f, finding& out) {
 
 void home_device_too_deep(const facts& f, finding& out) {
   const double max = f.rules_policy().home_max_depth_mm;
+  f.looked_at(facts::plan_field::setting);
+  f.looked_at(facts::plan_field::needle_depth);
   if (!f.is_home() || f.plan().needle_depth.value() <= max) return;
   out.fire(effect::modify_plan,
            text::cat("Home device at ", text::decimal(f.plan().needle_depth.value()),

@@ -24,6 +24,7 @@ void topical_retinoid_recent(const facts& f, finding& out) {
     return;
   }
   // The most recently stopped retinoid on the area decides the date.
+  f.look_for(medication_class::topical_retinoid);
   const medication* latest = nullptr;
   for (const auto& m : f.record().medications) {
     if (!classes_of(m.code).contains(medication_class::topical_retinoid) || f.is_current(m) ||
@@ -67,6 +68,7 @@ void photosensitiser_current(const facts& f, finding& out) {
 }
 
 void non_sterile_topical(const facts& f, finding& out) {
+  f.looked_at(facts::plan_field::adjuncts);
   const auto& adj = f.plan().adjuncts;
   if (std::find(adj.begin(), adj.end(), adjunct::non_sterile_serum) == adj.end()) return;
   out.fire(effect::modify_plan,
@@ -77,6 +79,9 @@ void non_sterile_topical(const facts& f, finding& out) {
 
 void anesthetic_allergy(const facts& f, finding& out) {
   const anesthetic planned = f.plan().anesthetic;
+  f.looked_at(facts::plan_field::anesthetic);
+  f.look_for(allergy_class::amide_anesthetic);
+  f.look_for(allergy_class::ester_anesthetic);
   if (planned == anesthetic::none) {
     // clinical-spec 2026.2 "Clarifications": with no anaesthetic planned, any allergy to a local
     // anaesthetic is still shown (info) to whoever runs the session; the most severe is named.
@@ -145,6 +150,7 @@ void anesthetic_allergy(const facts& f, finding& out) {
 
 void metal_allergy_needles(const facts& f, finding& out) {
   const needle_material mat = f.plan().needle_material;
+  f.looked_at(facts::plan_field::needle_material);
   if (const allergy* a = f.allergy_to(allergy_class::metal_in_steel);
       a && (mat == needle_material::stainless_steel || mat == needle_material::unknown)) {
     out.fire(effect::modify_plan,
@@ -169,6 +175,9 @@ void antiseptic_allergy(const facts& f, finding& out) {
 }
 
 void product_allergy(const facts& f, finding& out) {
+  for (const allergy_class c : {allergy_class::hyaluronic_acid, allergy_class::fragrance,
+                                allergy_class::propylene_glycol, allergy_class::lanolin})
+    f.look_for(c);
   std::string names;
   for (const auto& a : f.record().allergies) {
     if (!classes_of(a.substance)

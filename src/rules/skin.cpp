@@ -79,6 +79,7 @@ void hsv_history_prophylaxis(const facts& f, finding& out) {
 }
 
 void skin_cancer_in_area(const facts& f, finding& out) {
+  f.look_for(condition_code::skin_cancer);
   area_set excluded;
   for (const auto& c : f.record().conditions)
     if (c.code == condition_code::skin_cancer && c.status == condition_status::active)
@@ -98,6 +99,7 @@ void lesions_in_area(const facts& f, finding& out) {
   area_set affected;
   std::string found;
   auto add = [&](condition_code code, const char* name, bool active_only) {
+    f.look_for(code);
     for (const auto& c : f.record().conditions) {
       if (c.code != code || c.status == condition_status::resolved) continue;
       if (active_only && c.status != condition_status::active) continue;
@@ -120,6 +122,7 @@ void lesions_in_area(const facts& f, finding& out) {
 void inflammatory_acne_in_area(const facts& f, finding& out) {
   // Every active acne entry in a planned area counts; an inflammatory one (moderate, severe or
   // of unrecorded severity) outweighs a mild one.
+  f.look_for(condition_code::acne_vulgaris);
   const condition* mild = nullptr;
   const condition* inflammatory = nullptr;
   area_set areas;

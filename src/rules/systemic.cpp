@@ -235,6 +235,7 @@ void connective_tissue_disease(const facts& f, finding& out) {
 }
 
 void radiation_to_area(const facts& f, finding& out) {
+  f.look_for(condition_code::radiation_therapy);
   const policy& p = f.rules_policy();
   for (const auto& c : f.record().conditions) {
     if (c.code != condition_code::radiation_therapy || c.status == condition_status::resolved ||
@@ -260,7 +261,7 @@ void radiation_to_area(const facts& f, finding& out) {
 }
 
 void smoker_healing(const facts& f, finding& out) {
-  if (f.record().patient.smoker != known::yes) return;
+  if (f.smoker() != known::yes) return;
   out.fire(effect::info, "Smoker: slower healing and higher infection and scarring risk.",
            "Advise not smoking for at least 48 hours before and after.");
 }

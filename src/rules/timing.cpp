@@ -28,7 +28,12 @@ void defer_after_latest(const facts& f, finding& out, WaitOf wait_of,
       best_rule = std::move(w);
     }
   };
-  for (const auto& p : f.record().procedures) consider(p);
+  for (const auto& p : f.record().procedures) {
+    // explain: every procedure this rule waits after is named, whatever its date and areas.
+    if (f.trace()) [[unlikely]]
+      if (wait_of(p).days >= 0) f.looked_at(p);
+    consider(p);
+  }
   if (extra) consider(*extra);
   if (!best) return;
   const area_set areas = f.overlap(best->areas);
@@ -130,6 +135,7 @@ void recent_exfoliation(const facts& f, finding& out) {
 
 void recent_sun_exposure(const facts& f, finding& out) {
   const int wait = f.rules_policy().sun_exposure_wait_days;
+  f.look_for(condition_code::sunburn);
   // A sunburn is a condition dated by its onset; it is considered as a dated exposure too.
   prior_procedure burn;
   const prior_procedure* burn_ptr = nullptr;

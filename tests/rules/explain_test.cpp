@@ -6,6 +6,7 @@
 // needs `fired` and `quiet` (or a stated reason why it cannot be quiet), and any rule that is ever
 // `undecided` or `not_applicable` on the probe inputs (an empty record; pen, RF, home and body
 // plans) needs that case too.
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -51,6 +52,10 @@ void check_case(std::string_view id, const change& make, rule_status expected) {
   CHECK_FALSE(r.sentence.empty());
   CHECK(mt::mentions(r.sentence, to_string(expected)));
   if (expected == rule_status::fired) {
+    // A fired rule names what it looked at, and where in the record or plan each fact is.
+    CHECK_FALSE(r.facts.empty());
+    CHECK(std::any_of(r.facts.begin(), r.facts.end(),
+                      [](const explained_fact& fact) { return !fact.source.empty(); }));
     REQUIRE(r.flag.has_value());
     CHECK(r.flag->rule_id == id);
     CHECK(mt::find_flag(s.screen(x.in, x.plan), id) != nullptr);
@@ -171,6 +176,63 @@ TEST_CASE("explain: an item without a source is named by its place in the intake
   CHECK(r.status == rule_status::fired);
   CHECK(std::any_of(r.facts.begin(), r.facts.end(),
                     [](const explained_fact& f) { return f.source == "medications[1]"; }));
+}
+
+// Rules whose checks scan the record's lists or read the plan themselves name what they looked
+// at too, quiet or fired (issue 11 point 2: "the facts it looked at with their values and where
+// they came from").
+TEST_CASE("explain: a quiet or fired rule names the items and plan fields it looked at",
+          "[explain]") {
+  const auto has = [](const rule_explanation& r, std::string_view name, std::string_view source) {
+    return std::any_of(r.facts.begin(), r.facts.end(), [&](const explained_fact& f) {
+      return f.name == name && f.source == source;
+    });
+  };
+  SECTION("a past microneedling session, outside the interval") {
+    inputs x;
+    mt::add_procedure(x.in, procedure_code::microneedling, mt::days_before(x.plan, 35),
+                      {area::cheeks});
+    const explanation e = screener{}.explain(x.in, x.plan);
+    const rule_explanation& r = entry(e, "session_interval");
+    CHECK(r.status == rule_status::quiet);
+    CHECK(has(r, "procedure microneedling", "procedures[0]"));
+    CHECK(mt::mentions(r.sentence, "35 days before the plan"));
+  }
+  SECTION("resolved acne on the cheeks") {
+    inputs x;
+    mt::add_condition(x.in, condition_code::acne_vulgaris, condition_status::resolved,
+                      {area::cheeks});
+    const explanation e = screener{}.explain(x.in, x.plan);
+    const rule_explanation& r = entry(e, "inflammatory_acne_in_area");
+    CHECK(r.status == rule_status::quiet);
+    CHECK(has(r, "condition acne_vulgaris", "conditions[0]"));
+  }
+  SECTION("a non-smoker") {
+    inputs x;
+    x.in.patient.smoker = known::no;
+    const explanation e = screener{}.explain(x.in, x.plan);
+    const rule_explanation& r = entry(e, "smoker_healing");
+    CHECK(r.status == rule_status::quiet);
+    CHECK(has(r, "smoker", "patient.smoker"));
+  }
+  SECTION("RF over gold threads: the plan's device and the device record") {
+    inputs x;
+    x.plan.device = device_type::rf_microneedling;
+    mt::add_device(x.in, device_code::gold_threads, {area::cheeks});
+    const explanation e = screener{}.explain(x.in, x.plan);
+    const rule_explanation& r = entry(e, "rf_over_metal");
+    CHECK(r.status == rule_status::fired);
+    CHECK(has(r, "plan device", "plan.device"));
+    CHECK(has(r, "device gold_threads", "devices[0]"));
+  }
+  SECTION("reused needles") {
+    inputs x;
+    x.plan.single_use_needles = known::no;
+    const explanation e = screener{}.explain(x.in, x.plan);
+    const rule_explanation& r = entry(e, "device_not_single_use");
+    CHECK(r.status == rule_status::fired);
+    CHECK(has(r, "plan single-use needles", "plan.single_use_needles"));
+  }
 }
 
 TEST_CASE("explain: overrides and invalid inputs", "[explain][overrides]") {
