@@ -38,6 +38,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -136,17 +137,31 @@ enum class prefetch_state : std::uint8_t {
 
 [[nodiscard]] MNSCREEN_EXPORT std::string_view to_string(prefetch_state s) noexcept;
 
+namespace detail {
+/// Documents of a prefetch key kept as `parse_request` read them (private; src/cds).
+struct parsed_documents;
+}  // namespace detail
+
 /// One prefetch key of a request (template keys and any other key the client sent).
 struct prefetch_entry {
   std::string key;
   prefetch_state state = prefetch_state::absent;
-  /// With `data`: each document as JSON text (one resource or Bundle per item; several when a
-  /// fetch followed `next` links).
+  /// With `data`, when the data came as text (fetched by `resolve_prefetch`, or set by the
+  /// caller): each document as JSON text (one resource or Bundle per item; several when a fetch
+  /// followed `next` links). Data that `parse_request` read from the request are kept parsed in
+  /// `parsed` instead, so that `screen_request` does not read them a second time, and this is
+  /// empty; `texts()` gives the documents as text either way. Both are read when both are set.
   std::vector<std::string> documents;
   /// With `failed`: why (the OperationOutcome's issue text, or the fetch's message).
   std::string failure;
   /// True when the data came from `resolve_prefetch`, not from the client.
   bool fetched = false;
+  /// The request's own data for this key, as `parse_request` read it (shared, immutable; it
+  /// keeps the parsed request alive). Null for entries built by hand or fetched.
+  std::shared_ptr<const detail::parsed_documents> parsed;
+
+  /// Every document of the entry as JSON text: those of `parsed` written out, then `documents`.
+  [[nodiscard]] MNSCREEN_EXPORT std::vector<std::string> texts() const;
 };
 
 /// A CDS Hooks request, typed. Unknown members are ignored (warnings).

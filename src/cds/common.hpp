@@ -5,6 +5,8 @@
 #define MNSCREEN_SRC_CDS_COMMON_HPP
 
 #include <boost/json.hpp>
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +18,16 @@
 namespace mnscreen::cds::detail {
 
 namespace json = boost::json;
+
+/// A prefetch key's documents as `parse_request` read them: values inside the parsed request,
+/// which `owner` keeps alive (one tree shared by every key of the request).
+struct parsed_documents {
+  std::shared_ptr<const json::value> owner;
+  std::vector<const json::value*> values;
+  /// The size of the request's text: a bound on the text of these documents (and of every
+  /// other key's), for the FHIR reader's size limit.
+  std::size_t request_bytes = 0;
+};
 
 /// The ServiceRequest extensions mnscreen reads a plan from (docs/cds-hooks.md) and writes back
 /// in a suggestion (the anaesthetic).

@@ -4,6 +4,7 @@
 // default plan), with every assumption named (docs/cds-hooks.md, "Hooks" and "Prefetch").
 #include <algorithm>
 #include <boost/json.hpp>
+#include <deque>
 #include <limits>
 #include <set>
 #include <string>
@@ -68,12 +69,22 @@ struct origin {
   std::string path;
 };
 
+// The resources given to the FHIR reader, in order: what a collection Bundle of them would
+// hold as `entry[i]`, without building it (the values stay where they were parsed).
 struct collected {
-  explicit collected(json::storage_ptr sp) : entries(std::move(sp)) {}
-  json::array entries;
+  struct entry {
+    const json::value* resource = nullptr;  // an object with a resourceType
+    std::string_view full_url;
+  };
+  std::vector<entry> entries;
   std::vector<origin> origins;
+  /// Documents parsed here (text that came fetched or set by hand), in one arena; a deque, so
+  /// that the entries' pointers into them stay valid as more are added.
+  explicit collected(json::storage_ptr sp) : arena(std::move(sp)) {}
+  json::storage_ptr arena;
+  std::deque<json::value> parsed_here;
   bool has_patient = false;
-  /// The text size of every document the entries came from.
+  /// A bound on the text size of every document the entries came from.
   std::size_t text_bytes = 0;
 };
 
@@ -93,25 +104,22 @@ std::size_t depth_of(const json::value& v, std::size_t limit) {
   return 0;
 }
 
-// True when the collection Bundle, written out, is surely within the reader's byte and depth
-// limits. Its text is at most about the documents' text (keys and strings are written as
-// read, whitespace dropped; a number such as `1.5` may grow to `1.5E0`, an entry gains a
-// short wrapper), so three times their size plus a margin is a safe bound; past it, or near
-// the depth limit, the caller takes the written-out path and the reader's checks decide.
-bool within_reader_limits(const json::object& bundle, std::size_t text_bytes,
-                          const fhir_options& options) {
-  const std::size_t entries = bundle.contains("entry") && bundle.at("entry").is_array()
-                                  ? bundle.at("entry").as_array().size()
-                                  : 0;
-  const std::size_t bound = 3 * text_bytes + 64 * entries + 256;
+// True when the collection Bundle of the entries, written out, is surely within the reader's
+// byte and depth limits. Its text is at most about the documents' text (keys and strings are
+// written as read, whitespace dropped; a number such as `1.5` may grow to `1.5E0`, an entry
+// gains a short wrapper), so three times their size plus a margin is a safe bound; past it, or
+// near the depth limit, the caller takes the written-out path and the reader's checks decide.
+bool within_reader_limits(const collected& c, const fhir_options& options) {
+  const std::size_t bound = 3 * c.text_bytes + 64 * c.entries.size() + 256;
   if (bound >= options.max_bytes / 2) return false;
   if (options.max_depth < 2) return false;
-  // The documents were parsed with Boost.JSON's default depth limit (`collect`), so no
-  // resource is deeper than that, and the Bundle adds three levels: with a reader limit well
-  // above, there is nothing to count.
+  // Fetched documents passed `classify` with Boost.JSON's default depth limit and the Bundle
+  // adds three levels: with a reader limit well above, there is nothing to count (a request
+  // document passed the request reader's own limit and is read in place, as before).
   if (options.max_depth > json::parse_options{}.max_depth + 8) return true;
-  for (const auto& [k, v] : bundle)
-    if (depth_of(v, options.max_depth) + 1 + 1 >= options.max_depth) return false;
+  // In the Bundle a resource sits under "entry" (an array) and its entry object.
+  for (const auto& e : c.entries)
+    if (depth_of(*e.resource, options.max_depth) + 2 + 1 + 1 >= options.max_depth) return false;
   return true;
 }
 
@@ -124,24 +132,35 @@ std::optional<std::string> referenced_patient_id(std::string_view reference) {
 
 void collect(const request& req, collected& out, std::vector<diagnostic>& diags) {
   std::set<std::string> seen;  // Type/id already taken
+  std::size_t request_bytes = 0;
   for (const auto& e : req.prefetch) {
     if (e.state != prefetch_state::data) continue;
     std::size_t other_patient = 0;
-    for (std::size_t d = 0; d < e.documents.size(); ++d) {
+    // The documents: those the request reader kept parsed, then those given as text.
+    std::vector<const json::value*> docs;
+    if (e.parsed) {
+      docs = e.parsed->values;
+      request_bytes = std::max(request_bytes, e.parsed->request_bytes);
+    }
+    for (const std::string& text : e.documents) {
       json::error_code ec;
-      // No depth limit of its own: a document given in the request passed the request reader's
-      // `max_depth` (which may be above Boost's default of 32, so that default would drop a
-      // deeper resource here without a word), and a fetched one passed `classify`.
+      // No depth limit of its own: a fetched document passed `classify`, and one set by hand
+      // is bounded by the FHIR reader's checks (the written-out path when near its limits).
       json::parse_options depth_checked_already;
       depth_checked_already.max_depth = std::numeric_limits<std::size_t>::max();
-      json::value doc =
-          json::parse(e.documents[d], ec, out.entries.storage(), depth_checked_already);
+      json::value doc = json::parse(text, ec, out.arena, depth_checked_already);
       if (ec || !doc.is_object()) continue;  // the reader checked it already
-      out.text_bytes += e.documents[d].size();
+      out.text_bytes += text.size();
+      out.parsed_here.push_back(std::move(doc));
+      docs.push_back(&out.parsed_here.back());
+    }
+    for (std::size_t d = 0; d < docs.size(); ++d) {
+      const json::value& doc = *docs[d];
+      if (!doc.is_object()) continue;
       std::string base = e.fetched ? "fetched " + e.key : "$.prefetch." + e.key;
-      if (e.fetched && e.documents.size() > 1) base += " page " + std::to_string(d + 1);
+      if (e.fetched && docs.size() > 1) base += " page " + std::to_string(d + 1);
       if (e.fetched) base += ":$";
-      auto take = [&](json::value& res, std::string path, std::string_view full_url) {
+      auto take = [&](const json::value& res, std::string path, std::string_view full_url) {
         if (!res.is_object()) return;
         const std::string_view type = detail::resource_type(res);
         if (type.empty() || type == "OperationOutcome") return;
@@ -161,23 +180,20 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
         }
         if (!id.empty() && !seen.insert(std::string(type) + "/" + std::string(id)).second) return;
         if (type == "Patient") out.has_patient = true;
-        json::object entry(out.entries.storage());
-        if (!full_url.empty()) entry["fullUrl"] = full_url;
-        entry["resource"] = std::move(res);
-        out.entries.push_back(std::move(entry));
+        out.entries.push_back({&res, full_url});
         out.origins.push_back({std::move(path)});
       };
       if (detail::resource_type(doc) == "Bundle") {
-        json::value* entries = doc.get_object().if_contains("entry");
+        const json::value* entries = doc.get_object().if_contains("entry");
         if (!entries || !entries->is_array()) continue;
         std::size_t i = 0;
-        for (auto& entry : entries->get_array()) {
+        for (const auto& entry : entries->get_array()) {
           const std::size_t index = i++;
           if (!entry.is_object()) continue;
-          json::value* res = entry.get_object().if_contains("resource");
+          const json::value* res = entry.get_object().if_contains("resource");
           if (!res) continue;
-          const std::string full_url(string_member(entry.get_object(), "fullUrl"));
-          take(*res, base + ".entry[" + std::to_string(index) + "].resource", full_url);
+          take(*res, base + ".entry[" + std::to_string(index) + "].resource",
+               string_member(entry.get_object(), "fullUrl"));
         }
       } else {
         take(doc, base, {});
@@ -190,6 +206,25 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
                            " resource(s) of another patient than context.patientId were dropped; "
                            "only that patient is screened"});
   }
+  out.text_bytes += request_bytes;
+}
+
+// The collection Bundle of the entries, written out (for Bundles near the reader's limits, so
+// that its checks decide as for any document).
+std::string bundle_text(const collected& c) {
+  json::monotonic_resource arena;
+  json::object bundle(&arena);
+  bundle["resourceType"] = "Bundle";
+  bundle["type"] = "collection";
+  json::array& entries = bundle["entry"].emplace_array();
+  entries.reserve(c.entries.size());
+  for (const auto& e : c.entries) {
+    json::object entry(&arena);
+    if (!e.full_url.empty()) entry["fullUrl"] = e.full_url;
+    entry["resource"] = *e.resource;
+    entries.push_back(std::move(entry));
+  }
+  return json::serialize(bundle);
 }
 
 // "$.entry[N].resource.x" of the collection Bundle → the resource's place in the request.
@@ -553,24 +588,25 @@ hook_input build_input(const request& req, const fhir_reader& reader, const hook
   plan_for_hook(req, settings, today, in);
   for (const auto& e : req.prefetch)
     if (e.state == prefetch_state::failed) in.unavailable.emplace_back(e.key, e.failure);
-  // Every value of the Bundle lives in one arena, dropped as a whole.
+  // The documents parsed here live in one arena, dropped as a whole.
   json::monotonic_resource arena;
   collected c(&arena);
   collect(req, c, in.diagnostics);
-  json::object bundle(&arena);
-  bundle["resourceType"] = "Bundle";
-  bundle["type"] = "collection";
-  bundle["entry"] = std::move(c.entries);
   fhir_options options =
       make_fhir_options(settings.record_policy, in.has_plan ? in.plan.date : today);
   if (c.has_patient) options.patient_id = req.patient_id;
-  // The reader maps the tree in place. Writing it out and parsing it again (what
-  // `reader.read` would need) gives the same tree, unless the text would cross the reader's
-  // size or depth limit: only then is that path taken, so that those limits apply as before.
-  if (within_reader_limits(bundle, c.text_bytes, options))
-    in.fhir = fhir_detail::read_object(fhir_reader_access::terms(reader), bundle, options);
-  else
-    in.fhir = reader.read(json::serialize(bundle), options);
+  // The reader maps the resources where they were parsed, as it would read a collection Bundle
+  // of them. Writing that Bundle out and parsing it again gives the same result, unless the
+  // text would cross the reader's size or depth limit: only then is that path taken, so that
+  // those limits apply as before.
+  if (within_reader_limits(c, options)) {
+    std::vector<fhir_detail::bundle_entry> entries;
+    entries.reserve(c.entries.size());
+    for (const auto& e : c.entries) entries.push_back({&e.resource->get_object(), e.full_url});
+    in.fhir = fhir_detail::read_entries(fhir_reader_access::terms(reader), entries, options);
+  } else {
+    in.fhir = reader.read(bundle_text(c), options);
+  }
   rewrite_paths(in.fhir.diagnostics, c.origins);
   if (req.authorization) {
     detail::redact_token(in.diagnostics, req.authorization->access_token);

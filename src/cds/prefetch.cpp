@@ -99,7 +99,7 @@ std::vector<std::string> resolve_prefetch(request& req, const fetch_function& fe
     for (auto& p : req.prefetch)
       if (p.key == t.key) e = &p;
     if (!e) {
-      req.prefetch.push_back({std::string(t.key), prefetch_state::absent, {}, {}, false});
+      req.prefetch.push_back({std::string(t.key), prefetch_state::absent, {}, {}, false, {}});
       e = &req.prefetch.back();
     }
     if (e->state != prefetch_state::absent) continue;

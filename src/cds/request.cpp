@@ -2,6 +2,7 @@
 // The CDS Hooks request reader: hook, hookInstance, fhirServer, fhirAuthorization, context and
 // prefetch, with every problem reported at its JSON path (docs/cds-hooks.md, "Hooks").
 #include <boost/json.hpp>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -239,9 +240,25 @@ void read_context(io::object_reader& root, request& out) {
     r.ctx().error("missing_field", r.path_of("patientId"), "context.patientId is empty");
 }
 
+// The parsed request, which the prefetch entries keep (their documents are values inside it).
+struct kept_request {
+  std::shared_ptr<const json::value> owner;
+  std::size_t request_bytes = 0;
+};
+
+// Keeps `v` (a value inside the parsed request) as one more document of `e`.
+void keep_document(prefetch_entry& e, const json::value& v, const kept_request& k) {
+  auto p = std::make_shared<detail::parsed_documents>();
+  if (e.parsed) p->values = e.parsed->values;
+  p->owner = k.owner;
+  p->values.push_back(&v);
+  p->request_bytes = k.request_bytes;
+  e.parsed = std::move(p);
+}
+
 // One prefetch value.
 void read_prefetch_value(io::context& ctx, const json::value& v, const jpath& path,
-                         prefetch_entry& e) {
+                         prefetch_entry& e, const kept_request& k) {
   if (v.is_null()) {
     e.state = prefetch_state::no_data;
     return;
@@ -263,7 +280,7 @@ void read_prefetch_value(io::context& ctx, const json::value& v, const jpath& pa
   }
   if (type != "Bundle") {
     e.state = prefetch_state::data;
-    e.documents.push_back(json::serialize(v));
+    keep_document(e, v, k);
     return;
   }
   // A Bundle: entries with resources count; OperationOutcome entries are search notes unless
@@ -299,7 +316,7 @@ void read_prefetch_value(io::context& ctx, const json::value& v, const jpath& pa
     e.state = prefetch_state::no_data;
   } else {
     e.state = prefetch_state::data;
-    e.documents.push_back(json::serialize(v));
+    keep_document(e, v, k);
     if (failures > 0)
       ctx.warning("partial_prefetch", path,
                   "the Bundle holds resources and an error OperationOutcome; the resources are "
@@ -307,7 +324,7 @@ void read_prefetch_value(io::context& ctx, const json::value& v, const jpath& pa
   }
 }
 
-void read_prefetch(io::object_reader& root, request& out) {
+void read_prefetch(io::object_reader& root, request& out, const kept_request& k) {
   const json::value* v = root.find("prefetch");
   if (!v) return;  // absent or null: every key absent
   const jpath path = root.path_of("prefetch");
@@ -322,14 +339,22 @@ void read_prefetch(io::object_reader& root, request& out) {
     for (auto& p : out.prefetch)
       if (p.key == key) e = &p;
     if (!e) {
-      out.prefetch.push_back({std::string(key), prefetch_state::absent, {}, {}, false});
+      out.prefetch.push_back({std::string(key), prefetch_state::absent, {}, {}, false, {}});
       e = &out.prefetch.back();
     }
-    read_prefetch_value(root.ctx(), m.value(), jpath::member(path, key), *e);
+    read_prefetch_value(root.ctx(), m.value(), jpath::member(path, key), *e, k);
   }
 }
 
 }  // namespace
+
+std::vector<std::string> prefetch_entry::texts() const {
+  std::vector<std::string> out;
+  if (parsed)
+    for (const json::value* v : parsed->values) out.push_back(json::serialize(*v));
+  out.insert(out.end(), documents.begin(), documents.end());
+  return out;
+}
 
 const prefetch_entry* request::find_prefetch(std::string_view key) const {
   for (const auto& p : prefetch)
@@ -341,14 +366,17 @@ parse_result<request> parse_request(std::string_view text, const request_limits&
   parse_result<request> result;
   request& out = result.value;
   for (const auto& t : prefetch_templates())
-    out.prefetch.push_back({std::string(t.key), prefetch_state::absent, {}, {}, false});
+    out.prefetch.push_back({std::string(t.key), prefetch_state::absent, {}, {}, false, {}});
   read_limits rl;
   rl.max_bytes = limits.max_bytes;
   rl.max_depth = limits.max_depth;
   io::context ctx(rl);
-  json::monotonic_resource mr;
-  if (const auto doc = io::parse_document(text, ctx, &mr)) {
-    if (const json::object* root = io::root_object(*doc, ctx)) {
+  // The tree outlives this call when the request carries prefetch data: the entries keep
+  // their documents parsed (prefetch_entry::parsed), and share the tree's one arena.
+  if (auto doc =
+          io::parse_document(text, ctx, json::make_shared_resource<json::monotonic_resource>())) {
+    const kept_request kept{std::make_shared<const json::value>(std::move(*doc)), text.size()};
+    if (const json::object* root = io::root_object(*kept.owner, ctx)) {
       io::object_reader r(ctx, *root, "$");
       if (const json::value* h = r.find("hook")) {
         if (h->is_string()) {
@@ -376,7 +404,7 @@ parse_result<request> parse_request(std::string_view text, const request_limits&
       }
       read_authorization(r, "fhirAuthorization", out);
       read_context(r, out);
-      read_prefetch(r, out);
+      read_prefetch(r, out, kept);
       // Legacy members of CDS Hooks 1.0 drafts: read when the context lacks them, else ignored.
       if (const json::value* u = r.find("user")) {
         ctx.warning("legacy_field", r.path_of("user"),

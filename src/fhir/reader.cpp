@@ -98,6 +98,23 @@ parse_result<fhir_intake> read_object(const terminology& terms, const json::obje
   return read_object(terms, document, options, {});
 }
 
+parse_result<fhir_intake> read_entries(const terminology& terms,
+                                       std::span<const bundle_entry> entries,
+                                       const fhir_options& options) {
+  // As `collect` walks a collection Bundle whose entries are objects with a string fullUrl
+  // (when not empty) and an object resource: nothing to report about the Bundle itself.
+  std::vector<diagnostic> diags;
+  std::vector<source_resource> resources;
+  resources.reserve(entries.size());
+  std::string path;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    path.assign("$.entry[").append(std::to_string(i)).append("].resource");
+    collect(*entries[i].resource, path, std::string(entries[i].full_url), resources, diags, 1,
+            false);
+  }
+  return map_resources(terms, options, resources, std::move(diags));
+}
+
 }  // namespace fhir_detail
 
 // --- public API ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #define MNSCREEN_SRC_FHIR_READER_CORE_HPP
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,19 @@ struct source_resource {
 [[nodiscard]] parse_result<fhir_intake> read_object(const terminology& terms,
                                                     const boost::json::object& document,
                                                     const fhir_options& options);
+
+/// One resource of `read_entries`: what a collection Bundle's entry would hold.
+struct bundle_entry {
+  const boost::json::object* resource = nullptr;
+  std::string_view full_url;
+};
+
+/// Reads `entries` as `read_object` reads a collection Bundle holding them in this order
+/// (diagnostics have the paths `$.entry[i].resource…`), without that Bundle being built: for
+/// the CDS Hooks reader, whose resources stay where the request was parsed.
+[[nodiscard]] parse_result<fhir_intake> read_entries(const terminology& terms,
+                                                     std::span<const bundle_entry> entries,
+                                                     const fhir_options& options);
 
 /// Reads a Bundle or a single resource (fhir_reader::read).
 [[nodiscard]] parse_result<fhir_intake> read_document(const terminology& terms,

@@ -3,6 +3,7 @@
 // clients send (tolerated), and malformed requests (each an error with its JSON path).
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "cds_test_support.hpp"
 
@@ -47,6 +48,33 @@ TEST_CASE("patient-view fixture: members and every prefetch state", "[cds][reque
   CHECK(entry(q, "observations").state == cds::prefetch_state::failed);         // OperationOutcome
   CHECK(entry(q, "observations").failure == "Observation search timed out");
   CHECK(q.prefetch.size() == cds::prefetch_templates().size());
+}
+
+TEST_CASE("prefetch data from the request is kept parsed; texts() writes it out",
+          "[cds][request]") {
+  const auto r = cds::parse_request(cds_fixture("patient-view.json"));
+  REQUIRE(r.ok());
+  const auto& patient = entry(r.value, "patient");
+  REQUIRE(patient.state == cds::prefetch_state::data);
+  // Not written out to text: screen_request maps the parsed tree where it is.
+  CHECK(patient.parsed != nullptr);
+  CHECK(patient.documents.empty());
+  const std::vector<std::string> texts = patient.texts();
+  REQUIRE(texts.size() == 1);
+  CHECK(texts[0].rfind(R"({"resourceType":"Patient","id":"pat-1")", 0) == 0);
+  // The entries share the parsed request, which outlives the parse_request result's copies.
+  const cds::request copy = r.value;
+  CHECK(entry(copy, "medicationStatements").texts() ==
+        entry(r.value, "medicationStatements").texts());
+  // Keys without data keep nothing parsed.
+  CHECK(entry(r.value, "conditions").parsed == nullptr);
+  CHECK(entry(r.value, "observations").parsed == nullptr);
+  // Text set by a caller is read as well, after the parsed documents.
+  cds::prefetch_entry both = patient;
+  both.documents = {R"({"resourceType":"Condition","id":"c9"})"};
+  const auto all = both.texts();
+  REQUIRE(all.size() == 2);
+  CHECK(all[1] == both.documents[0]);
 }
 
 TEST_CASE("order-sign, order-select and appointment-book fixtures", "[cds][request]") {
