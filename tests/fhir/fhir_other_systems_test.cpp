@@ -5,8 +5,10 @@
 // in Device.type, "in situ" Conditions and implantation Procedures, body sites with laterality.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fhir_test_support.hpp"
 #include "mnscreen/fhir.hpp"
@@ -281,4 +283,51 @@ TEST_CASE("fhir other systems: devices in Device.type, Conditions and Procedures
   // The resolved "pacemaker in situ" is not a device; the implantation Procedure is.
   CHECK(pacer->code == device_code::pacemaker);
   CHECK(device_from("Condition/c2") == nullptr);
+}
+
+TEST_CASE("fhir other systems: Device.type of an ICD and an insulin pump", "[fhir][device]") {
+  const auto device = [](std::string_view id, std::string_view code, std::string_view display) {
+    return R"({"resourceType":"Device","id":")" + std::string(id) +
+           R"(","patient":{"reference":"urn:uuid:p1"},"type":)" + coded(k_sct, code, display) + "}";
+  };
+  // Read without the display too: the code alone must carry the fact.
+  for (const bool with_display : {true, false}) {
+    INFO("with display: " << with_display);
+    const auto r = reader().read(
+        bundle({device("d1", "72506001", with_display ? "Implantable defibrillator" : ""),
+                device("d2", "69805005", with_display ? "Insulin pump" : "")}),
+        as_of("2026-12-01"));
+    REQUIRE(r.value.record.devices.size() == 2);
+    const auto code_of = [&](std::string_view source) -> std::optional<device_code> {
+      for (const auto& dev : r.value.record.devices)
+        if (dev.source == source) return dev.code;
+      return std::nullopt;
+    };
+    CHECK(code_of("Device/d1") == device_code::icd);
+    CHECK(code_of("Device/d2") == device_code::insulin_pump);
+    CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.unmapped_code"));
+    CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.name_match"));
+  }
+}
+
+TEST_CASE(
+    "fhir other systems: body sites of the issue-13 audit (chin, eye region, infraclavicular)",
+    "[fhir][condition][snomed]") {
+  const auto at = [](std::string_view site) {
+    const auto r =
+        reader().read(bundle({condition_resource(
+                          "c1", coded(k_sct, "24079001", "Atopic dermatitis"),
+                          clinical("active") + R"(,"bodySite":[)" + coded(k_sct, site) + "]")}),
+                      as_of("2026-12-01"));
+    INFO("site " << site);
+    REQUIRE(r.value.record.conditions.size() == 1);
+    CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.unmapped_body_site"));
+    return r.value.record.conditions[0].sites;
+  };
+  CHECK(at("23747009") == std::vector<area>{area::chin});  // Skin of chin
+  // The eye region holds the periorbital skin and the eyelids: both.
+  CHECK(at("362916000") == std::vector<area>{area::periorbital, area::eyelids});
+  CHECK(at("371398005") == std::vector<area>{area::periorbital, area::eyelids});
+  // The skin below the clavicles: the decolletage and the chest.
+  CHECK(at("66288003") == std::vector<area>{area::decolletage, area::chest});
 }

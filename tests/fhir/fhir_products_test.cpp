@@ -95,21 +95,46 @@ constexpr product_case k_products[] = {
     {"197986", medication_code::minoxidil, route::oral, "minoxidil 10 MG Oral Tablet"},
 };
 
+// The issue-13 audit: products of the OMOP lists (PEDSnet azathioprine, mycophenolate and steroid
+// lists) and a hand-checked prasugrel product of rxnorm.csv.
+constexpr product_case k_audit_products[] = {
+    {"105611", medication_code::azathioprine, route::oral,
+     "Azathioprine 50 MG Oral Tablet [Imuran]"},
+    {"616447", medication_code::mycophenolate, route::oral,
+     "mycophenolate mofetil 250 MG Oral Capsule [Cellcept]"},
+    {"311881", medication_code::mycophenolate, route::injection,
+     "mycophenolate mofetil 500 MG Injection"},
+    {"105412", medication_code::prednisone, route::oral,
+     "Prednisone 5 MG Oral Tablet [Decortisyl]"},
+    {"105407", medication_code::prednisolone, route::oral,
+     "prednisolone 5 MG Oral Tablet [Prednesol]"},
+    {"102859", medication_code::prednisolone, route::injection,
+     "prednisolone 16 MG/ML Injectable Solution"},
+    {"855812", medication_code::prasugrel, route::oral, "prasugrel 10 MG Oral Tablet"},
+};
+
+void check_product(const product_case& c) {
+  INFO(c.rxcui << " " << c.display);
+  // Read without the display: the code alone must carry the fact.
+  const auto r = reader().read(bundle({statement("s1", c.rxcui)}), as_of("2026-12-01"));
+  REQUIRE(r.value.record.medications.size() == 1);
+  CHECK(r.value.record.medications[0].code == c.word);
+  REQUIRE(r.value.record.medications[0].route.has_value());
+  CHECK(*r.value.record.medications[0].route == c.via);
+  CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.unmapped_code"));
+  CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.name_match"));
+}
+
 }  // namespace
 
 TEST_CASE("fhir products: each medication word's product maps to its ingredient and route",
           "[fhir][products]") {
-  for (const auto& c : k_products) {
-    INFO(c.rxcui << " " << c.display);
-    // Read without the display: the code alone must carry the fact.
-    const auto r = reader().read(bundle({statement("s1", c.rxcui)}), as_of("2026-12-01"));
-    REQUIRE(r.value.record.medications.size() == 1);
-    CHECK(r.value.record.medications[0].code == c.word);
-    REQUIRE(r.value.record.medications[0].route.has_value());
-    CHECK(*r.value.record.medications[0].route == c.via);
-    CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.unmapped_code"));
-    CHECK_FALSE(has_diagnostic(r.diagnostics, "fhir.name_match"));
-  }
+  for (const auto& c : k_products) check_product(c);
+}
+
+TEST_CASE("fhir products: the audit's OMOP list products and prasugrel map by code alone",
+          "[fhir][products]") {
+  for (const auto& c : k_audit_products) check_product(c);
 }
 
 TEST_CASE("fhir products: a combination product maps to every vocabulary ingredient",

@@ -103,6 +103,28 @@ WORDS = [
     ('allergy', 'lanolin', r'lanolin'),
     ('allergy', 'propylene_glycol', r'propylene glycol'),
 ]
+# Vocabulary words that no RxNorm *product* can name, listed in the coverage table with the reason
+# (they have no ingredient pattern: nothing is generated for them).
+NO_PRODUCTS = [
+    ('medication', 'acenocoumarol',
+     'not marketed in the US: no VSAC, PDDI or OMOP list in reach names an RxNorm product; read '
+     'from ATC B01AA07 and by name (names.csv)'),
+    ('allergy', 'nickel',
+     'an allergen, not a medicine: coded as a substance (RxNorm 1311629 nickel, 31738 nickel '
+     'sulfate; SNOMED CT 43921001), no product'),
+    ('allergy', 'chromium',
+     'an allergen, not a medicine; no reachable set has a substance code for it: matched by name'),
+    ('allergy', 'cobalt',
+     'an allergen, not a medicine; no reachable set has a substance code for it: matched by name'),
+    ('allergy', 'gold',
+     'an allergen (jewellery, gold threads), not a medicine; no reachable set has a substance code '
+     'for it: matched by name (gold salts as a medicine are the word gold_salts)'),
+    ('allergy', 'latex',
+     'a material, not a medicine: coded as a substance (RxNorm 1314891; SNOMED CT 111088007), '
+     'a disorder (300916003) or a denial (716184000), no product'),
+    ('allergy', 'fragrance',
+     'no RxNorm or SNOMED CT code in any reachable set: matched by name (fragrance, perfume)'),
+]
 COMPILED = [(k, w, re.compile(r'(?<![a-z])(?:' + p + r')(?![a-z])')) for k, w, p in WORDS]
 
 # A product display names a strength or a dose form (an ingredient or brand name alone does not).
@@ -224,6 +246,8 @@ def coverage(rows, sets, chosen):
         if more > 0:
             listed += f'; {more} more'
         print(f'| {word} | {kind} | {n} | {hand[word]} | {listed or "—"} |')
+    for kind, word, reason in NO_PRODUCTS:
+        print(f'| {word} | {kind} | 0 | {hand[word]} | — ({reason}) |')
 
 
 def filter_input(path):
