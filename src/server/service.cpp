@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "json/parse.hpp"
 #include "jwt.hpp"
 #include "mnscreen/cds_hooks.hpp"
 #include "mnscreen/fhir.hpp"
@@ -338,21 +339,34 @@ reply service::impl::screen_endpoint(const request& r, bool fhir) {
     out.body = error_body(400, "bad_request", ds.empty() ? "bad request" : ds.front().message, ds);
     return out;
   };
-  json::parse_options po;
-  po.max_depth = cfg.max_depth;
-  boost::system::error_code ec;
-  json::value doc = json::parse(r.body, ec, {}, po);
-  if (ec) {
-    const bool deep = ec == json::error::too_deep;
+  // The library's JSON handler, as `mnscreen screen` reads its files: numbers correctly
+  // rounded, and a key given twice reported (Boost.JSON's own parser keeps the last value
+  // without a word, and the intake or plan written out from its tree would then read clean).
+  json_detail::parsed parsed = json_detail::parse(r.body, cfg.max_depth);
+  if (!parsed.value) {
+    const bool deep = parsed.error == json::error::too_deep;
     return bad({{severity::fatal, deep ? "http.too_deep" : "http.malformed_json", "$",
                  deep ? "JSON nested deeper than " + std::to_string(cfg.max_depth) + " levels"
-                      : "not valid JSON: " + ec.message()}});
+                      : "not valid JSON: " + parsed.error.message()}});
   }
+  const json::value doc = std::move(*parsed.value);
   if (!doc.is_object())
     return bad({{severity::error, "http.wrong_type", "$", "must be an object"}});
   const auto& o = doc.as_object();
   std::vector<diagnostic> errs;
   std::vector<diagnostic> warns;
+  // A key given twice: an error in the intake, the plan or the envelope (as the intake and plan
+  // readers report it), a warning in the FHIR bundle (as the FHIR reader reports it: only the
+  // last value is read).
+  constexpr std::string_view twice =
+      "the key appears more than once in this object; only its last value was read";
+  for (std::string& path : parsed.duplicate_keys) {
+    if (fhir && (path.rfind("$.bundle.", 0) == 0 || path.rfind("$.bundle[", 0) == 0))
+      warns.push_back({severity::warning, "fhir.duplicate_key", std::move(path),
+                       "bundle: " + std::string(twice)});
+    else
+      errs.push_back({severity::error, "duplicate_key", std::move(path), std::string(twice)});
+  }
   const std::array<std::string_view, 3> known =
       fhir ? std::array<std::string_view, 3>{"bundle", "plan", "intake"}
            : std::array<std::string_view, 3>{"intake", "plan", "plan"};

@@ -248,6 +248,32 @@ TEST_CASE("POST /screen answers exactly what the library (and mnscreen screen) g
   CHECK(parse(r.body).at("decision").as_string() == "defer");
 }
 
+TEST_CASE("POST /screen: a key given twice is reported as mnscreen screen reports it",
+          "[server][screen][malformed]") {
+  test_server s;
+  const std::string plan = read_text(std::string(MNSCREEN_TEST_DATA_DIR) + "/plan-cheeks-pen.json");
+  // In the intake: an error with its path (400), not the last value taken silently.
+  const auto r = s.post("/screen", R"({"intake": {"schema": "mnscreen.intake/1", "patient":
+      {"pregnant": true, "pregnant": false}}, "plan": )" +
+                                       plan + "}");
+  require_json_error(r, 400);
+  const auto doc = parse(r.body);
+  bool found = false;
+  for (const auto& d : doc.at("diagnostics").as_array())
+    if (d.at("code").as_string() == "duplicate_key" &&
+        d.at("path").as_string() == "$.intake.patient.pregnant")
+      found = true;
+  CHECK(found);
+  // In a FHIR bundle: a warning, as the FHIR reader gives for a file (the last value is read).
+  json::object bundle{{"resourceType", "Bundle"}, {"type", "collection"}};
+  bundle["entry"] = json::array{json::object{{"resource", patient_resource()}}};
+  std::string text = json::serialize(bundle);
+  text.insert(text.find(R"("type")"), R"("type":"batch",)");
+  const auto f = s.post("/screen/fhir", R"({"bundle": )" + text + R"(, "plan": )" + plan + "}");
+  REQUIRE(f.status == 200);
+  CHECK(f.body.find(R"("code":"fhir.duplicate_key","path":"$.bundle.type")") != std::string::npos);
+}
+
 TEST_CASE("POST /screen/fhir reads a FHIR bundle, with an intake overlay", "[server][screen]") {
   test_server s;
   const std::string plan = read_text(std::string(MNSCREEN_TEST_DATA_DIR) + "/plan-cheeks-pen.json");
