@@ -16,7 +16,9 @@ namespace {
 constexpr command_usage rules_usage{
     "mnscreen rules [--format md|json]",
     "Prints the rule catalogue of the library's knowledge version: every rule id with its\n"
-    "trigger, effect, complications and evidence. docs/rules.md is `mnscreen rules --format md`."};
+    "trigger, effect, complications and evidence; the Markdown also gives the plans each rule\n"
+    "applies to, the policy settings it reads, the questions that leave it undecided and\n"
+    "whether its flag can be overridden. docs/rules.md is `mnscreen rules --format md`."};
 
 po::options_description rules_options() {
   po::options_description options("Options", 100);

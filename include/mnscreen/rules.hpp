@@ -45,7 +45,9 @@ struct rule_info {
 /// The rule with this id, or nullptr.
 [[nodiscard]] MNSCREEN_EXPORT const rule_info* find_rule(std::string_view id) noexcept;
 
-/// The catalogue as Markdown (docs/rules.md).
+/// The catalogue as Markdown (docs/rules.md): per family, the catalogue table, then each
+/// rule's plan scope, the policy settings it reads, the questions that leave it undecided and
+/// whether its flag can be overridden.
 [[nodiscard]] MNSCREEN_EXPORT std::string rules_markdown();
 
 /// The catalogue as a JSON document.

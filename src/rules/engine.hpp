@@ -113,7 +113,8 @@ class advice_set {
 };
 
 /// What a rule needs from the plan before it can apply at all; explain reports a rule whose
-/// scope the plan lacks as `not_applicable` (its check function tests the same first).
+/// scope the plan lacks as `not_applicable` (its check function tests the same first), and
+/// docs/rules.md words it in its "applies to" column (render.cpp).
 enum class plan_scope : std::uint8_t {
   any,
   rf,                 // a radiofrequency device

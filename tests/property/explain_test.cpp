@@ -2,13 +2,17 @@
 // Issue 11: explain and screen held together. For random valid intakes, plans (with random
 // overrides) and policies, the rules explain calls `fired` are exactly the report's flags, each
 // fired entry carries its flag, every catalogue rule is explained once, and an `undecided` rule
-// names unknowns the report asks about.
+// names unknowns the report asks about. And docs/rules.md (`rules_markdown()`) holds with them:
+// a rule it says applies to any plan is never `not_applicable`, and a flag that cannot be
+// overridden (do_not_treat on label evidence) comes from a rule it does not call overridable.
 #include <rapidcheck/catch.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "property_support.hpp"
 
@@ -69,6 +73,58 @@ rc::Gen<std::vector<rule_override>> gen_overrides() {
   });
 }
 
+// The second-table row of each rule in the catalogue's Markdown: id -> its cells (applies to,
+// settings, undecided while unknown, override).
+std::map<std::string, std::vector<std::string>, std::less<>> markdown_rows() {
+  const std::string md = rules_markdown();
+  std::map<std::string, std::vector<std::string>, std::less<>> rows;
+  for (const auto& r : rule_catalogue()) {
+    const std::string start = "| `" + std::string(r.id) + "` | ";
+    std::size_t at = md.find(start);
+    if (at != std::string::npos) at = md.find(start, at + 1);  // the first is the catalogue's
+    if (at == std::string::npos) continue;
+    const std::string line = md.substr(at, md.find('\n', at) - at);
+    std::vector<std::string> cells;
+    std::size_t pos = start.size();
+    for (std::size_t bar = line.find(" | ", pos); bar != std::string::npos;
+         bar = line.find(" | ", pos)) {
+      cells.push_back(line.substr(pos, bar - pos));
+      pos = bar + 3;
+    }
+    cells.push_back(line.substr(pos, line.size() - pos - 2));
+    rows.emplace(std::string(r.id), std::move(cells));
+  }
+  return rows;
+}
+
+void check_markdown(const std::map<std::string, std::vector<std::string>, std::less<>>& rows,
+                    const policy& pol, const intake& in, const procedure_plan& plan) {
+  const screener s{pol};
+  const report r = s.screen(in, plan);
+  for (const flag& f : r.flags) {
+    const bool label = std::any_of(f.evidence.begin(), f.evidence.end(), [](const evidence& e) {
+      return e.level == evidence_level::label;
+    });
+    if (f.effect != effect::do_not_treat || !label) continue;
+    const auto row = rows.find(f.rule_id);
+    RC_ASSERT(row != rows.end());
+    RC_ASSERT(row->second.size() == 4U);
+    RC_TAG(f.rule_id);
+    RC_ASSERT(row->second[3] != "yes");
+  }
+  if (r.decision == decision::cannot_screen) return;
+  for (const rule_explanation& x : s.explain(in, plan).rules) {
+    const auto row = rows.find(x.rule_id);
+    RC_ASSERT(row != rows.end());
+    RC_ASSERT(row->second.size() == 4U);
+    if (x.status == rule_status::not_applicable) RC_ASSERT(row->second[0] != "any plan");
+    for (const auto& setting : x.settings)
+      RC_ASSERT(row->second[1].find('`' + setting.name + '`') != std::string::npos);
+    for (question q : x.unknowns)
+      RC_ASSERT(row->second[2].find('`' + std::string(to_string(q)) + '`') != std::string::npos);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("property: explain's fired rules are the report's flags", "[property][explain]") {
@@ -88,5 +144,20 @@ TEST_CASE("property: explain's fired rules are the report's flags", "[property][
     const screener sp{pol};
     const scenario sc = *gen_scenario();
     check_explain(sp, sc.record, sc.plan);
+  });
+}
+
+TEST_CASE("property: docs/rules.md agrees with explain and overrides", "[property][explain]") {
+  const auto rows = markdown_rows();
+  REQUIRE(rows.size() == rule_catalogue().size());
+  rc::prop("default policy", [&rows] {
+    const scenario sc = *gen_scenario();
+    check_markdown(rows, policy{}, sc.record, sc.plan);
+  });
+  rc::prop("focused scenarios, random policy", [&rows] {
+    const policy pol = *gen_policy();
+    const procedure_plan plan = *gen_plan();
+    const intake in = *gen_intake(plan.date, *gen_focused_pools(plan));
+    check_markdown(rows, pol, in, plan);
   });
 }
