@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mnscreen/mnscreen.hpp"
 
@@ -62,6 +63,26 @@ inline const flag* find_flag(const report& r, std::string_view id) {
 inline bool asks(const report& r, question q) {
   return std::any_of(r.questions.begin(), r.questions.end(),
                      [&](const question_item& i) { return i.factor == q; });
+}
+
+/// The cells of the row of rule `id` in the second table of its family in docs/rules.md
+/// (applies to, settings, undecided while unknown, override), without the id; empty when there
+/// is no such row. `md` is `rules_markdown()`.
+inline std::vector<std::string> rules_doc_row(const std::string& md, std::string_view id) {
+  const std::string start = "| `" + std::string(id) + "` | ";
+  std::size_t at = md.find(start);
+  if (at != std::string::npos) at = md.find(start, at + 1);  // the first is the catalogue row
+  if (at == std::string::npos) return {};
+  const std::string line = md.substr(at, md.find('\n', at) - at);
+  std::vector<std::string> cells;
+  std::size_t pos = start.size();
+  for (std::size_t bar = line.find(" | ", pos); bar != std::string::npos;
+       bar = line.find(" | ", pos)) {
+    cells.push_back(line.substr(pos, bar - pos));
+    pos = bar + 3;
+  }
+  if (line.size() >= pos + 2) cells.push_back(line.substr(pos, line.size() - pos - 2));  // " |"
+  return cells;
 }
 
 }  // namespace mnscreen::test

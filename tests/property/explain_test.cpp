@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "property_support.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -79,19 +80,8 @@ std::map<std::string, std::vector<std::string>, std::less<>> markdown_rows() {
   const std::string md = rules_markdown();
   std::map<std::string, std::vector<std::string>, std::less<>> rows;
   for (const auto& r : rule_catalogue()) {
-    const std::string start = "| `" + std::string(r.id) + "` | ";
-    std::size_t at = md.find(start);
-    if (at != std::string::npos) at = md.find(start, at + 1);  // the first is the catalogue's
-    if (at == std::string::npos) continue;
-    const std::string line = md.substr(at, md.find('\n', at) - at);
-    std::vector<std::string> cells;
-    std::size_t pos = start.size();
-    for (std::size_t bar = line.find(" | ", pos); bar != std::string::npos;
-         bar = line.find(" | ", pos)) {
-      cells.push_back(line.substr(pos, bar - pos));
-      pos = bar + 3;
-    }
-    cells.push_back(line.substr(pos, line.size() - pos - 2));
+    std::vector<std::string> cells = test::rules_doc_row(md, r.id);
+    if (cells.empty()) continue;
     rows.emplace(std::string(r.id), std::move(cells));
   }
   return rows;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "test_support.hpp"
+
 TEST_CASE("rules: the catalogue renders as Markdown and JSON with every id", "[rules_catalogue]") {
   const std::string md = mnscreen::rules_markdown();
   const std::string json = mnscreen::rules_json();
@@ -24,23 +26,8 @@ TEST_CASE("rules: the catalogue renders as Markdown and JSON with every id", "[r
 
 namespace {
 
-// The cells of the row of `id` in the second table of its family (applies to, settings,
-// undecided while unknown, override), without the id; empty when there is no such row.
 std::vector<std::string> explain_row(const std::string& md, std::string_view id) {
-  const std::string start = "| `" + std::string(id) + "` | ";
-  std::size_t at = md.find(start);
-  if (at != std::string::npos) at = md.find(start, at + 1);  // the first is the catalogue row
-  if (at == std::string::npos) return {};
-  const std::string line = md.substr(at, md.find('\n', at) - at);
-  std::vector<std::string> cells;
-  std::size_t pos = start.size();
-  for (std::size_t bar = line.find(" | ", pos); bar != std::string::npos;
-       bar = line.find(" | ", pos)) {
-    cells.push_back(line.substr(pos, bar - pos));
-    pos = bar + 3;
-  }
-  if (line.size() >= pos + 2) cells.push_back(line.substr(pos, line.size() - pos - 2));  // " |"
-  return cells;
+  return mnscreen::test::rules_doc_row(md, id);
 }
 
 }  // namespace
