@@ -199,6 +199,8 @@ inline constexpr std::array diagnostic_codes{
     // --- mnscreen serve: the config ---------------------------------------------------------------
     code_info{"serve.malformed_json", sev::error, code_group::serve,
               "The config file is not JSON."},
+    code_info{"serve.duplicate_key", sev::error, code_group::serve,
+              "A key appears twice in one object of the config; the config is refused (which value was meant cannot be known)."},
     code_info{"serve.wrong_type", sev::error, code_group::serve,
               "The config or one of its members has the wrong JSON type (or a number is not whole)."},
     code_info{"serve.missing", sev::error, code_group::serve,

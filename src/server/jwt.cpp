@@ -14,6 +14,9 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <string>
+
+#include "json/parse.hpp"
 
 namespace mnscreen::server {
 namespace json = boost::json;
@@ -29,13 +32,14 @@ int b64_value(char c) noexcept {
   return -1;
 }
 
+// A JOSE header or claims set (or a JWKS). A name given twice is refused (RFC 7515 section 4
+// and RFC 7519 section 4 allow refusing): readers that keep the first and readers that keep the
+// last would see different tokens, e.g. `{"alg":"none",...,"alg":"ES384"}`.
 std::optional<json::object> parse_object(std::string_view text) {
-  json::parse_options po;
-  po.max_depth = 16;
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec, {}, po);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.as_object());
+  json_detail::parsed parsed = json_detail::parse(text, 16);
+  if (!parsed.value || !parsed.duplicate_keys.empty() || !parsed.value->is_object())
+    return std::nullopt;
+  return std::move(parsed.value->as_object());
 }
 
 std::string member_string(const json::object& o, std::string_view key) {
@@ -225,8 +229,18 @@ std::string base64url_encode(std::string_view in) {
 }
 
 bool parse_jwks(std::string_view text, std::vector<jwk_key>& out, std::string& error) {
-  const auto doc = parse_object(text);
-  if (!doc) {
+  json_detail::parsed parsed = json_detail::parse(text, 16);
+  if (!parsed.value) {
+    error = "$: not valid JSON at line " + std::to_string(parsed.line) + ", column " +
+            std::to_string(parsed.column) + ": " + parsed.error.message();
+    return false;
+  }
+  if (!parsed.duplicate_keys.empty()) {
+    error = parsed.duplicate_keys.front() + ": the key appears more than once in this object";
+    return false;
+  }
+  const json::object* doc = parsed.value->if_object();
+  if (doc == nullptr) {
     error = "$: not a JSON object";
     return false;
   }

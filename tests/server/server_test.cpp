@@ -84,6 +84,24 @@ TEST_CASE("config: every problem is reported with its path; unknown members are 
   CHECK(ok.value.max_body_bytes == 8u * 1024 * 1024);
 }
 
+TEST_CASE("config: a key given twice is refused with its path, not its last value taken",
+          "[server][config]") {
+  const auto r = srv::parse_config(R"({"schema": "mnscreen.serve/1", "base_url":
+      "https://cds.example", "default_plan": "plan.json", "threads": 2, "threads": 64,
+      "trusted_issuers": [{"iss": "a", "jwks_file": "/keys/a.json", "iss": "b"}]})",
+                                   "/etc/mnscreen");
+  REQUIRE_FALSE(r.ok());
+  std::vector<std::string> twice;
+  for (const auto& d : r.diagnostics)
+    if (d.code == "serve.duplicate_key") twice.push_back(d.path);
+  CHECK(twice == std::vector<std::string>{"$.threads", "$.trusted_issuers[0].iss"});
+  const auto bad = srv::parse_config("{\"schema\":\n  \"mnscreen.serve/1\",,}", "/etc");
+  REQUIRE_FALSE(bad.ok());
+  REQUIRE_FALSE(bad.diagnostics.empty());
+  CHECK(bad.diagnostics[0].code == "serve.malformed_json");
+  CHECK(bad.diagnostics[0].message.find("line 2") != std::string::npos);
+}
+
 TEST_CASE("no trusted issuer: refuses to start unless insecure-dev, which warns on every reply",
           "[server][config]") {
   const auto dir = temp_dir("noiss");
@@ -159,6 +177,22 @@ TEST_CASE("tokens: ES384 and RS384 accepted; every bad token is a bare 401", "[s
     c["exp"] = now_s() + 900;
     cases.emplace_back("issued in the future", make_jwt(s.es, c));
     cases.emplace_back("garbage", "not.a.token");
+    {
+      // A header naming its algorithm twice: readers that keep the first name and readers that
+      // keep the last would see different tokens, so a name given twice is refused.
+      const std::string header =
+          R"({"alg":"none","kid":")" + s.es.kid + R"(","alg":"ES384","typ":"JWT"})";
+      const std::string input = base64url_encode(header) + "." +
+                                base64url_encode(json::serialize(claims_for(s.iss, aud)));
+      cases.emplace_back("alg given twice", input + "." + base64url_encode(s.es.sign(input)));
+      // A claims set naming its audience twice (a wrong one first).
+      std::string claims = json::serialize(claims_for(s.iss, aud));
+      claims.insert(1, R"("aud":"https://attacker.test",)");
+      const std::string input2 = base64url_encode(json::serialize(json::object{
+                                     {"alg", s.es.alg}, {"kid", s.es.kid}, {"typ", "JWT"}})) +
+                                 "." + base64url_encode(claims);
+      cases.emplace_back("aud given twice", input2 + "." + base64url_encode(s.es.sign(input2)));
+    }
     for (const auto& [name, token] : cases) {
       INFO(name);
       const auto r = call(token);
