@@ -136,13 +136,16 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
   for (const auto& e : req.prefetch) {
     if (e.state != prefetch_state::data) continue;
     std::size_t other_patient = 0;
-    // The documents: those the request reader kept parsed, then those given as text.
-    std::vector<const json::value*> docs;
+    // The documents: those the request reader kept parsed, then those given as text (a page
+    // number counts every document, also one that does not parse).
+    std::vector<std::pair<const json::value*, std::size_t>> docs;
+    std::size_t page = 0;
     if (e.parsed) {
-      docs = e.parsed->values;
+      for (const json::value* v : e.parsed->values) docs.emplace_back(v, page++);
       request_bytes = std::max(request_bytes, e.parsed->request_bytes);
     }
     for (const std::string& text : e.documents) {
+      const std::size_t this_page = page++;
       json::error_code ec;
       // No depth limit of its own: a fetched document passed `classify`, and one set by hand
       // is bounded by the FHIR reader's checks (the written-out path when near its limits).
@@ -152,13 +155,13 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
       if (ec || !doc.is_object()) continue;  // the reader checked it already
       out.text_bytes += text.size();
       out.parsed_here.push_back(std::move(doc));
-      docs.push_back(&out.parsed_here.back());
+      docs.emplace_back(&out.parsed_here.back(), this_page);
     }
-    for (std::size_t d = 0; d < docs.size(); ++d) {
-      const json::value& doc = *docs[d];
+    for (const auto& [doc_ptr, d] : docs) {
+      const json::value& doc = *doc_ptr;
       if (!doc.is_object()) continue;
       std::string base = e.fetched ? "fetched " + e.key : "$.prefetch." + e.key;
-      if (e.fetched && docs.size() > 1) base += " page " + std::to_string(d + 1);
+      if (e.fetched && page > 1) base += " page " + std::to_string(d + 1);
       if (e.fetched) base += ":$";
       auto take = [&](const json::value& res, std::string path, std::string_view full_url) {
         if (!res.is_object()) return;
