@@ -47,8 +47,7 @@ std::optional<boost::json::value> parse_json(std::string_view text, const fhir_o
   const std::string prefix = where.empty() ? std::string() : std::string(where) + ":";
   for (const std::string& key : doc.duplicate_keys)
     diagnostics.push_back({severity::warning, "fhir.duplicate_key", prefix + key,
-                           "the key appears more than once in this object; only its last value "
-                           "was read"});
+                           std::string(json_detail::duplicate_key_message)});
   return std::move(doc.value);
 }
 

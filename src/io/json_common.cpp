@@ -89,8 +89,7 @@ std::optional<json::value> parse_document(std::string_view text, context& ctx,
     return std::nullopt;
   }
   for (std::string& path : doc.duplicate_keys)
-    ctx.error("duplicate_key", std::move(path),
-              "the key appears more than once in this object; only its last value was read");
+    ctx.error("duplicate_key", std::move(path), std::string(json_detail::duplicate_key_message));
   return std::move(doc.value);
 }
 

@@ -24,6 +24,11 @@ namespace mnscreen::json_detail {
 
 namespace json = boost::json;
 
+/// The message of every reader's diagnostic for a key of `parsed::duplicate_keys` that it reads
+/// on (the last value kept): `duplicate_key`, `fhir.duplicate_key`.
+inline constexpr std::string_view duplicate_key_message =
+    "the key appears more than once in this object; only its last value was read";
+
 /// What parse() found.
 struct parsed {
   /// The document, or nothing when it is not valid JSON (then `error`, `line`, `column` say why).

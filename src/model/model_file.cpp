@@ -243,8 +243,7 @@ parse_result<model_file> parse_model_file(std::string_view text, const read_limi
     return result;
   }
   for (std::string& path : parsed.duplicate_keys)
-    rd.error("duplicate_key", std::move(path),
-             "the key appears more than once in this object; only its last value was read");
+    rd.error("duplicate_key", std::move(path), std::string(json_detail::duplicate_key_message));
   const json::value& doc = *parsed.value;
   if (!doc.is_object()) {
     result.diagnostics.push_back({severity::fatal, "wrong_type", "$", "expected an object"});

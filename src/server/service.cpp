@@ -358,14 +358,13 @@ reply service::impl::screen_endpoint(const request& r, bool fhir) {
   // A key given twice: an error in the intake, the plan or the envelope (as the intake and plan
   // readers report it), a warning in the FHIR bundle (as the FHIR reader reports it: only the
   // last value is read).
-  constexpr std::string_view twice =
-      "the key appears more than once in this object; only its last value was read";
   for (std::string& path : parsed.duplicate_keys) {
     if (fhir && (path.rfind("$.bundle.", 0) == 0 || path.rfind("$.bundle[", 0) == 0))
       warns.push_back({severity::warning, "fhir.duplicate_key", std::move(path),
-                       "bundle: " + std::string(twice)});
+                       "bundle: " + std::string(json_detail::duplicate_key_message)});
     else
-      errs.push_back({severity::error, "duplicate_key", std::move(path), std::string(twice)});
+      errs.push_back({severity::error, "duplicate_key", std::move(path),
+                      std::string(json_detail::duplicate_key_message)});
   }
   const std::array<std::string_view, 3> known =
       fhir ? std::array<std::string_view, 3>{"bundle", "plan", "intake"}
