@@ -194,6 +194,8 @@ class facts {
   void note_plan(plan_field what) const noexcept;
   void note_all(condition_code c) const noexcept;
   void note_all(device_code c) const noexcept;
+  template <class Code, class Item>
+  void note_all_of(Code c, const std::vector<Item>& items) const noexcept;
   void note_all(allergy_class c) const noexcept;
   void note_all(medication_class c) const noexcept;
   template <class Code, class T>

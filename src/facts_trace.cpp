@@ -225,25 +225,21 @@ void facts::note_plan(plan_field what) const noexcept {
   }
 }
 
-void facts::note_all(condition_code c) const noexcept {
+// Every item of `items` with code `c`, or that there is none.
+template <class Code, class Item>
+void facts::note_all_of(Code c, const std::vector<Item>& items) const noexcept {
   bool any = false;
-  for (const auto& x : in_.conditions)
+  for (const auto& x : items)
     if (x.code == c) {
       note(c, &x);
       any = true;
     }
-  if (!any) note(c, nullptr);
+  if (!any) note(c, static_cast<const Item*>(nullptr));
 }
 
-void facts::note_all(device_code c) const noexcept {
-  bool any = false;
-  for (const auto& x : in_.devices)
-    if (x.code == c) {
-      note(c, &x);
-      any = true;
-    }
-  if (!any) note(c, nullptr);
-}
+void facts::note_all(condition_code c) const noexcept { note_all_of(c, in_.conditions); }
+
+void facts::note_all(device_code c) const noexcept { note_all_of(c, in_.devices); }
 
 void facts::note_all(allergy_class c) const noexcept {
   bool any = false;

@@ -129,6 +129,18 @@ struct pregnancy_evidence {
   fhir_match how = fhir_match::code;
 };
 
+/// Copies where evidence came from into it: resource `r` (source, path) and the coding it was
+/// matched by, `m` (system, code, display, how).
+template <class Evidence>
+void set_provenance(Evidence& e, const resource_info& r, const match_result& m) {
+  e.source = r.source;
+  e.path = r.path;
+  e.system = m.system;
+  e.code = m.code;
+  e.display = m.display;
+  e.how = m.how;
+}
+
 /// Pregnancy evidence of resource `r`, matched as `m` (its source, path and coding).
 [[nodiscard]] inline pregnancy_evidence pregnancy_from(const resource_info& r,
                                                        const match_result& m, known value,
@@ -136,12 +148,7 @@ struct pregnancy_evidence {
   pregnancy_evidence e;
   e.value = value;
   e.when = when;
-  e.source = r.source;
-  e.path = r.path;
-  e.system = m.system;
-  e.code = m.code;
-  e.display = m.display;
-  e.how = m.how;
+  set_provenance(e, r, m);
   return e;
 }
 

@@ -111,12 +111,7 @@ void mapper::map_medication(const resource_info& r, bool request) {
   if (!m.matched()) return;
 
   med_candidate base;
-  base.source = r.source;
-  base.path = r.path;
-  base.system = m.system;
-  base.code = m.code;
-  base.display = m.display;
-  base.how = m.how;
+  set_provenance(base, r, m);
   base.status = status ? str(*status) : "";
   if (!status) {
     error(r.path + ".status", type + " has no status: taken as unknown (a question)",
