@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the intake reader (`mnscreen.intake/1`). Whatever the bytes, reading must not
-// crash, hang or exhaust memory; a document read without errors must survive to_json and a
-// second read unchanged; and whatever was read, the screener must give a well-formed report.
+// crash, hang or exhaust memory; parse_intake (streaming reader first) must give exactly what
+// the tree reader alone gives; a document read without errors must survive to_json and a second
+// read unchanged; and whatever was read, the screener must give a well-formed report.
 #include <cstddef>
 #include <cstdint>
 
 #include "fuzz_support.hpp"
+#include "io/json_stream.hpp"
 
 namespace {
 
@@ -21,6 +23,10 @@ const screener& the_screener() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto r = parse_intake(fuzz::as_text(data, size));
   fuzz::check_diagnostics(r);
+  const auto tree = io::read_intake_tree(fuzz::as_text(data, size), {});
+  fuzz::require(tree.value == r.value && tree.diagnostics == r.diagnostics,
+                "the streaming intake reader and the tree reader disagree",
+                std::string(fuzz::as_text(data, size)));
   if (r.ok()) {
     const std::string json = to_json(r.value);
     const auto again = parse_intake(json);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: the plan reader (`mnscreen.plan/1`): no crash on any bytes, lossless round
-// trip of a plan read without errors, and a well-formed report for whatever was read.
+// libFuzzer target: the plan reader (`mnscreen.plan/1`): no crash on any bytes, the same result
+// from parse_plan (streaming reader first) as from the tree reader alone, lossless round trip of
+// a plan read without errors, and a well-formed report for whatever was read.
 #include <cstddef>
 #include <cstdint>
 
 #include "fuzz_support.hpp"
+#include "io/json_stream.hpp"
 
 namespace {
 
@@ -25,6 +27,10 @@ const intake& the_intake() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto r = parse_plan(fuzz::as_text(data, size));
   fuzz::check_diagnostics(r);
+  const auto tree = io::read_plan_tree(fuzz::as_text(data, size), {});
+  fuzz::require(tree.value == r.value && tree.diagnostics == r.diagnostics,
+                "the streaming plan reader and the tree reader disagree",
+                std::string(fuzz::as_text(data, size)));
   if (r.ok()) {
     const std::string json = to_json(r.value);
     const auto again = parse_plan(json);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Readers of the intake and plan documents (formats.md). Each keeps every value it can read,
-// reports every problem with its JSON path, then appends the range checks of validate() so that
-// there is one place for ranges (src/validate.cpp).
+// Readers of the intake and plan documents (formats.md). parse_intake and parse_plan read a
+// document with the streaming reader (json_stream.cpp) and hand it to the tree reader here when
+// it needs a diagnostic. The tree reader keeps every value it can read, reports every problem
+// with its JSON path, then appends the range checks of validate() so that there is one place for
+// ranges (src/validate.cpp).
 #include "mnscreen/json.hpp"
 
 #include <utility>
 
 #include "io/json_common.hpp"
+#include "io/json_stream.hpp"
 #include "mnscreen/rules.hpp"
 #include "mnscreen/screener.hpp"
 #include "utf8.hpp"
@@ -326,12 +329,44 @@ parse_result<T> read_document(std::string_view text, const read_limits& limits, 
 
 }  // namespace
 
-parse_result<intake> parse_intake(std::string_view text, const read_limits& limits) {
+namespace io {
+
+parse_result<intake> read_intake_tree(std::string_view text, const read_limits& limits) {
   return read_document<intake>(text, limits, read_intake);
 }
 
-parse_result<procedure_plan> parse_plan(std::string_view text, const read_limits& limits) {
+parse_result<procedure_plan> read_plan_tree(std::string_view text, const read_limits& limits) {
   return read_document<procedure_plan>(text, limits, read_plan);
+}
+
+}  // namespace io
+
+parse_result<intake> parse_intake(std::string_view text, const read_limits& limits) {
+  {
+    parse_result<intake> result;
+    if (io::stream_intake(text, limits, result.value)) {
+      // No reader diagnostic and no item dropped: validate()'s paths need no mapping.
+      result.diagnostics = validate(result.value);
+      return result;
+    }
+  }
+  return io::read_intake_tree(text, limits);
+}
+
+parse_result<procedure_plan> parse_plan(std::string_view text, const read_limits& limits) {
+  {
+    parse_result<procedure_plan> result;
+    io::index_map areas;
+    if (io::stream_plan(text, limits, result.value, areas)) {
+      // No reader diagnostic; only the plan's areas can sit at other indices than in the JSON
+      // (a group word gives several), as in read_plan.
+      io::context ctx(limits);
+      io::append_validation(ctx, validate(result.value), {areas});
+      result.diagnostics = std::move(ctx.diagnostics());
+      return result;
+    }
+  }
+  return io::read_plan_tree(text, limits);
 }
 
 }  // namespace mnscreen
