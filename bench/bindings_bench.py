@@ -13,11 +13,13 @@ replaced by one clinic plan, since screen_many takes one plan for many intakes; 
 library (bindings_bench, Google Benchmark) on the typical intake of bench_data.hpp.
 
     bench/bindings_bench.py --build build/bench [--lines 1000000] [--output-dir DIR] [--pairs N]
+                            [--skip-python] [--skip-per-call]
 
 --output-dir DIR: batch and Dask write their reports to a file in DIR (as a population screen
 does; removed after each run) instead of standard output on /dev/null. --pairs N: afterwards,
 N alternating runs of `mnscreen batch` and Dask with 2 workers, each pair's ratio and their
 median (on a shared machine, pairs taken close together compare better than one of each).
+--skip-python: no screen_many loop (the slowest part at 1M lines).
 
 Figures: bench/README.md. Needs Debian's /usr/bin/python3 with python3-dask and
 python3-distributed, and a build with MNSCREEN_BUILD_BENCH=ON (for bindings_bench).
@@ -159,6 +161,8 @@ def main():
     p.add_argument("--build", default=os.path.join(HERE, "../build/bench"))
     p.add_argument("--lines", type=int, default=1000000)
     p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument("--skip-python", action="store_true",
+                   help="no Python screen_many loop (batch and Dask only)")
     p.add_argument("--skip-per-call", action="store_true",
                    help="no per-call part (it needs a build with MNSCREEN_BUILD_BENCH=ON)")
     p.add_argument("--output-dir", help="write the reports of batch and Dask to a file here")
@@ -181,7 +185,7 @@ def main():
             log(f"mnscreen batch --threads 2      {rate:9.0f} (1.00x)   {eff:9.0f} (1.00x)"
                 f"   wall {wall:.1f} s")
             base, base_eff = rate, eff
-            for as_text in (False, True):
+            for as_text in () if a.skip_python else (False, True):
                 r, e = run_python(path, plan, as_text)
                 label = "Python screen_many, " + ("text out" if as_text else "dicts   ")
                 log(f"{label}    {r:9.0f} ({r / base:.2f}x)   {e:9.0f} ({e / base_eff:.2f}x)"
@@ -193,11 +197,12 @@ def main():
                     + (", reports back through Dask (--no-shared-dir)" if extra else ""))
             ratios = []
             for i in range(a.pairs):
-                b, _, _ = run_batch(cli, path, a.lines, a.output_dir)
-                r, _, _ = run_dask(path, 2, a.lines, (), a.output_dir)
+                b, _, be = run_batch(cli, path, a.lines, a.output_dir)
+                r, _, re_ = run_dask(path, 2, a.lines, (), a.output_dir)
                 ratios.append(r / b)
                 log(f"pair {i + 1}: batch {b:9.0f} lines/s, Dask 2 workers {r:9.0f} lines/s, "
-                    f"{r / b:.2f}x")
+                    f"{r / b:.2f}x; lines per CPU-second {be:.0f} and {re_:.0f}, "
+                    f"{re_ / be:.2f}x; load {os.getloadavg()[0]:.1f}")
             if ratios:
                 log(f"median of {len(ratios)} pairs: {sorted(ratios)[len(ratios) // 2]:.2f}x")
             log(f"load average after: {os.getloadavg()[0]:.1f}")

@@ -7,17 +7,23 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstddef>
-#include <map>
+#include <istream>
 #include <optional>
+#include <ostream>
 #include <sstream>
 #include <stdexcept>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "batch/pipeline.hpp"
 #include "capi/session.hpp"
 #include "mnscreen/batch.hpp"
 #include "mnscreen/fhir.hpp"
@@ -37,36 +43,8 @@ screen_outcome outcome(std::optional<std::string> report, const input_log& log) 
   return {std::move(report), log.error_message(), log.to_json()};
 }
 
-/// Flags per rule id in report lines: in each line only the report's `flags` member is searched
-/// (it comes before `risks`; a JSON string holds no unescaped quote, so the key cannot be text).
-std::map<std::string, std::size_t> rule_counts(std::string_view out) {
-  constexpr std::string_view flags = "\"flags\":[";
-  constexpr std::string_view risks = "],\"risks\":";
-  constexpr std::string_view key = "\"rule_id\":\"";
-  std::map<std::string, std::size_t> counts;
-  std::size_t pos = 0;
-  while (pos < out.size()) {
-    std::size_t eol = out.find('\n', pos);
-    if (eol == std::string_view::npos) eol = out.size();
-    const std::string_view line = out.substr(pos, eol - pos);
-    pos = eol + 1;
-    std::size_t at = line.find(flags);
-    if (at == std::string_view::npos) continue;
-    std::size_t end = line.find(risks, at);
-    if (end == std::string_view::npos) end = line.size();
-    for (at = line.find(key, at); at != std::string_view::npos && at < end;
-         at = line.find(key, at)) {
-      at += key.size();
-      const std::size_t close = line.find('"', at);
-      if (close == std::string_view::npos || close > end) break;
-      ++counts[std::string(line.substr(at, close - at))];
-      at = close;
-    }
-  }
-  return counts;
-}
-
-py::dict counts_dict(const mnscreen::batch_summary& sum, std::string_view out) {
+py::dict counts_dict(const mnscreen::batch_summary& sum,
+                     const mnscreen::detail::rule_tally& tally) {
   py::dict d;
   d["records"] = sum.records;
   d["blank"] = sum.blank;
@@ -76,9 +54,104 @@ py::dict counts_dict(const mnscreen::batch_summary& sum, std::string_view out) {
   for (auto n : sum.decisions) decisions.append(n);
   d["decisions"] = decisions;
   py::dict rules;
-  for (const auto& [rule, n] : rule_counts(out)) rules[py::str(rule)] = n;
+  for (const auto& [rule, n] : tally.counts())
+    if (n > 0) rules[py::str(rule)] = n;
   d["rules"] = rules;
   return d;
+}
+
+/// The input of a batch read where it lies (a `bytes` object's buffer, kept alive by the
+/// caller), without a copy.
+class view_buf : public std::streambuf {
+ public:
+  explicit view_buf(std::string_view text) {
+    // The get area is only read: std::streambuf has no const form.
+    char* p = const_cast<char*>(text.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+    setg(p, p, p + text.size());
+  }
+};
+
+/// Report lines written straight to a file descriptor (a part file the caller opened): each
+/// chunk of the batch is one write(2), with no buffer between. Remembers the first error.
+class fd_buf : public std::streambuf {
+ public:
+  explicit fd_buf(int fd) : fd_(fd) {}
+  [[nodiscard]] std::size_t written() const noexcept { return written_; }
+  [[nodiscard]] int error() const noexcept { return errno_; }
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    std::streamsize done = 0;
+    while (done < n && errno_ == 0) {
+      const ssize_t k = ::write(fd_, s + done, static_cast<std::size_t>(n - done));
+      if (k < 0) {
+        if (errno == EINTR) continue;
+        errno_ = errno;
+        break;
+      }
+      if (k == 0) {
+        errno_ = EIO;
+        break;
+      }
+      done += k;
+    }
+    written_ += static_cast<std::size_t>(done);
+    return done;
+  }
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    const char ch = traits_type::to_char_type(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+
+ private:
+  int fd_;
+  std::size_t written_ = 0;
+  int errno_ = 0;
+};
+
+/// What a batch call returns: (report lines, or None when they went to `out_fd`; error lines;
+/// counts). With `out_fd`, the counts have "out_bytes", the bytes written there.
+using batch_result = std::tuple<py::object, py::bytes, py::dict>;
+
+/// Runs `screen(output, errors, tally)` with the GIL released: the report lines to `out_fd`
+/// (when not negative) or to a string, the error lines to a string.
+template <class Screen>
+batch_result run_batch_call(int out_fd, Screen screen) {
+  std::string out;
+  std::string err;
+  mnscreen::batch_summary sum;
+  mnscreen::detail::rule_tally tally;
+  std::size_t written = 0;
+  int write_error = 0;
+  {
+    py::gil_scoped_release release;
+    std::ostringstream e;
+    if (out_fd >= 0) {
+      fd_buf buf(out_fd);
+      std::ostream o(&buf);
+      sum = screen(o, e, tally);
+      written = buf.written();
+      write_error = buf.error();
+    } else {
+      std::ostringstream o;
+      sum = screen(o, e, tally);
+      out = std::move(o).str();
+    }
+    err = std::move(e).str();
+  }
+  if (write_error != 0) {
+    errno = write_error;
+    PyErr_SetFromErrno(PyExc_OSError);
+    throw py::error_already_set();
+  }
+  if (!sum.finished()) throw std::runtime_error("the batch did not run to its end");
+  py::dict counts = counts_dict(sum, tally);
+  if (out_fd >= 0) {
+    counts["out_bytes"] = written;
+    return {py::none(), py::bytes(err), counts};
+  }
+  return {py::bytes(out), py::bytes(err), counts};
 }
 
 class py_screener {
@@ -123,54 +196,37 @@ class py_screener {
 
   std::string policy_json() const { return mnscreen::to_json(session_->screen.active_policy()); }
 
-  /// `mnscreen batch --input` on a part of a file: (report lines, error lines, counts).
-  std::tuple<py::bytes, py::bytes, py::dict> batch_ndjson(const std::string& text,
-                                                          std::size_t first_line,
-                                                          unsigned threads) const {
-    std::string out;
-    std::string err;
-    mnscreen::batch_summary sum;
-    {
-      py::gil_scoped_release release;
-      std::istringstream in(text);
-      std::ostringstream o;
-      std::ostringstream e;
-      mnscreen::batch_options opt;
-      opt.threads = threads;
-      opt.first_line = first_line;
-      sum = mnscreen::batch_screen(in, o, e, session_->screen, opt);
-      out = std::move(o).str();
-      err = std::move(e).str();
-    }
-    if (!sum.finished()) throw std::runtime_error("the batch did not run to its end");
-    return {py::bytes(out), py::bytes(err), counts_dict(sum, out)};
+  /// `mnscreen batch --input` on a part of a file (`text`, read in place): (report lines or
+  /// None, error lines, counts).
+  batch_result batch_ndjson(std::string_view text, std::size_t first_line, unsigned threads,
+                            int out_fd) const {
+    return run_batch_call(
+        out_fd, [&](std::ostream& o, std::ostream& e, mnscreen::detail::rule_tally& tally) {
+          view_buf buf(text);
+          std::istream in(&buf);
+          mnscreen::batch_options opt;
+          opt.threads = threads;
+          opt.first_line = first_line;
+          return mnscreen::detail::batch_screen_counted(in, o, e, session_->screen, opt, tally);
+        });
   }
 
   /// `mnscreen batch --fhir-ndjson` on a range of patients.
-  std::tuple<py::bytes, py::bytes, py::dict> batch_fhir(const mnscreen::fhir_bulk_export& bulk,
-                                                        const std::string& plan_text,
-                                                        std::size_t first, std::size_t count,
-                                                        unsigned threads) const {
-    std::string out;
-    std::string err;
-    mnscreen::batch_summary sum;
-    {
-      py::gil_scoped_release release;
-      auto plan = mnscreen::parse_plan(plan_text);
-      if (!plan.ok() || mnscreen::has_errors(mnscreen::validate(plan.value)))
-        throw std::invalid_argument("the plan cannot be read");
-      std::ostringstream o;
-      std::ostringstream e;
-      mnscreen::batch_options opt;
-      opt.threads = threads;
-      opt.first_patient = first;
-      opt.patient_count = count;
-      sum = mnscreen::batch_screen_fhir(bulk, plan.value, o, e, session_->screen, opt);
-      out = std::move(o).str();
-      err = std::move(e).str();
-    }
-    if (!sum.finished()) throw std::runtime_error("the batch did not run to its end");
-    return {py::bytes(out), py::bytes(err), counts_dict(sum, out)};
+  batch_result batch_fhir(const mnscreen::fhir_bulk_export& bulk, const std::string& plan_text,
+                          std::size_t first, std::size_t count, unsigned threads,
+                          int out_fd) const {
+    return run_batch_call(
+        out_fd, [&](std::ostream& o, std::ostream& e, mnscreen::detail::rule_tally& tally) {
+          auto plan = mnscreen::parse_plan(plan_text);
+          if (!plan.ok() || mnscreen::has_errors(mnscreen::validate(plan.value)))
+            throw std::invalid_argument("the plan cannot be read");
+          mnscreen::batch_options opt;
+          opt.threads = threads;
+          opt.first_patient = first;
+          opt.patient_count = count;
+          return mnscreen::detail::batch_screen_fhir_counted(bulk, plan.value, o, e,
+                                                             session_->screen, opt, tally);
+        });
   }
 
  private:
@@ -215,14 +271,14 @@ PYBIND11_MODULE(_mnscreen, m) {
       .def("screen_many", &py_screener::screen_many, py::arg("intakes"), py::arg("plan"))
       .def("policy_json", &py_screener::policy_json)
       .def("batch_ndjson", &py_screener::batch_ndjson, py::arg("text"), py::arg("first_line"),
-           py::arg("threads") = 1)
+           py::arg("threads") = 1, py::arg("out_fd") = -1)
       .def(
           "batch_fhir",
           [](const py_screener& s, const py_bulk_export& b, const std::string& plan,
-             std::size_t first, std::size_t count,
-             unsigned threads) { return s.batch_fhir(b.bulk, plan, first, count, threads); },
+             std::size_t first, std::size_t count, unsigned threads,
+             int out_fd) { return s.batch_fhir(b.bulk, plan, first, count, threads, out_fd); },
           py::arg("export"), py::arg("plan"), py::arg("first"), py::arg("count"),
-          py::arg("threads") = 1);
+          py::arg("threads") = 1, py::arg("out_fd") = -1);
 
   py::class_<py_bulk_export>(m, "BulkExport")
       .def(py::init([](const std::string& path) {

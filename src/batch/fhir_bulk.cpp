@@ -132,6 +132,7 @@ class fhir_bulk_job final : public batch_job {
       return;
     }
     add_fhir_findings(rep, fhir);
+    out.note_flags(rep);
     ++out.counts.screened;
     ++out.counts.decisions[static_cast<std::size_t>(rep.decision)];
     out.out += "{\"id\":";
@@ -170,6 +171,18 @@ std::string batch_export_record(std::string_view dir, const std::vector<diagnost
   const json::object record{{"export", dir}, {"reason", reason}, {"diagnostics", list}};
   return json::serialize(record) + "\n";
 }
+
+namespace detail {
+
+batch_summary batch_screen_fhir_counted(const fhir_bulk_export& bulk, const procedure_plan& plan,
+                                        std::ostream& output, std::ostream& errors,
+                                        const screener& s, const batch_options& options,
+                                        rule_tally& rules) {
+  fhir_bulk_job job(bulk, plan, s, options.first_patient, options.patient_count);
+  return run_batch(job, output, errors, options, &rules);
+}
+
+}  // namespace detail
 
 batch_summary batch_screen_fhir(const fhir_bulk_export& bulk, const procedure_plan& plan,
                                 std::ostream& output, std::ostream& errors, const screener& s,

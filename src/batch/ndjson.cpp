@@ -256,6 +256,7 @@ class ndjson_job final : public batch_job {
       return;
     }
     for (auto& d : ds) rep.warnings.push_back(std::move(d));
+    out.note_flags(rep);
     ++out.counts.screened;
     ++out.counts.decisions[static_cast<std::size_t>(rep.decision)];
     out.out += "{\"id\":";
@@ -281,12 +282,30 @@ class ndjson_job final : public batch_job {
 }  // namespace
 }  // namespace detail
 
-batch_summary batch_screen(std::istream& input, std::ostream& output, std::ostream& errors,
-                           const screener& s, const batch_options& options) {
+namespace detail {
+namespace {
+
+batch_summary run_ndjson(std::istream& input, std::ostream& output, std::ostream& errors,
+                         const screener& s, const batch_options& options, rule_tally* rules) {
   if (options.first_line == 0)
     throw mnscreen::error("batch_options::first_line must be at least 1");
-  detail::ndjson_job job(input, s, options.limits, options.first_line);
-  return detail::run_batch(job, output, errors, options);
+  ndjson_job job(input, s, options.limits, options.first_line);
+  return run_batch(job, output, errors, options, rules);
+}
+
+}  // namespace
+
+batch_summary batch_screen_counted(std::istream& input, std::ostream& output, std::ostream& errors,
+                                   const screener& s, const batch_options& options,
+                                   rule_tally& rules) {
+  return run_ndjson(input, output, errors, s, options, &rules);
+}
+
+}  // namespace detail
+
+batch_summary batch_screen(std::istream& input, std::ostream& output, std::ostream& errors,
+                           const screener& s, const batch_options& options) {
+  return detail::run_ndjson(input, output, errors, s, options, nullptr);
 }
 
 }  // namespace mnscreen

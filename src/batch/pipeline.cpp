@@ -53,9 +53,10 @@ struct slot {
 };
 
 batch_summary run_sequential(batch_job& job, std::ostream& output, std::ostream& errors,
-                             const batch_options& opt) {
+                             const batch_options& opt, rule_tally* rules) {
   batch_summary total;
   slot s;
+  s.out.count_rules = rules != nullptr;
   worker_state state;
   for (bool more = true; more;) {
     if (is_cancelled(opt.cancel)) {
@@ -75,6 +76,7 @@ batch_summary run_sequential(batch_job& job, std::ostream& output, std::ostream&
       break;
     }
     add_counts(total, s.out.counts);
+    if (rules != nullptr) rules->add(s.out.rules);
     if (opt.progress) opt.progress(total);
     trim_capacity(s.in.data, opt.chunk_bytes);
     trim_capacity(s.out.out, opt.chunk_bytes);
@@ -86,9 +88,10 @@ batch_summary run_sequential(batch_job& job, std::ostream& output, std::ostream&
 
 class parallel_run {
  public:
-  parallel_run(batch_job& job, const batch_options& opt, unsigned workers)
-      : job_(job), opt_(opt), slots_(2 * std::size_t{workers} + 2) {
+  parallel_run(batch_job& job, const batch_options& opt, unsigned workers, rule_tally* rules)
+      : job_(job), opt_(opt), rules_(rules), slots_(2 * std::size_t{workers} + 2) {
     for (std::size_t i = slots_.size(); i-- > 0;) free_.push_back(i);
+    for (slot& s : slots_) s.out.count_rules = rules != nullptr;
   }
 
   batch_summary run(std::ostream& output, std::ostream& errors, unsigned workers) {
@@ -219,6 +222,7 @@ class parallel_run {
         return;
       }
       add_counts(total, s->out.counts);
+      if (rules_ != nullptr) rules_->add(s->out.rules);
       if (opt_.progress) opt_.progress(total);
       trim_capacity(s->in.data, opt_.chunk_bytes);
       trim_capacity(s->out.out, opt_.chunk_bytes);
@@ -234,6 +238,7 @@ class parallel_run {
 
   batch_job& job_;
   const batch_options& opt_;
+  rule_tally* rules_;
   std::mutex m_;
   std::condition_variable all_;
   std::vector<slot> slots_;
@@ -248,14 +253,37 @@ class parallel_run {
 
 }  // namespace
 
+void rule_tally::add(std::string_view rule_id, std::size_t n) {
+  for (auto& [id, count] : counts_) {
+    if (id == rule_id) {
+      count += n;
+      return;
+    }
+  }
+  counts_.emplace_back(rule_id, n);
+}
+
+void rule_tally::add(const report& rep) {
+  for (const flag& f : rep.flags) add(f.rule_id, 1);
+}
+
+void rule_tally::add(const rule_tally& other) {
+  for (const auto& [id, n] : other.counts_)
+    if (n > 0) add(id, n);
+}
+
+void rule_tally::reset() noexcept {
+  for (auto& entry : counts_) entry.second = 0;
+}
+
 batch_summary run_batch(batch_job& job, std::ostream& output, std::ostream& errors,
-                        const batch_options& options) {
+                        const batch_options& options, rule_tally* rules) {
   if (options.chunk_records == 0)
     throw mnscreen::error("mnscreen: batch_options::chunk_records must be at least 1");
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  if (threads == 1) return run_sequential(job, output, errors, options);
-  parallel_run run(job, options, threads);
+  if (threads == 1) return run_sequential(job, output, errors, options, rules);
+  parallel_run run(job, options, threads, rules);
   return run.run(output, errors, threads);
 }
 

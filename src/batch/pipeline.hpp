@@ -11,6 +11,8 @@
 #include <iosfwd>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mnscreen/batch.hpp"
@@ -44,16 +46,42 @@ struct work_chunk {
   }
 };
 
+/// Flags per rule id (overridden flags included: every flag of a written report), kept when a
+/// run asks for them (the cluster example's summary) rather than found again in the output text.
+/// Ids in the order first seen; a run sees a few tens of distinct rules, so a linear search.
+class rule_tally {
+ public:
+  void add(const report& rep);
+  void add(const rule_tally& other);
+  /// Every count back to 0 (the ids and their strings are kept for the next chunk).
+  void reset() noexcept;
+  [[nodiscard]] const std::vector<std::pair<std::string, std::size_t>>& counts() const noexcept {
+    return counts_;
+  }
+
+ private:
+  void add(std::string_view rule_id, std::size_t n);
+  std::vector<std::pair<std::string, std::size_t>> counts_;
+};
+
 /// What a worker made of one chunk: output lines, error lines and their counts.
 struct chunk_output {
   std::string out;
   std::string err;
   batch_summary counts;
+  /// Flags per rule id of the reports in `out`, when `count_rules` (set for the whole run).
+  rule_tally rules;
+  bool count_rules = false;
 
+  /// A report written to `out`: its flags counted if the run asked for them.
+  void note_flags(const report& rep) {
+    if (count_rules) rules.add(rep);
+  }
   void clear() noexcept {
     out.clear();
     err.clear();
     counts = batch_summary{};
+    rules.reset();
   }
 };
 
@@ -101,9 +129,20 @@ class batch_job {
 }
 
 /// Runs `job` to the end of its input (or until cancelled / an I/O error), writing each
-/// chunk's lines to `output` and `errors` in order on the calling thread.
+/// chunk's lines to `output` and `errors` in order on the calling thread. With `rules`, the
+/// flags per rule id of every report written are added to it.
 [[nodiscard]] batch_summary run_batch(batch_job& job, std::ostream& output, std::ostream& errors,
-                                      const batch_options& options);
+                                      const batch_options& options, rule_tally* rules = nullptr);
+
+/// `mnscreen::batch_screen` and `batch_screen_fhir` (batch.hpp), also counting the flags per
+/// rule id of the reports written into `rules` (not null). For the Python extension, whose
+/// cluster example reports them in its summary.
+[[nodiscard]] batch_summary batch_screen_counted(std::istream& input, std::ostream& output,
+                                                 std::ostream& errors, const screener& s,
+                                                 const batch_options& options, rule_tally& rules);
+[[nodiscard]] batch_summary batch_screen_fhir_counted(
+    const fhir_bulk_export& bulk, const procedure_plan& plan, std::ostream& output,
+    std::ostream& errors, const screener& s, const batch_options& options, rule_tally& rules);
 
 // --- JSON text helpers for the output lines --------------------------------------------------
 

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // A large input screened in parts (one partition per cluster task, docs/python.md): with
 // `first_line` / `first_patient` + `patient_count`, the parts' outputs put end to end are the
-// whole run's, byte for byte, and their counts add up to the whole run's.
+// whole run's, byte for byte, and their counts add up to the whole run's. A counted run (the
+// Python extension's, for the cluster example's summary) also counts flags per rule id.
+#include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "batch/pipeline.hpp"
 #include "batch_test_support.hpp"
 #include "mnscreen/batch.hpp"
 #include "mnscreen/fhir.hpp"
@@ -105,4 +109,46 @@ TEST_CASE("batch parts: FHIR patients screened in ranges keep their numbers", "[
   tail.patient_count = 100;
   std::ostringstream last;
   CHECK(batch_screen_fhir(bulk.value, plan.value, last, last, s, tail).records == 1);
+}
+
+TEST_CASE("batch parts: a counted run counts the flags per rule id of the reports it writes",
+          "[batch]") {
+  const std::string plan = test::sample_plan();
+  std::string text;
+  for (const char* name :
+       {"intake-healthy.json", "intake-isotretinoin.json", "intake-pacemaker.json",
+        "intake-cold-sores.json", "intake-bleeding-disorder.json", "intake-incomplete.json"})
+    for (int copy = 0; copy < 100; ++copy)
+      text += test::record("\"" + std::string(name) + "\"", test::sample_intake(name), plan) + "\n";
+  text += "{\"id\": \"broken\", \"intake\": \n";
+
+  // Every flag of every report line, counted from the output itself.
+  const auto whole = test::run_batch(text);
+  std::map<std::string, std::size_t> expected;
+  std::istringstream lines(whole.out);
+  for (std::string line; std::getline(lines, line);) {
+    const boost::json::value record = boost::json::parse(line);
+    for (const auto& f : record.at("report").at("flags").as_array())
+      ++expected[std::string(f.at("rule_id").as_string())];
+  }
+  REQUIRE(whole.summary.screened == 600);
+  REQUIRE(whole.summary.failed == 1);
+  REQUIRE(expected.size() >= 3);  // several rule ids, each in many chunks
+
+  for (const unsigned threads : {1U, 2U}) {
+    batch_options opt;
+    opt.threads = threads;
+    opt.chunk_records = 64;  // several chunks, so counts are added across chunks and slots
+    std::istringstream in(text);
+    std::ostringstream out;
+    std::ostringstream err;
+    detail::rule_tally tally;
+    const batch_summary sum = detail::batch_screen_counted(in, out, err, screener{}, opt, tally);
+    CHECK(sum == whole.summary);
+    CHECK(out.str() == whole.out);  // counting changes nothing written
+    std::map<std::string, std::size_t> got;
+    for (const auto& [id, n] : tally.counts())
+      if (n > 0) got[id] += n;
+    CHECK(got == expected);
+  }
 }

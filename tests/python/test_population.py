@@ -119,6 +119,49 @@ def test_intake_ndjson_matches_mnscreen_batch(population, client, cli, source_di
     assert set(first) >= {"line", "reason", "diagnostics"}
 
 
+def test_partitions_screened_into_a_descriptor_are_the_batch_output(population, cli,
+                                                                    source_dir, tmp_path):
+    """What a worker does with one partition, without Dask: the library writes the report lines
+    straight into the part file's descriptor (the same bytes as returned in memory), the flags
+    per rule id come from the pipeline, and the partitions put together are `mnscreen batch`."""
+    import mnscreen
+    data = tmp_path / "in.ndjson"
+    make_ndjson(source_dir, data, 300)
+    code, out, err, summary = run_batch(cli, ["--input", str(data)], tmp_path)
+    text = data.read_bytes()
+    partitions = population.line_partitions(str(data), 70)
+    # Runs of 70 whole lines, back to back, the last one the rest (no newline at its end).
+    assert [p[2] for p in partitions] == [1, 71, 141, 211, 281]
+    assert b"".join(text[o:o + n] for o, n, _ in partitions) == text
+    assert all(text[o + n - 1:o + n] == b"\n" for o, n, _ in partitions[:-1])
+    core = mnscreen.Screener()._core
+    outs, errs, rules = [], [], {}
+    for offset, length, first_line in partitions:
+        part = text[offset:offset + length]
+        o, e, counts = core.batch_ndjson(part, first_line)
+        path = tmp_path / f"part-{first_line}"
+        with open(path, "wb") as f:
+            none, e2, counts2 = core.batch_ndjson(part, first_line, 1, f.fileno())
+        assert none is None and e2 == e
+        assert path.read_bytes() == o and counts2.pop("out_bytes") == len(o)
+        assert counts2 == counts
+        counted = {}
+        for line in o.splitlines():
+            for flag in json.loads(line)["report"]["flags"]:
+                counted[flag["rule_id"]] = counted.get(flag["rule_id"], 0) + 1
+        assert counts["rules"] == counted
+        for rule, n in counted.items():
+            rules[rule] = rules.get(rule, 0) + n
+        outs.append(o)
+        errs.append(e)
+    assert b"".join(outs) == out and b"".join(errs) == err
+    assert sum(rules.values()) > summary["screened"]
+    # A descriptor that cannot be written: an OSError, not a crash and not a short part.
+    with open(data, "rb") as f:
+        with pytest.raises(OSError):
+            core.batch_ndjson(text[:partitions[0][1]], 1, 1, f.fileno())
+
+
 def test_parts_in_a_shared_dir_kept_for_debugging(population, client, cli, source_dir,
                                                   tmp_path, capsys):
     data = tmp_path / "in.ndjson"
@@ -241,24 +284,24 @@ def test_a_worker_that_dies_loses_nothing_and_duplicates_nothing(population, cli
 
 
 class DieMidWrite:
-    """Stands for the example's _write_part: the first time one chosen part is written in the
-    whole cluster (a marker file), it writes half of it where the real one writes before its
-    rename, and kills its worker process, as a machine that dies mid-write."""
+    """Stands for the example's _commit_part (the rename of a part written whole under its
+    temporary name): the first time one chosen part is committed in the whole cluster (a marker
+    file), it cuts the temporary file to half its bytes and kills its worker process, as a
+    machine that dies while the library is still writing the part's report lines."""
 
-    def __init__(self, real, part_temp, name, marker):
-        self.real, self.part_temp, self.name, self.marker = real, part_temp, name, marker
+    def __init__(self, real, name, marker):
+        self.real, self.name, self.marker = real, name, marker
 
-    def __call__(self, directory, name, data):
+    def __call__(self, temp, directory, name):
         if name == self.name:
             try:
                 fd = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
-                return self.real(directory, name, data)
+                return self.real(temp, directory, name)
             os.close(fd)
-            with open(self.part_temp(directory, name), "wb") as f:
-                f.write(data[:len(data) // 2])
+            os.truncate(temp, os.path.getsize(temp) // 2)
             os._exit(1)
-        return self.real(directory, name, data)
+        return self.real(temp, directory, name)
 
 
 def test_a_worker_that_dies_while_writing_its_part_loses_nothing(cli, source_dir, tmp_path):
@@ -268,10 +311,9 @@ def test_a_worker_that_dies_while_writing_its_part_loses_nothing(cli, source_dir
     marker, shared = tmp_path / "killed", tmp_path / "shared"
     shared.mkdir()
     # The task functions travel by value, with the module's globals as they are when first
-    # sent (Dask keeps them): a fresh copy of the example, with _write_part replaced.
+    # sent (Dask keeps them): a fresh copy of the example, with _commit_part replaced.
     population = load_example(source_dir, "screen_population_dies_mid_write")
-    population._write_part = DieMidWrite(population._write_part, population._part_temp,
-                                         "00000003.out", str(marker))
+    population._commit_part = DieMidWrite(population._commit_part, "00000003.out", str(marker))
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None)
     c = distributed.Client(cluster)
