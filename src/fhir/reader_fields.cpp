@@ -123,12 +123,13 @@ std::optional<fhir_date> mapper::get_date(const json::object& o, std::string_vie
   return d;
 }
 
-concept_view mapper::read_concept(const json::object& o, const std::string& path) {
+concept_view mapper::read_concept(const json::object& o, std::string path_of_concept) {
   concept_view c;
-  c.path = path;
+  c.path = std::move(path_of_concept);
+  const std::string& path = c.path;
   if (const json::array* codings = get_array(o, "coding", path)) {
     for (std::size_t i = 0; i < codings->size(); ++i) {
-      std::string cp = path + ".coding[" + std::to_string(i) + "]";
+      std::string cp = text::cat(path, ".coding[", text::integer(i), ']');
       const json::value& v = (*codings)[i];
       if (!v.is_object()) {
         error(cp, "a coding must be an object; ignored");
@@ -152,7 +153,7 @@ std::optional<concept_view> mapper::get_concept(const json::object& o, std::stri
                                                 const std::string& path) {
   const json::object* c = get_object(o, key, path);
   if (!c) return std::nullopt;
-  return read_concept(*c, path + "." + str(key));
+  return read_concept(*c, text::cat(path, '.', key));
 }
 
 std::optional<std::string> mapper::status_code(const json::object& o, std::string_view key,

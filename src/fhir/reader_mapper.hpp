@@ -219,7 +219,7 @@ class mapper {
                                     const std::string& path);
   std::optional<concept_view> get_concept(const json::object& o, std::string_view key,
                                           const std::string& path);
-  concept_view read_concept(const json::object& o, const std::string& path);
+  concept_view read_concept(const json::object& o, std::string path_of_concept);
   /// The code of the first coding of a status CodeableConcept (clinicalStatus…).
   std::optional<std::string> status_code(const json::object& o, std::string_view key,
                                          const std::string& path);
