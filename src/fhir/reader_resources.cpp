@@ -45,9 +45,8 @@ void mapper::index(const std::vector<source_resource>& resources) {
     if (!r.id.empty()) by_reference_.try_emplace(text::cat(r.type, '/', r.id), i);
     if (!r.full_url.empty()) {
       const std::string_view key = reference_key_view(r.full_url);
-      const auto at = by_reference_.lower_bound(key);
-      if (!key.empty() && (at == by_reference_.end() || at->first != key))
-        by_reference_.emplace_hint(at, key, i);
+      if (!key.empty() && by_reference_.find(key) == by_reference_.end())
+        by_reference_.emplace(key, i);
     }
     resources_.push_back(std::move(r));
   }
