@@ -8,6 +8,8 @@
 //                                                audit record), audit on and off
 //   cds_parse_request / cds_screen_request / cds_to_response
 //                                                the library's three stages alone
+//   cds_bench --calls N / --outputs               N calls for instruction counts (callgrind) /
+//                                                one call's outputs written out
 //
 // The whole-call benchmarks measure the CPU time of the process (MeasureProcessCPUTime), so
 // the audit writer thread's share (SQLite) is counted too.
@@ -187,10 +189,35 @@ int count_calls(long n) {
   return 0;
 }
 
+// `cds_bench --outputs`: what one patient-view call gives, written out (the service's response
+// body, the library's hook input as the FHIR reader's JSON, the report and the response), to
+// compare two builds byte for byte after a change that must not alter them.
+int print_outputs() {
+  scratch s;
+  auto svc = make_service(s, false);
+  server::request r;
+  r.method = "POST";
+  r.target = "/cds-services/mnscreen-patient-view";
+  r.body = request_body();
+  r.content_type = "application/json";
+  const auto answer = svc->handle(r);
+  std::printf("status %d\n%s\n", answer.status, answer.body.c_str());
+  library lib;
+  const auto req = cds::parse_request(request_body());
+  for (const auto& d : req.diagnostics) std::printf("request: %s\n", format(d).c_str());
+  const auto result = cds::screen_request(req.value, lib.screen, lib.reader, lib.settings, today);
+  for (const auto& d : result.input.diagnostics) std::printf("input: %s\n", format(d).c_str());
+  std::printf("%s\n", to_json(result.input.fhir).c_str());
+  if (result.screen) std::printf("%s\n", to_json(*result.screen).c_str());
+  std::printf("%s\n", cds::to_response(result, req.value).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "--calls") return count_calls(std::atol(argv[2]));
+  if (argc == 2 && std::string(argv[1]) == "--outputs") return print_outputs();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -18,6 +18,7 @@
 #include "io/json_common.hpp"
 #include "mnscreen/cds_hooks.hpp"
 #include "mnscreen/fhir.hpp"
+#include "text.hpp"
 
 namespace mnscreen::cds {
 
@@ -26,6 +27,7 @@ using mnscreen::to_string;
 namespace {
 
 namespace json = boost::json;
+namespace text = mnscreen::detail::text;
 using detail::ext_anesthetic;
 using detail::ext_depth;
 using detail::ext_device;
@@ -124,8 +126,8 @@ bool within_reader_limits(const collected& c, const fhir_options& options) {
 }
 
 // The id a patient reference names when it names a Patient by relative or absolute URL.
-std::optional<std::string> referenced_patient_id(std::string_view reference) {
-  const std::string key = fhir_detail::reference_key(reference);
+std::optional<std::string_view> referenced_patient_id(std::string_view reference) {
+  const std::string_view key = fhir_detail::reference_key_view(reference);
   if (key.rfind("Patient/", 0) != 0) return std::nullopt;
   return key.substr(8);
 }
@@ -174,14 +176,14 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
             ++other_patient;
             return;
           }
-        } else if (const auto ref = fhir_detail::patient_reference(o)) {
+        } else if (const auto ref = fhir_detail::patient_reference_view(o)) {
           const auto pid = referenced_patient_id(*ref);
           if (pid && *pid != req.patient_id) {
             ++other_patient;
             return;
           }
         }
-        if (!id.empty() && !seen.insert(std::string(type) + "/" + std::string(id)).second) return;
+        if (!id.empty() && !seen.insert(text::cat(type, '/', id)).second) return;
         if (type == "Patient") out.has_patient = true;
         out.entries.push_back({&res, full_url});
         out.origins.push_back({std::move(path)});
@@ -195,7 +197,7 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
           if (!entry.is_object()) continue;
           const json::value* res = entry.get_object().if_contains("resource");
           if (!res) continue;
-          take(*res, base + ".entry[" + std::to_string(index) + "].resource",
+          take(*res, text::cat(base, ".entry[", text::integer(index), "].resource"),
                string_member(entry.get_object(), "fullUrl"));
         }
       } else {
@@ -246,9 +248,9 @@ void rewrite_paths(std::vector<diagnostic>& ds, const std::vector<origin>& origi
         n = n * 10 + static_cast<std::size_t>(d.path[i] - '0');
     }
     if (!digits || n >= origins.size()) continue;
-    std::string rest = d.path.substr(close + 1);
-    if (rest.rfind(".resource", 0) == 0) rest.erase(0, 9);
-    d.path = origins[n].path + rest;
+    std::size_t cut = close + 1;  // "$.entry[N]", and ".resource" after it
+    if (d.path.compare(cut, 9, ".resource") == 0) cut += 9;
+    d.path.replace(0, cut, origins[n].path);
   }
 }
 

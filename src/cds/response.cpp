@@ -51,20 +51,24 @@ const std::array<coding, 5> override_table = {{
 std::string md(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
+  // Runs of characters written as they are are appended whole.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const bool control = c < 0x20 || c == 0x7f;
+    const bool punctuation = (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) ||
+                             (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+    if (!control && !punctuation) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     if (c == '\n' || c == '\r' || c == '\t') {
       out += ' ';
-    } else if (c < 0x20 || c == 0x7f) {
-      continue;
-    } else if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
-               (c >= 0x7b && c <= 0x7e)) {
+    } else if (punctuation) {
       out += '\\';
-      out += ch;
-    } else {
-      out += ch;
-    }
+      out += text[i];
+    }  // other control characters are dropped
   }
+  out.append(text.data() + run, text.size() - run);
   return out;
 }
 

@@ -36,9 +36,14 @@ struct source_resource {
 /// The reference target key of a reference string: `Type/id` for relative or absolute URLs
 /// (a `_history` suffix removed), the string itself for `urn:` references, empty for `#id`.
 [[nodiscard]] std::string reference_key(std::string_view reference);
+/// `reference_key` as a view of `reference` (the key is always a part of it).
+[[nodiscard]] std::string_view reference_key_view(std::string_view reference) noexcept;
 
 /// The patient reference of a resource (`subject`, else `patient`), as written.
 [[nodiscard]] std::optional<std::string> patient_reference(const boost::json::object& resource);
+/// `patient_reference` as a view of the string inside `resource`.
+[[nodiscard]] std::optional<std::string_view> patient_reference_view(
+    const boost::json::object& resource) noexcept;
 
 /// Parses a whole document with the reader's limits, into `storage` (default: the heap; the
 /// readers pass a monotonic resource, since the tree is dropped as a whole after mapping). On

@@ -61,14 +61,14 @@ std::optional<fhir_date> parse_fhir_date(std::string_view s) noexcept {
 }  // namespace
 
 /// `s`, or its first `max_quoted_chars` bytes (never splitting a UTF-8 sequence) and "...".
-std::string shorten(std::string_view s) {
-  if (s.size() <= max_quoted_chars) return std::string(s);
-  std::string out(detail::utf8_prefix(s, max_quoted_chars));
-  out += "...";
-  return out;
+std::string shorten(std::string_view s) { return text::cat(shortened(s)); }
+
+short_text shortened(std::string_view s) noexcept {
+  if (s.size() <= max_quoted_chars) return {s, {}};
+  return {detail::utf8_prefix(s, max_quoted_chars), "..."};
 }
 
-std::string quote(std::string_view s) { return "\"" + shorten(s) + "\""; }
+std::string quote(std::string_view s) { return text::cat('"', shortened(s), '"'); }
 
 std::optional<date> later(std::optional<date> a, std::optional<date> b) noexcept {
   if (!a) return b;
@@ -123,12 +123,13 @@ std::optional<fhir_date> mapper::get_date(const json::object& o, std::string_vie
   return d;
 }
 
-concept_view mapper::read_concept(const json::object& o, const std::string& path) {
+concept_view mapper::read_concept(const json::object& o, std::string path_of_concept) {
   concept_view c;
-  c.path = path;
+  c.path = std::move(path_of_concept);
+  const std::string& path = c.path;
   if (const json::array* codings = get_array(o, "coding", path)) {
     for (std::size_t i = 0; i < codings->size(); ++i) {
-      std::string cp = path + ".coding[" + std::to_string(i) + "]";
+      std::string cp = text::cat(path, ".coding[", text::integer(i), ']');
       const json::value& v = (*codings)[i];
       if (!v.is_object()) {
         error(cp, "a coding must be an object; ignored");
@@ -152,7 +153,7 @@ std::optional<concept_view> mapper::get_concept(const json::object& o, std::stri
                                                 const std::string& path) {
   const json::object* c = get_object(o, key, path);
   if (!c) return std::nullopt;
-  return read_concept(*c, path + "." + str(key));
+  return read_concept(*c, text::cat(path, '.', key));
 }
 
 std::optional<std::string> mapper::status_code(const json::object& o, std::string_view key,
@@ -184,14 +185,12 @@ std::optional<fhir_date> mapper::choice_date(const json::object& o, std::string_
 void mapper::record_unmapped(const resource_info& r, std::string_view element, const coding_view* c,
                              std::string_view text, const std::string& path,
                              const table_row* ignore) {
-  std::string key = str(element);
-  key += '\x1f';
-  if (c && !c->code.empty()) {
-    key += str(canonical_system(c->system)) + '\x1f' + str(c->code);
-  } else {
-    key += "name\x1f" + normalise_name(c ? c->display : text);
-  }
-  const auto [it, inserted] = unmapped_index_.try_emplace(key, unmapped_.size());
+  std::string key;
+  if (c && !c->code.empty())
+    text::append(key, element, '\x1f', canonical_system(c->system), '\x1f', c->code);
+  else
+    text::append(key, element, "\x1fname\x1f", normalise_name(c ? c->display : text));
+  const auto [it, inserted] = unmapped_index_.try_emplace(std::move(key), unmapped_.size());
   if (inserted) {
     unmapped_entry e;
     e.element = str(element);
@@ -388,29 +387,31 @@ void mapper::add_negative(const resource_info& r, const negative& n, const match
 }
 
 void mapper::finish_unmapped() {
-  for (const auto& e : unmapped_) {
-    std::string what;
+  std::string what;  // one buffer for every entry's coding
+  for (auto& e : unmapped_) {
+    const short_text system = e.system.empty() ? short_text{"absent", {}} : shortened(e.system);
+    what.clear();
     if (!e.code.empty()) {
-      what = str(system_label(e.system)) + " " + shorten(e.code);
-      if (!e.display.empty()) what += " " + quote(e.display);
-      what += " (system " + (e.system.empty() ? std::string("absent") : shorten(e.system)) + ")";
+      text::append(what, system_label(e.system), ' ', shortened(e.code));
+      if (!e.display.empty()) text::append(what, " \"", shortened(e.display), '"');
+      text::append(what, " (system ", system, ')');
     } else if (!e.display.empty()) {
-      what = "coding without a code, display " + quote(e.display) + " (system " +
-             (e.system.empty() ? std::string("absent") : shorten(e.system)) + ")";
+      text::append(what, "coding without a code, display \"", shortened(e.display), "\" (system ",
+                   system, ')');
     } else {
-      what = "text " + quote(e.text) + " (no coding)";
+      text::append(what, "text \"", shortened(e.text), "\" (no coding)");
     }
-    const std::string count =
-        text::cat(text::integer(e.count),
-                  e.count == 1 ? " resource: " : " resources, first: ", e.first_source);
+    const std::string_view count_words = e.count == 1 ? " resource: " : " resources, first: ";
+    // The entries are not read after this: their paths move into the diagnostics.
     if (e.ignored)
-      warn("fhir.not_mapped", e.first_path,
-           text::cat(e.element, ' ', what, " is deliberately not mapped: ", e.note, " (", count,
-                     ')'));
+      warn("fhir.not_mapped", std::move(e.first_path),
+           text::cat(e.element, ' ', what, " is deliberately not mapped: ", e.note, " (",
+                     text::integer(e.count), count_words, e.first_source, ')'));
     else
-      warn("fhir.unmapped_code", e.first_path,
+      warn("fhir.unmapped_code", std::move(e.first_path),
            text::cat(e.element, ' ', what,
-                     " is not in the terminology tables: not used for screening (", count, ')'));
+                     " is not in the terminology tables: not used for screening (",
+                     text::integer(e.count), count_words, e.first_source, ')'));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -36,6 +37,20 @@ std::string shorten(std::string_view s);
 
 /// `s` shortened, in double quotes, for messages.
 std::string quote(std::string_view s);
+
+/// `s` as `shorten` writes it, as a piece of `detail::text::cat` (views, nothing allocated).
+struct short_text {
+  std::string_view head;
+  std::string_view tail;  // "..." when `s` was cut
+};
+[[nodiscard]] short_text shortened(std::string_view s) noexcept;
+[[nodiscard]] inline std::size_t size_of(const short_text& s) noexcept {
+  return s.head.size() + s.tail.size();
+}
+inline void append_to(std::string& out, const short_text& s) {
+  out.append(s.head);
+  out.append(s.tail);
+}
 
 inline const json::value* member(const json::object& o, std::string_view key) noexcept {
   const auto it = o.find(key);
@@ -204,7 +219,7 @@ class mapper {
                                     const std::string& path);
   std::optional<concept_view> get_concept(const json::object& o, std::string_view key,
                                           const std::string& path);
-  concept_view read_concept(const json::object& o, const std::string& path);
+  concept_view read_concept(const json::object& o, std::string path_of_concept);
   /// The code of the first coding of a status CodeableConcept (clinicalStatus…).
   std::optional<std::string> status_code(const json::object& o, std::string_view key,
                                          const std::string& path);
@@ -267,7 +282,14 @@ class mapper {
   fhir_intake out_;
 
   std::vector<resource_info> resources_;
-  std::unordered_map<std::string, std::size_t> by_reference_;
+  // Found by string_view (no key string per lookup).
+  struct string_hash {
+    using is_transparent = void;
+    [[nodiscard]] std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> by_reference_;
   std::optional<std::size_t> patient_;
   std::vector<bool> device_used_;  // Device resources read through a DeviceUseStatement
   std::size_t other_patient_count_ = 0;

@@ -9,8 +9,10 @@
 #include <vector>
 
 #include "fhir/reader_mapper.hpp"
+#include "text.hpp"
 
 namespace mnscreen::fhir_detail {
+namespace text = detail::text;
 
 using mnscreen::to_string;
 
@@ -33,17 +35,18 @@ void mapper::index(const std::vector<source_resource>& resources) {
     }
     // The source names the resource in messages and mappings: ids and URLs are shortened.
     if (!r.id.empty())
-      r.source = shorten(r.type) + "/" + shorten(r.id);
+      r.source = text::cat(shortened(r.type), '/', shortened(r.id));
     else if (!r.full_url.empty())
       r.source = shorten(r.full_url);
     else
-      r.source = shorten(r.type) + " at " + r.path;
+      r.source = text::cat(shortened(r.type), " at ", r.path);
     const std::size_t i = resources_.size();
     if (!r.full_url.empty()) by_reference_.try_emplace(r.full_url, i);
-    if (!r.id.empty()) by_reference_.try_emplace(r.type + "/" + r.id, i);
+    if (!r.id.empty()) by_reference_.try_emplace(text::cat(r.type, '/', r.id), i);
     if (!r.full_url.empty()) {
-      const std::string key = reference_key(r.full_url);
-      if (!key.empty()) by_reference_.try_emplace(key, i);
+      const std::string_view key = reference_key_view(r.full_url);
+      if (!key.empty() && by_reference_.find(key) == by_reference_.end())
+        by_reference_.emplace(key, i);
     }
     resources_.push_back(std::move(r));
   }
@@ -91,9 +94,9 @@ const resource_info* mapper::resolve(std::string_view reference, const resource_
     }
     return nullptr;
   }
-  if (const auto it = by_reference_.find(str(reference)); it != by_reference_.end())
+  if (const auto it = by_reference_.find(reference); it != by_reference_.end())
     return &resources_[it->second];
-  const std::string key = reference_key(reference);
+  const std::string_view key = reference_key_view(reference);
   if (!key.empty())
     if (const auto it = by_reference_.find(key); it != by_reference_.end())
       return &resources_[it->second];
@@ -101,15 +104,15 @@ const resource_info* mapper::resolve(std::string_view reference, const resource_
 }
 
 bool mapper::belongs_to_other_patient(const resource_info& r) {
-  const auto ref = patient_reference(*r.object);
+  const auto ref = patient_reference_view(*r.object);
   if (!ref) return false;
   const resource_info* target = resolve(*ref, r, nullptr);
   if (!target || target->type != "Patient") {
     // Unresolved: another patient only when a patient was chosen and the reference names a
     // different Patient id.
     if (!patient_) return false;
-    const std::string key = reference_key(*ref);
-    return key.rfind("Patient/", 0) == 0 && key != "Patient/" + resources_[*patient_].id &&
+    const std::string_view key = reference_key_view(*ref);
+    return key.rfind("Patient/", 0) == 0 && key.substr(8) != resources_[*patient_].id &&
            *ref != resources_[*patient_].full_url && !options_.patient_id.empty();
   }
   return !patient_ || target != &resources_[*patient_];
@@ -295,22 +298,32 @@ void collect(const json::object& o, const std::string& path, const std::string& 
 }
 
 std::string reference_key(std::string_view reference) {
+  return std::string(reference_key_view(reference));
+}
+
+std::string_view reference_key_view(std::string_view reference) noexcept {
   if (reference.empty() || reference.front() == '#') return {};
-  if (reference.rfind("urn:", 0) == 0) return std::string(reference);
+  if (reference.rfind("urn:", 0) == 0) return reference;
   std::string_view r = reference;
   if (const auto h = r.find("/_history/"); h != std::string_view::npos) r = r.substr(0, h);
   const auto last = r.rfind('/');
-  if (last == std::string_view::npos || last == 0) return std::string(r);
+  if (last == std::string_view::npos || last == 0) return r;
   const auto prev = r.rfind('/', last - 1);
-  return std::string(prev == std::string_view::npos ? r : r.substr(prev + 1));
+  return prev == std::string_view::npos ? r : r.substr(prev + 1);
 }
 
 std::optional<std::string> patient_reference(const boost::json::object& resource) {
+  if (const auto ref = patient_reference_view(resource)) return std::string(*ref);
+  return std::nullopt;
+}
+
+std::optional<std::string_view> patient_reference_view(
+    const boost::json::object& resource) noexcept {
   for (std::string_view key : {"subject", "patient"}) {
     const json::value* v = member(resource, key);
     if (!v || !v->is_object()) continue;
     const json::value* ref = member(v->get_object(), "reference");
-    if (ref && ref->is_string()) return std::string(ref->get_string());
+    if (ref && ref->is_string()) return std::string_view(ref->get_string());
   }
   return std::nullopt;
 }

@@ -6,6 +6,7 @@
 #include "fhir/terminology.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -579,15 +580,43 @@ void terminology::finish() {
       medication_first_word_[medication_names_[p].first.front()].push_back(p);
 }
 
+namespace {
+
+// "head|tail" for the lookups, in a buffer on the stack when it fits (they run for every
+// coding and name of every resource read), else on the heap.
+class joined_key {
+ public:
+  joined_key(std::string_view head, std::string_view tail) : size_(head.size() + 1 + tail.size()) {
+    char* p = small_.data();
+    if (size_ > small_.size()) {
+      large_.resize(size_);
+      p = large_.data();
+    }
+    head.copy(p, head.size());
+    p[head.size()] = '|';
+    tail.copy(p + head.size() + 1, tail.size());
+    data_ = p;
+  }
+  joined_key(const joined_key&) = delete;
+  joined_key& operator=(const joined_key&) = delete;
+  [[nodiscard]] std::string_view view() const noexcept { return {data_, size_}; }
+
+ private:
+  std::array<char, 192> small_{};
+  std::string large_;
+  std::size_t size_;
+  const char* data_ = nullptr;
+};
+
+}  // namespace
+
 std::vector<const table_row*> terminology::find(std::string_view system,
                                                 std::string_view code) const {
   std::vector<const table_row*> out;
-  // One key buffer, "system|code", shortened in place for the prefix lookups (this runs for
-  // every coding of every resource read).
+  // One key, "system|code", shortened for the prefix lookups.
   const std::string_view sys = canonical_system(system);
-  std::string key;
-  key.reserve(sys.size() + 1 + code.size());
-  key.append(sys).append(1, '|').append(code);
+  const joined_key joined(sys, code);
+  const std::string_view key = joined.view();
   if (const auto it = exact_.find(key); it != exact_.end()) {
     for (std::size_t i : it->second) out.push_back(&rows_[i]);
     return out;
@@ -595,8 +624,7 @@ std::vector<const table_row*> terminology::find(std::string_view system,
   // Longest prefix: try the code shortened one character at a time (no prefix in the tables
   // is longer than longest_prefix_).
   for (std::size_t n = std::min(code.size(), longest_prefix_); n > 0; --n) {
-    key.resize(sys.size() + 1 + n);
-    const auto it = prefix_.find(key);
+    const auto it = prefix_.find(key.substr(0, sys.size() + 1 + n));
     if (it != prefix_.end()) {
       for (std::size_t i : it->second) out.push_back(&rows_[i]);
       return out;
@@ -609,7 +637,8 @@ std::vector<const table_row*> terminology::find_name(row_kind kind,
                                                      std::string_view normalised) const {
   std::vector<const table_row*> out;
   if (normalised.empty()) return out;
-  const auto it = names_.find(std::string(to_string(kind)) + "|" + std::string(normalised));
+  const joined_key key(to_string(kind), normalised);
+  const auto it = names_.find(key.view());
   if (it != names_.end())
     for (std::size_t i : it->second) out.push_back(&rows_[i]);
   return out;
@@ -623,10 +652,8 @@ std::vector<const table_row*> terminology::find_medication_names(
   // Only the names whose first word is in the text can match: look those up by their first
   // word, then test them in table order (the order of the answer).
   std::vector<std::size_t> candidates;
-  std::string word;
   for (const std::string_view t : tokens) {
-    word.assign(t);
-    if (const auto it = medication_first_word_.find(word); it != medication_first_word_.end())
+    if (const auto it = medication_first_word_.find(t); it != medication_first_word_.end())
       candidates.insert(candidates.end(), it->second.begin(), it->second.end());
   }
   std::sort(candidates.begin(), candidates.end());

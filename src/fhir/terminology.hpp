@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -133,13 +134,22 @@ class terminology {
   std::vector<table_row> rows_;
   std::vector<std::size_t> name_rows_;  // rows from names.csv
   std::vector<unit_row> units_;
-  std::unordered_map<std::string, std::vector<std::size_t>> exact_;
-  std::map<std::string, std::vector<std::size_t>> prefix_;  // system|prefix
+  // Hash of the keys that also finds by string_view: a lookup builds no key string.
+  struct string_hash {
+    using is_transparent = void;
+    [[nodiscard]] std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using index_map =
+      std::unordered_map<std::string, std::vector<std::size_t>, string_hash, std::equal_to<>>;
+  index_map exact_;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> prefix_;  // system|prefix
   std::size_t longest_prefix_ = 0;  // the longest code prefix in prefix_ (characters)
-  std::unordered_map<std::string, std::vector<std::size_t>> names_;  // kind|normalised name
+  index_map names_;                 // kind|normalised name
   std::vector<std::pair<std::vector<std::string>, std::size_t>> medication_names_;
   // First word of a medication name -> positions in medication_names_, ascending.
-  std::unordered_map<std::string, std::vector<std::size_t>> medication_first_word_;
+  index_map medication_first_word_;
 };
 
 }  // namespace mnscreen::fhir_detail

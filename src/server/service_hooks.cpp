@@ -3,6 +3,7 @@
 // server within one deadline, the screen, the cards, the audit record) and card feedback.
 #include <boost/json.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -128,7 +129,10 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
     }
     std::vector<std::string> flag_rules = rec.rule_ids;
     boost::system::error_code ec;
-    const json::value resp = json::parse(out.body, ec);
+    // The response is read back in an arena, dropped as a whole (the tree is only looked at).
+    json::monotonic_resource arena(2 * out.body.size() + 1024);
+    const json::value resp = json::parse(out.body, ec, &arena);
+    std::optional<std::string> flags_uuid;  // the flags card's uuid, made once when needed
     if (!ec && resp.is_object()) {
       if (const auto* cards = resp.as_object().if_contains("cards"); cards && cards->is_array()) {
         for (const auto& c : cards->as_array()) {
@@ -139,8 +143,8 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
             ref.uuid = std::string(u->as_string());
           if (const auto* ind = co->if_contains("indicator"); ind && ind->is_string())
             ref.indicator = std::string(ind->as_string());
-          if (ref.uuid == cds::card_uuid(req.hook_instance, "flags", flag_rules))
-            ref.rule_ids = flag_rules;
+          if (!flags_uuid) flags_uuid = cds::card_uuid(req.hook_instance, "flags", flag_rules);
+          if (ref.uuid == *flags_uuid) ref.rule_ids = flag_rules;
           rec.cards.push_back(std::move(ref));
         }
       }
