@@ -8,6 +8,10 @@
 // or rule id, malformed JSON. Stopping is always safe (the tree reader then reads the document
 // and says what is wrong); accepting must give exactly the tree reader's value, so every check
 // below mirrors a check of json_read.cpp or json_common.cpp, which the comments name.
+//
+// Over the ~600-line mark on purpose: one handler, whose checks (the per-object member setters)
+// are read against its state and against the tree reader's checks; split, each check would sit
+// away from the state it reads and from the list of what the reader must refuse.
 #include "io/json_stream.hpp"
 
 #include <algorithm>
