@@ -93,14 +93,20 @@ std::unique_ptr<server::service> make_service(const scratch& s, bool audit) {
   return svc;
 }
 
-void patient_view(benchmark::State& state, bool audit) {
-  scratch s;
-  auto svc = make_service(s, audit);
+// The patient-view call every measurement makes: the request of bench/serve_prefetch.py.
+server::request patient_view_request() {
   server::request r;
   r.method = "POST";
   r.target = "/cds-services/mnscreen-patient-view";
   r.body = request_body();
   r.content_type = "application/json";
+  return r;
+}
+
+void patient_view(benchmark::State& state, bool audit) {
+  scratch s;
+  auto svc = make_service(s, audit);
+  const server::request r = patient_view_request();
   std::size_t bytes = 0;
   for (auto _ : state) {
     auto out = svc->handle(r);
@@ -178,11 +184,7 @@ BENCHMARK(cds_to_response)->Unit(benchmark::kMicrosecond);
 int count_calls(long n) {
   scratch s;
   auto svc = make_service(s, false);
-  server::request r;
-  r.method = "POST";
-  r.target = "/cds-services/mnscreen-patient-view";
-  r.body = request_body();
-  r.content_type = "application/json";
+  const server::request r = patient_view_request();
   std::size_t bytes = 0;
   for (long i = 0; i < n; ++i) bytes += svc->handle(r).body.size();
   std::printf("%ld calls, %zu response bytes\n", n, bytes);
@@ -195,11 +197,7 @@ int count_calls(long n) {
 int print_outputs() {
   scratch s;
   auto svc = make_service(s, false);
-  server::request r;
-  r.method = "POST";
-  r.target = "/cds-services/mnscreen-patient-view";
-  r.body = request_body();
-  r.content_type = "application/json";
+  const server::request r = patient_view_request();
   const auto answer = svc->handle(r);
   std::printf("status %d\n%s\n", answer.status, answer.body.c_str());
   library lib;

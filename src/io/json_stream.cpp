@@ -18,7 +18,6 @@
 #include <array>
 #include <bit>
 #include <boost/json/basic_parser_impl.hpp>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -436,20 +435,15 @@ class stream_handler {
     return value(v) || fail(ec);
   }
   bool on_double(double d, json::string_view s, json::error_code& ec) {
-    // As the tree's handler (json/parse.cpp): correctly rounded by std::from_chars, Boost.JSON's
-    // value where that fails; as_number then refuses what is not finite.
-    const char* first = s.data();
-    const char* last = s.data() + s.size();
+    // As the tree's handler (json/parse.cpp); as_number then refuses what is not finite.
+    std::string_view text(s.data(), s.size());
     if (!number_buffer_.empty()) {
-      number_buffer_.append(s.data(), s.size());
-      first = number_buffer_.data();
-      last = number_buffer_.data() + number_buffer_.size();
+      number_buffer_.append(text);
+      text = number_buffer_;
     }
-    double exact = 0.0;
-    const auto [end, err] = std::from_chars(first, last, exact);
-    number_buffer_.clear();
     scalar v{scalar::type::number};
-    v.d = err == std::errc{} && end == last ? exact : d;
+    v.d = json_detail::exact_double(text, d);
+    number_buffer_.clear();
     if (!std::isfinite(v.d)) return fail(ec);
     return value(v) || fail(ec);
   }

@@ -125,17 +125,13 @@ class document_builder {
     return value_done();
   }
   bool on_double(double d, json::string_view s, json::error_code&) {
-    const char* first = s.data();
-    const char* last = s.data() + s.size();
+    std::string_view text(s.data(), s.size());
     if (!number_.empty()) {
-      number_.append(s.data(), s.size());
-      first = number_.data();
-      last = number_.data() + number_.size();
+      number_.append(text);
+      text = number_;
     }
-    double exact = 0.0;
-    auto [end, ec] = std::from_chars(first, last, exact);
     // Out of range (1e400) keeps Boost.JSON's value (infinity), which as_number refuses.
-    stack_.push_double(ec == std::errc{} && end == last ? exact : d);
+    stack_.push_double(exact_double(text, d));
     number_.clear();
     return value_done();
   }
@@ -208,6 +204,13 @@ class document_builder {
 };
 
 }  // namespace
+
+double exact_double(std::string_view text, double parsed) noexcept {
+  double exact = 0.0;
+  const char* last = text.data() + text.size();
+  const auto [end, ec] = std::from_chars(text.data(), last, exact);
+  return ec == std::errc{} && end == last ? exact : parsed;
+}
 
 std::pair<std::size_t, std::size_t> line_column(std::string_view text,
                                                 std::size_t offset) noexcept {

@@ -48,6 +48,11 @@ struct parsed {
 /// `sp` is where the document's values live; it must outlive the returned value.
 [[nodiscard]] parsed parse(std::string_view text, std::size_t max_depth, json::storage_ptr sp = {});
 
+/// The value of a JSON number with a fraction or an exponent, `text` as the parser gave it:
+/// correctly rounded (std::from_chars), or `parsed` (Boost.JSON's own value, e.g. infinity for
+/// 1e400) where that conversion fails. The one conversion of every reader, tree or streaming.
+[[nodiscard]] double exact_double(std::string_view text, double parsed) noexcept;
+
 /// Line and column (1-based, in bytes) of byte `offset` of `text`.
 [[nodiscard]] std::pair<std::size_t, std::size_t> line_column(std::string_view text,
                                                               std::size_t offset) noexcept;
