@@ -283,12 +283,6 @@ class mapper {
 
   std::vector<resource_info> resources_;
   // Found by string_view (no key string per lookup).
-  struct string_hash {
-    using is_transparent = void;
-    [[nodiscard]] std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> by_reference_;
   std::optional<std::size_t> patient_;
   std::vector<bool> device_used_;  // Device resources read through a DeviceUseStatement

@@ -105,6 +105,15 @@ std::string_view canonical_system(std::string_view system) noexcept;
 /// Short human label of a system ("RxNorm", "SNOMED CT"…), or the URI itself.
 std::string_view system_label(std::string_view system) noexcept;
 
+/// Hash of std::string keys that also finds by std::string_view (with std::equal_to<>): a
+/// lookup builds no key string. The FHIR reader's string-keyed hash maps use it.
+struct string_hash {
+  using is_transparent = void;
+  [[nodiscard]] std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
 class terminology {
  public:
   /// Parses one table file (`name` decides the table: rxnorm.csv, snomed.csv, loinc.csv,
@@ -134,13 +143,6 @@ class terminology {
   std::vector<table_row> rows_;
   std::vector<std::size_t> name_rows_;  // rows from names.csv
   std::vector<unit_row> units_;
-  // Hash of the keys that also finds by string_view: a lookup builds no key string.
-  struct string_hash {
-    using is_transparent = void;
-    [[nodiscard]] std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   using index_map =
       std::unordered_map<std::string, std::vector<std::size_t>, string_hash, std::equal_to<>>;
   index_map exact_;
