@@ -285,15 +285,20 @@ std::vector<area> as_areas(context& ctx, const json::value& v, const jpath& path
                    "the area was dropped");
       continue;
     }
-    // The members in declaration order, as enum_set::to_vector() gives them, without its vector.
-    for (std::uint64_t bits = group->bits(); bits != 0; bits &= bits - 1) {
-      const auto a = static_cast<area>(std::countr_zero(bits));
-      if (std::find(out.begin(), out.end(), a) != out.end()) continue;
-      out.push_back(a);
-      if (json_index) json_index->push_back(e.index);
-    }
+    add_areas(out, *group, json_index, e.index);
   }
   return out;
+}
+
+void add_areas(std::vector<area>& out, area_set group, std::vector<std::size_t>* json_index,
+               std::size_t index) {
+  // The members in declaration order, as enum_set::to_vector() gives them, without its vector.
+  for (std::uint64_t bits = group.bits(); bits != 0; bits &= bits - 1) {
+    const auto a = static_cast<area>(std::countr_zero(bits));
+    if (std::find(out.begin(), out.end(), a) != out.end()) continue;
+    out.push_back(a);
+    if (json_index) json_index->push_back(index);
+  }
 }
 
 std::vector<std::string> as_strings(context& ctx, const json::value& v, const jpath& path) {

@@ -164,6 +164,12 @@ class array_items {
 [[nodiscard]] std::vector<area> as_areas(context& ctx, const json::value& v, const jpath& path,
                                          std::vector<std::size_t>* json_index = nullptr);
 
+/// Adds the areas of `group` to `out` in declaration order (as enum_set::to_vector() gives
+/// them), leaving out those already there; `json_index` (optional) receives `index` for each
+/// area added. as_areas and the streaming readers (json_stream.cpp) expand area words with it.
+void add_areas(std::vector<area>& out, area_set group, std::vector<std::size_t>* json_index,
+               std::size_t index);
+
 /// A list of code words of enum `E`; unknown words are reported and dropped.
 template <class E>
 [[nodiscard]] std::vector<E> as_codes(context& ctx, const json::value& v, const jpath& path,

@@ -14,9 +14,7 @@
 // away from the state it reads and from the list of what the reader must refuse.
 #include "io/json_stream.hpp"
 
-#include <algorithm>
 #include <array>
-#include <bit>
 #include <boost/json/basic_parser_impl.hpp>
 #include <cmath>
 #include <cstdint>
@@ -532,12 +530,7 @@ class stream_handler {
                         std::vector<std::size_t>* json_index, std::size_t index) {
     const auto group = parse_area_group(word);
     if (!group) return false;
-    for (std::uint64_t bits = group->bits(); bits != 0; bits &= bits - 1) {
-      const auto a = static_cast<area>(std::countr_zero(bits));
-      if (std::find(out.begin(), out.end(), a) != out.end()) continue;
-      out.push_back(a);
-      if (json_index) json_index->push_back(index);
-    }
+    io::add_areas(out, *group, json_index, index);
     return true;
   }
 
