@@ -4,7 +4,9 @@
 #include "mnscreen/report.hpp"
 
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 
 namespace mnscreen {
 namespace {
@@ -110,19 +112,91 @@ struct all_table {
   }();
 };
 
+// The JSON writers copy words without escaping (json_detail::writer::plain_string), so no word
+// may hold a byte JSON escapes: each is printable ASCII without `"` or `\`.
+template <class E>
+constexpr bool words_need_no_escaping() {
+  for (std::string_view w : words<E>::list)
+    for (char c : w)
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+
 template <class E>
 std::string_view word_of(E e) noexcept {
+  static_assert(words_need_no_escaping<E>(), "a word of the vocabulary would need escaping");
   const auto i = static_cast<std::size_t>(e);
   return i < count<E> ? words<E>::list[i] : std::string_view{"?"};
+}
+
+// Word lookup: an open-addressing hash table per enum, built at compile time (FNV-1a of the
+// word; at least twice as many slots as words, so probes are short). A lookup hashes the text
+// once and compares it with the one or two words in its probe sequence, where a scan of the list
+// compared it with half the list on average (75 medication words).
+constexpr std::uint32_t word_hash(std::string_view w) noexcept {
+  std::uint32_t h = 2166136261U;
+  for (const char c : w) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619U;
+  }
+  return h;
+}
+
+template <class E>
+struct word_index {
+  static constexpr std::size_t slots = std::bit_ceil(2 * count<E> + 1);
+  static constexpr std::uint8_t empty = 0xFF;
+  static_assert(count<E> < empty, "word_index keeps enum values in one byte");
+  // slot → enum value (as its index), or `empty`.
+  static constexpr auto table = [] {
+    std::array<std::uint8_t, slots> t{};
+    for (auto& v : t) v = empty;
+    for (std::size_t i = 0; i < count<E>; ++i) {
+      std::size_t at = word_hash(words<E>::list[i]) & (slots - 1);
+      while (t[at] != empty) at = (at + 1) & (slots - 1);
+      t[at] = static_cast<std::uint8_t>(i);
+    }
+    return t;
+  }();
+  // `hash` is word_hash(text), computed once by callers that look a text up in several enums.
+  static std::optional<E> find(std::string_view text, std::uint32_t hash) noexcept {
+    for (std::size_t at = hash & (slots - 1);; at = (at + 1) & (slots - 1)) {
+      const std::uint8_t v = table[at];
+      if (v == empty) return std::nullopt;
+      if (words<E>::list[v] == text) return static_cast<E>(v);
+    }
+  }
+};
+
+// Short lists (up to 8 words) are scanned: cheaper than hashing the text.
+template <class E>
+constexpr bool scanned = count<E> <= 8;
+
+template <class E>
+std::optional<E> scan(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < count<E>; ++i)
+    if (words<E>::list[i] == text) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+template <class E>
+std::optional<E> find_word(std::string_view text, std::uint32_t hash) noexcept {
+  if constexpr (scanned<E>) {
+    return scan<E>(text);
+  } else {
+    return word_index<E>::find(text, hash);
+  }
 }
 
 }  // namespace
 
 template <class E>
 std::optional<E> parse_code(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < count<E>; ++i)
-    if (words<E>::list[i] == text) return static_cast<E>(i);
-  return std::nullopt;
+  if constexpr (scanned<E>) {
+    return scan<E>(text);
+  } else {
+    return word_index<E>::find(text, word_hash(text));
+  }
 }
 
 template <class E>
@@ -379,11 +453,12 @@ bool is_local_anesthetic(allergy_substance s) noexcept {
 }
 
 std::optional<negative> parse_negative(std::string_view text) noexcept {
-  if (auto q = parse_code<question>(text)) return negative{*q};
-  if (auto c = parse_code<condition_code>(text)) return negative{*c};
-  if (auto m = parse_code<medication_class>(text)) return negative{*m};
-  if (auto a = parse_code<allergy_class>(text)) return negative{*a};
-  if (auto d = parse_code<device_code>(text)) return negative{*d};
+  const std::uint32_t hash = word_hash(text);
+  if (auto q = find_word<question>(text, hash)) return negative{*q};
+  if (auto c = find_word<condition_code>(text, hash)) return negative{*c};
+  if (auto m = find_word<medication_class>(text, hash)) return negative{*m};
+  if (auto a = find_word<allergy_class>(text, hash)) return negative{*a};
+  if (auto d = find_word<device_code>(text, hash)) return negative{*d};
   return std::nullopt;
 }
 

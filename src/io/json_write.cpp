@@ -97,7 +97,7 @@ template <class E>
 void write_code(writer& w, std::string_view key, const std::optional<E>& e) {
   if (e) {
     w.plain_key(key);
-    w.string(to_string(*e));
+    w.plain_string(to_string(*e));
   }
 }
 
@@ -116,7 +116,7 @@ void write_text(writer& w, std::string_view key, const std::string& s) {
 
 // The members of an override after its rule id (absent members omitted).
 void write_override_members(writer& w, const rule_override& o) {
-  w.member("reason", to_string(o.reason));
+  w.member_plain("reason", to_string(o.reason));
   write_text(w, "by", o.by);
   write_text(w, "note", o.note);
   write_date(w, "date", o.date);
@@ -127,7 +127,7 @@ void write_codes(writer& w, std::string_view key, const std::vector<E>& codes, b
   if (codes.empty() && !always) return;
   w.plain_key(key);
   w.begin_array();
-  for (E e : codes) w.string(to_string(e));
+  for (E e : codes) w.plain_string(to_string(e));
   w.end_array();
 }
 
@@ -223,15 +223,15 @@ std::string to_json(const intake& in) {
   w.member("schema", "mnscreen.intake/1");
   write_patient(w, in.patient);
   write_items(w, "conditions", in.conditions, [](writer& o, const condition& c) {
-    o.member("code", to_string(c.code));
-    o.member("status", to_string(c.status));
+    o.member_plain("code", to_string(c.code));
+    o.member_plain("status", to_string(c.status));
     write_code(o, "severity", c.severity);
     write_date(o, "onset", c.onset);
     write_codes(o, "sites", c.sites, false);
     write_text(o, "source", c.source);
   });
   write_items(w, "medications", in.medications, [](writer& o, const medication& m) {
-    o.member("code", to_string(m.code));
+    o.member_plain("code", to_string(m.code));
     write_code(o, "route", m.route);
     write_date(o, "start", m.start);
     write_date(o, "stop", m.stop);
@@ -239,25 +239,25 @@ std::string to_json(const intake& in) {
     write_text(o, "source", m.source);
   });
   write_items(w, "allergies", in.allergies, [](writer& o, const allergy& a) {
-    o.member("substance", to_string(a.substance));
+    o.member_plain("substance", to_string(a.substance));
     write_text(o, "reaction", a.reaction);
     write_code(o, "severity", a.severity);
     write_text(o, "source", a.source);
   });
   write_items(w, "devices", in.devices, [](writer& o, const implanted_device& d) {
-    o.member("code", to_string(d.code));
+    o.member_plain("code", to_string(d.code));
     write_codes(o, "sites", d.sites, false);
     write_text(o, "source", d.source);
   });
   write_items(w, "procedures", in.procedures, [](writer& o, const prior_procedure& p) {
-    o.member("code", to_string(p.code));
+    o.member_plain("code", to_string(p.code));
     write_date(o, "date", p.date);
     write_codes(o, "areas", p.areas, false);
     write_code(o, "depth", p.depth);
     write_text(o, "source", p.source);
   });
   write_items(w, "labs", in.labs, [](writer& o, const lab_result& l) {
-    o.member("code", to_string(l.code));
+    o.member_plain("code", to_string(l.code));
     o.key("value");
     o.number(l.value);
     o.member("unit", io::canonical_unit(l.code));
@@ -267,7 +267,7 @@ std::string to_json(const intake& in) {
   if (!in.negatives.empty()) {
     w.key("negatives");
     w.begin_array();
-    for (const auto& n : in.negatives) w.string(to_string(n));
+    for (const auto& n : in.negatives) w.plain_string(to_string(n));
     w.end_array();
   }
   w.end_object();
@@ -279,13 +279,13 @@ std::string to_json(const procedure_plan& plan) {
   w.begin_object();
   w.member("schema", "mnscreen.plan/1");
   write_date(w, "date", plan.date);
-  w.member("device", to_string(plan.device));
+  w.member_plain("device", to_string(plan.device));
   w.key("needle_depth_mm");
   w.number(plan.needle_depth.value());
   write_codes(w, "areas", plan.areas, true);
-  w.member("anesthetic", to_string(plan.anesthetic));
-  w.member("setting", to_string(plan.setting));
-  w.member("needle_material", to_string(plan.needle_material));
+  w.member_plain("anesthetic", to_string(plan.anesthetic));
+  w.member_plain("setting", to_string(plan.setting));
+  w.member_plain("needle_material", to_string(plan.needle_material));
   write_known(w, "single_use_needles", plan.single_use_needles);
   write_codes(w, "adjuncts", plan.adjuncts, false);
   if (!plan.overrides.empty()) {
@@ -321,7 +321,7 @@ namespace {
 void write_flag(writer& w, const flag& f) {
   w.begin_object();
   w.member("rule_id", f.rule_id);
-  w.member("effect", to_string(f.effect));
+  w.member_plain("effect", to_string(f.effect));
   write_codes(w, "complications", f.complications, true);
   write_codes(w, "areas", f.areas, true);
   w.member("reason", f.reason);
@@ -337,7 +337,7 @@ void write_flag(writer& w, const flag& f) {
   for (const auto& e : f.evidence) {
     w.begin_object();
     w.member("source", e.source);
-    w.member("level", to_string(e.level));
+    w.member_plain("level", to_string(e.level));
     w.end_object();
   }
   w.end_array();
@@ -355,7 +355,7 @@ void write_warnings(writer& w, const std::vector<diagnostic>& warnings) {
   w.begin_array();
   for (const auto& d : warnings) {
     w.begin_object();
-    w.member("severity", to_string(d.severity));
+    w.member_plain("severity", to_string(d.severity));
     w.member("code", d.code);
     w.member("path", d.path);
     w.member("message", d.message);
@@ -373,15 +373,15 @@ std::string to_json(const explanation& e) {
   w.member("knowledge_version", e.knowledge_version);
   w.member("policy", e.policy_name);
   write_date(w, "screened_on", e.screened_on);
-  w.member("decision", to_string(e.decision));
+  w.member_plain("decision", to_string(e.decision));
   if (e.decision_before_overrides)
-    w.member("decision_before_overrides", to_string(*e.decision_before_overrides));
+    w.member_plain("decision_before_overrides", to_string(*e.decision_before_overrides));
   w.key("rules");
   w.begin_array();
   for (const auto& r : e.rules) {
     w.begin_object();
     w.member("rule_id", r.rule_id);
-    w.member("status", to_string(r.status));
+    w.member_plain("status", to_string(r.status));
     w.member("sentence", r.sentence);
     w.key("facts");
     w.begin_array();
@@ -429,9 +429,9 @@ std::string to_json(const report& rep) {
   w.end_object();
   w.member("model", rep.model);
   write_date(w, "screened_on", rep.screened_on);
-  w.member("decision", to_string(rep.decision));
+  w.member_plain("decision", to_string(rep.decision));
   if (rep.decision_before_overrides)
-    w.member("decision_before_overrides", to_string(*rep.decision_before_overrides));
+    w.member_plain("decision_before_overrides", to_string(*rep.decision_before_overrides));
   w.key("defer_until");
   if (rep.defer_until) {
     w.date_value(*rep.defer_until);
@@ -444,9 +444,9 @@ std::string to_json(const report& rep) {
   w.begin_array();
   for (const auto& q : rep.questions) {
     w.begin_object();
-    w.member("factor", to_string(q.factor));
+    w.member_plain("factor", to_string(q.factor));
     w.member("ask", q.ask);
-    if (q.if_yes) w.member("if_yes", to_string(*q.if_yes));
+    if (q.if_yes) w.member_plain("if_yes", to_string(*q.if_yes));
     w.end_object();
   }
   w.end_array();
@@ -469,7 +469,7 @@ std::string to_json(const report& rep) {
   w.begin_object();
   for (std::size_t i = 0; i < rep.risks.size(); ++i) {
     const risk_score* r = sorted.empty() ? &rep.risks[i] : sorted[i];
-    w.key(to_string(r->complication));
+    w.plain_key(to_string(r->complication));
     w.begin_object();
     w.key("score");
     w.number(r->score);
@@ -478,7 +478,7 @@ std::string to_json(const report& rep) {
     w.number(r->reference);
     w.key("relative");
     w.number(r->relative);
-    w.member("band", to_string(r->band));
+    w.member_plain("band", to_string(r->band));
     w.key("drivers");
     w.begin_array();
     for (const auto& d : r->drivers) {

@@ -35,51 +35,72 @@ bool is_identifier(std::string_view key) noexcept {
   return true;
 }
 
-// Bytes that need no escaping in a JSON string: printable ASCII other than `"` and `\`.
-constexpr auto safe_byte = [] {
-  std::array<bool, 256> t{};
-  for (std::size_t c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
-  return t;
-}();
-
-// How many bytes from `p` need no escaping in a JSON string (printable ASCII other than `"` and
-// `\`), eight at a time.
-std::size_t safe_run(const char* p, std::size_t n) noexcept {
+// The bytes of an 8-byte word that stop a run of bytes needing no escaping: the high bit of
+// each byte >= 0x80, < 0x20, '"' or '\\'. Bits above the lowest may be false (a borrow carries
+// into the next byte), but the lowest set bit is always a true stop.
+constexpr std::uint64_t stop_bits(std::uint64_t w) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101ULL;
   constexpr std::uint64_t highs = 0x8080808080808080ULL;
   const auto has_zero = [](std::uint64_t v) noexcept { return (v - ones) & ~v & highs; };
-  std::size_t i = 0;
+  return (w & highs) | ((w - ones * 0x20U) & ~w & highs) | has_zero(w ^ (ones * '"')) |
+         has_zero(w ^ (ones * '\\'));
+}
+
+// How many bytes from `p` need no escaping in a JSON string (printable ASCII other than `"` and
+// `\\`). Sixteen bytes at a time, the last (partial) block read as the last sixteen bytes, so
+// that no string costs a loop over single bytes; under sixteen bytes, one or two words.
+std::size_t safe_run(const char* p, std::size_t n) noexcept {
+  static_assert(std::endian::native == std::endian::little, "stop_bits counts from the low byte");
 #if defined(__SSE2__)
-  // Sixteen at a time: as signed bytes, those >= 0x80 are negative, so one "less than 0x20"
-  // finds both control bytes and non-ASCII bytes.
-  const __m128i space = _mm_set1_epi8(0x20);
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i stop =
-        _mm_or_si128(_mm_cmplt_epi8(v, space),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
-    if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
+  if (n >= 16) {
+    // As signed bytes, those >= 0x80 are negative, so one "less than 0x20" finds both control
+    // bytes and non-ASCII bytes.
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const auto stops = [&](const char* q) noexcept {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+      const __m128i stop =
+          _mm_or_si128(_mm_cmplt_epi8(v, space),
+                       _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+      return static_cast<unsigned>(_mm_movemask_epi8(stop));
+    };
+    std::size_t i = 0;
+    // Long strings (reasons, actions, advice): 64 bytes with one test, then find the block.
+    for (; i + 64 <= n; i += 64) {
+      if ((stops(p + i) | stops(p + i + 16) | stops(p + i + 32) | stops(p + i + 48)) != 0) break;
+    }
+    for (; i + 16 <= n; i += 16) {
+      const unsigned mask = stops(p + i);
+      if (mask != 0) return i + static_cast<std::size_t>(std::countr_zero(mask));
+    }
+    if (i == n) return n;
+    // The last sixteen bytes; the first 16 - (n - i) of them were checked already.
+    const unsigned mask = stops(p + n - 16) >> (16 - (n - i));
+    return mask != 0 ? i + static_cast<std::size_t>(std::countr_zero(mask)) : n;
   }
 #endif
+  std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t w = 0;
     std::memcpy(&w, p + i, 8);
-    // A byte >= 0x80, < 0x20, '"' or '\\' stops the run.
-    const std::uint64_t stop = (w & highs) | ((w - ones * 0x20U) & ~w & highs) |
-                               has_zero(w ^ (ones * '"')) | has_zero(w ^ (ones * '\\'));
-    if (stop != 0) break;
+    if (const std::uint64_t stop = stop_bits(w); stop != 0)
+      return i + static_cast<std::size_t>(std::countr_zero(stop) / 8);
   }
-  while (i < n && safe_byte[static_cast<unsigned char>(p[i])]) ++i;
-  return i;
+  if (i == n) return n;
+  // The rest (under eight bytes) in a word padded with a byte that needs no escaping.
+  std::uint64_t w = 0x6161616161616161ULL;
+  std::memcpy(&w, p + i, n - i);
+  const std::uint64_t stop = stop_bits(w);
+  return stop != 0 ? i + static_cast<std::size_t>(std::countr_zero(stop) / 8) : n;
 }
 
-// Appends `s` escaped for a JSON string (no quotes), invalid UTF-8 replaced by U+FFFD, until
-// the text as read back would pass `limit` bytes; returns how many bytes of `s` were written.
-// Runs of bytes that need no escaping are appended in one go.
-std::size_t append_escaped(std::string& out, std::string_view s, std::size_t limit) {
+// Appends `s` escaped for a JSON string (no quotes) to `out`, invalid UTF-8 replaced by U+FFFD,
+// until the text as read back would pass `limit` bytes; returns how many bytes of `s` were
+// written. Runs of bytes that need no escaping are appended in one go. `Out` is std::string or
+// the writer's sink: anything with append(const char*, std::size_t).
+template <class Out>
+std::size_t append_escaped(Out& out, std::string_view s, std::size_t limit) {
   static constexpr char hex[] = "0123456789abcdef";
   const std::size_t n = s.size();
   std::size_t decoded = 0;  // bytes of the string as a reader gets it back
@@ -101,7 +122,7 @@ std::size_t append_escaped(std::string& out, std::string_view s, std::size_t lim
       const std::size_t size = len == 0 ? 3 : len;
       if (limit - decoded < size) return i;
       if (len == 0) {
-        out.append("\\ufffd");
+        out.append("\\ufffd", 6);
         ++i;
       } else {
         out.append(s.data() + i, len);
@@ -115,25 +136,25 @@ std::size_t append_escaped(std::string& out, std::string_view s, std::size_t lim
     ++i;
     switch (c) {
       case '"':
-        out.append("\\\"");
+        out.append("\\\"", 2);
         break;
       case '\\':
-        out.append("\\\\");
+        out.append("\\\\", 2);
         break;
       case '\b':
-        out.append("\\b");
+        out.append("\\b", 2);
         break;
       case '\f':
-        out.append("\\f");
+        out.append("\\f", 2);
         break;
       case '\n':
-        out.append("\\n");
+        out.append("\\n", 2);
         break;
       case '\r':
-        out.append("\\r");
+        out.append("\\r", 2);
         break;
       case '\t':
-        out.append("\\t");
+        out.append("\\t", 2);
         break;
       default: {
         const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4U], hex[c & 0xFU]};
@@ -285,66 +306,277 @@ std::string cut_marker(std::size_t total) {
   return m;
 }
 
+// The writer's text as an `Out` of append_escaped.
+struct writer_sink {
+  writer& w;
+  void append(const char* p, std::size_t k) {
+    std::memcpy(w.room(k), p, k);
+    w.n_ += k;
+  }
+};
+
+void writer::grow(std::size_t k) {
+  const std::size_t need = n_ + k;
+  out_.resize(std::max(need, out_.size() * 2));
+}
+
 void writer::key(std::string_view k) {
   before_value();
-  out_ += '"';
-  append_escaped(out_, k, static_cast<std::size_t>(-1));
-  out_ += "\":";
+  put('"');
+  writer_sink sink{*this};
+  append_escaped(sink, k, static_cast<std::size_t>(-1));
+  sink.append("\":", 2);
   after_key_ = true;
 }
 
 void writer::string(std::string_view s) {
-  out_.append(needs_comma() ? std::string_view(",\"") : std::string_view("\""));
-  append_bounded(out_, s, max_written_string);
-  out_ += '"';
-}
-
-void writer::number(double v) {
-  before_value();
-  if (!std::isfinite(v)) {
-    out_.append("null");
+  const bool comma = needs_comma();
+  if (s.size() > max_written_string / 3) {
+    // Long enough that it may have to be cut (each byte reads back as at most 3 bytes).
+    std::string text;
+    text.reserve(s.size() + 2);
+    text += '"';
+    append_bounded(text, s, max_written_string);
+    text += '"';
+    if (comma) put(',');
+    writer_sink{*this}.append(text.data(), text.size());
     return;
   }
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  if (ec == std::errc{}) {
-    out_.append(buf, end);
-  } else {
-    out_ += '?';
+  // Most strings need no escaping at all: one copy between the quotes.
+  const std::size_t n = s.size();
+  const std::size_t safe = safe_run(s.data(), n);
+  char* p = room(n + 3);
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, s.data(), safe);
+  n_ = static_cast<std::size_t>(p - out_.data()) + safe;
+  if (safe < n) {
+    writer_sink sink{*this};
+    append_escaped(sink, s.substr(safe), static_cast<std::size_t>(-1));
   }
+  put('"');
+}
+
+void writer::plain_string(std::string_view s) {
+#ifndef NDEBUG
+  // Debug builds write a string that does need escaping correctly all the same; the tests of
+  // the vocabulary check that no word does.
+  if (s.size() > max_written_string / 3 || safe_run(s.data(), s.size()) != s.size()) {
+    string(s);
+    return;
+  }
+#endif
+  char* p = room(s.size() + 3);
+  if (needs_comma()) *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  *p++ = '"';
+  n_ = static_cast<std::size_t>(p - out_.data());
+}
+
+bool needs_no_escaping(std::string_view s) noexcept {
+  return safe_run(s.data(), s.size()) == s.size();
+}
+
+namespace {
+
+__extension__ typedef unsigned __int128 u128;  // GCC and Clang on 64-bit targets
+
+// 10^0 ... 10^19.
+constexpr auto pow10 = [] {
+  std::array<std::uint64_t, 20> t{};
+  std::uint64_t x = 1;
+  for (auto& e : t) {
+    e = x;
+    x *= 10;
+  }
+  return t;
+}();
+
+// "00" "01" ... "99".
+constexpr auto digit_pairs = [] {
+  std::array<char, 200> t{};
+  for (std::size_t i = 0; i < 100; ++i) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}();
+
+// Writes x < 10^8 as exactly eight digits (leading zeros kept).
+void write_eight_digits(char* p, std::uint32_t x) noexcept {
+  const std::size_t high = x / 10000;
+  const std::size_t low = x % 10000;
+  std::memcpy(p, &digit_pairs[2 * (high / 100)], 2);
+  std::memcpy(p + 2, &digit_pairs[2 * (high % 100)], 2);
+  std::memcpy(p + 4, &digit_pairs[2 * (low / 100)], 2);
+  std::memcpy(p + 6, &digit_pairs[2 * (low % 100)], 2);
+}
+
+// Writes c in decimal (as to_chars does, eight digits at a time); returns the end.
+char* write_decimal(char* p, std::uint64_t c) noexcept {
+  if (c < 100'000'000) return std::to_chars(p, p + 8, static_cast<std::uint32_t>(c)).ptr;
+  p = write_decimal(p, c / 100'000'000);
+  write_eight_digits(p, static_cast<std::uint32_t>(c % 100'000'000));
+  return p + 8;
+}
+
+// Writes v as std::to_chars(v) does (the shortest digits that read back as v; of those, the
+// closest to v) for 0.001 <= |v| < 1e5, where to_chars always chooses fixed notation (it is never
+// longer than scientific there). Returns the end, or nullptr when v is outside that range or two
+// shortest candidates are equally close (then to_chars decides). Exact integer arithmetic: with
+// v = m * 2^e, the numbers that read back as v are those strictly between the midpoints to its
+// neighbours (on them too when m is even: ties round to even), scaled by 10^k so that the
+// interval holds integers of 17 digits; the shortest has the most trailing zeros.
+// writer_test.cpp checks it against to_chars.
+char* write_shortest_fixed(char* p, double v) noexcept {
+  const double a = std::fabs(v);
+  if (!(a >= 0.001 && a < 1e5)) return nullptr;
+  const auto bits = std::bit_cast<std::uint64_t>(a);
+  const auto biased = static_cast<int>(bits >> 52U);
+  const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52U) - 1);
+  const std::uint64_t m = fraction | (std::uint64_t{1} << 52U);
+  const int s = 2 - (biased - 1075);  // a = 4m / 2^s; s in [39, 64] in this range
+  // d: the decimal exponent of a's leading digit. Exact: the doubles nearest 0.1, 0.01 and
+  // 0.001 are above those numbers, so no double lies between a power of ten and its double.
+  const int d = a >= 1.0    ? (a >= 100.0  ? (a >= 10000.0  ? 4
+                                              : a >= 1000.0 ? 3
+                                                            : 2)
+                               : a >= 10.0 ? 1
+                                           : 0)
+                : a >= 0.1  ? -1
+                : a >= 0.01 ? -2
+                            : -3;
+  const int k = 16 - d;  // scale 10^k: the candidates have 17 significant digits; k in [12, 19]
+  const u128 scale = pow10[static_cast<std::size_t>(k)];
+  const u128 mask = (u128{1} << static_cast<unsigned>(s)) - 1;
+  // The interval's bounds and a itself, times 10^k, over 2^s (below 2^122: no overflow).
+  const std::uint64_t four_m = m << 2U;  // below 2^55
+  const u128 upper = u128{four_m + 2} * scale;
+  const u128 lower = u128{fraction == 0 && biased > 1 ? four_m - 1 : four_m - 2} * scale;
+  const u128 exact = u128{four_m} * scale;
+  const bool inclusive = m % 2 == 0;
+  const auto shift = static_cast<unsigned>(s);
+  std::uint64_t hi = static_cast<std::uint64_t>(upper >> shift);
+  if (!inclusive && (upper & mask) == 0) --hi;
+  std::uint64_t lo = static_cast<std::uint64_t>(lower >> shift);
+  if ((lower & mask) != 0 || !inclusive) ++lo;
+  if (lo > hi) return nullptr;
+  // The most trailing zeros j a number in [lo, hi] can have; then [lo, hi] holds the candidates
+  // divided by 10^j. A number with j + 1 trailing zeros has j, so j is found in binary steps
+  // (at most 18); most numbers here have 17 digits, which the first test of one zero settles.
+  std::size_t j = 0;
+  const auto step = [&]<std::uint64_t P, std::size_t Zeros>() {
+    const std::uint64_t nl = lo / P + (lo % P != 0 ? 1 : 0);
+    const std::uint64_t nh = hi / P;
+    if (nl > nh) return false;
+    lo = nl;
+    hi = nh;
+    j += Zeros;
+    return true;
+  };
+  if (step.template operator()<10, 1>()) {
+    step.template operator()<10'000'000'000'000'000, 16>();
+    step.template operator()<100'000'000, 8>();
+    step.template operator()<10'000, 4>();
+    step.template operator()<100, 2>();
+    step.template operator()<10, 1>();
+  }
+  // The candidate closest to a: q or q + 1 with q = floor(a * 10^k / 10^j).
+  const auto whole = static_cast<std::uint64_t>(exact >> shift);  // a * 10^k < 10^17
+  const std::uint64_t q = whole / pow10[j];
+  const u128 rest = (u128{whole % pow10[j]} << shift) + (exact & mask);
+  const u128 half = u128{pow10[j]} << shift;  // compared with 2 * rest
+  if (2 * rest == half) return nullptr;
+  std::uint64_t c = 2 * rest > half ? q + 1 : q;
+  if (c < lo || c > hi) c = c == q ? q + 1 : q;
+  if (c < lo || c > hi) return nullptr;
+  char digits[24];
+  const auto len = static_cast<int>(write_decimal(digits, c) - digits);
+  const int exponent = static_cast<int>(j) - k;  // a ~ c * 10^exponent
+  const int point = len + exponent;              // digits before the decimal point
+  if (v < 0) *p++ = '-';
+  if (exponent >= 0) {
+    std::memcpy(p, digits, static_cast<std::size_t>(len));
+    p += len;
+    for (int i = 0; i < exponent; ++i) *p++ = '0';
+  } else if (point > 0) {
+    std::memcpy(p, digits, static_cast<std::size_t>(point));
+    p += point;
+    *p++ = '.';
+    std::memcpy(p, digits + point, static_cast<std::size_t>(len - point));
+    p += len - point;
+  } else {
+    *p++ = '0';
+    *p++ = '.';
+    for (int i = 0; i < -point; ++i) *p++ = '0';
+    std::memcpy(p, digits, static_cast<std::size_t>(len));
+    p += len;
+  }
+  return p;
+}
+
+}  // namespace
+
+void writer::number(double v) {
+  char* p = room(40);
+  if (needs_comma()) *p++ = ',';
+  char* const end = p + 32;
+  if (!std::isfinite(v)) {
+    constexpr std::string_view null_text = "null";
+    p = std::copy(null_text.begin(), null_text.end(), p);
+  } else if (std::fabs(v) < 1e5 && static_cast<double>(static_cast<long long>(v)) == v &&
+             !(v == 0 && std::signbit(v))) {
+    // An integer below 100000 (and not -0): to_chars(double) writes it in fixed notation, the
+    // same digits as the integer's (fixed is never longer than scientific below 1e5).
+    p = std::to_chars(p, end, static_cast<long long>(v)).ptr;
+  } else if (char* fast = write_shortest_fixed(p, v)) {
+    p = fast;
+  } else {
+    const auto [last, ec] = std::to_chars(p, end, v);
+    if (ec == std::errc{}) {
+      p = last;
+    } else {
+      *p++ = '?';
+    }
+  }
+  n_ = static_cast<std::size_t>(p - out_.data());
 }
 
 void writer::integer(long long v) {
-  before_value();
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, ec == std::errc{} ? end : buf);
+  char* p = room(24);
+  if (needs_comma()) *p++ = ',';
+  const auto [last, ec] = std::to_chars(p, p + 22, v);
+  n_ = static_cast<std::size_t>((ec == std::errc{} ? last : p) - out_.data());
 }
 
 void writer::date_value(const date& d) {
-  before_value();
   const int y = static_cast<int>(d.year());
   const unsigned m = static_cast<unsigned>(d.month());
   const unsigned day = static_cast<unsigned>(d.day());
   if (y < 0 || y > 9999 || m > 99 || day > 99) {
     // As to_string(date) writes it.
-    out_ += '"';
-    out_ += to_string(d);
-    out_ += '"';
+    before_value();
+    const std::string text = '"' + to_string(d) + '"';
+    writer_sink{*this}.append(text.data(), text.size());
     return;
   }
-  char buf[12] = {'"',
-                  static_cast<char>('0' + y / 1000),
-                  static_cast<char>('0' + y / 100 % 10),
-                  static_cast<char>('0' + y / 10 % 10),
-                  static_cast<char>('0' + y % 10),
-                  '-',
-                  static_cast<char>('0' + m / 10),
-                  static_cast<char>('0' + m % 10),
-                  '-',
-                  static_cast<char>('0' + day / 10),
-                  static_cast<char>('0' + day % 10),
-                  '"'};
-  out_.append(buf, sizeof buf);
+  char* p = room(13);
+  if (needs_comma()) *p++ = ',';
+  const char buf[12] = {'"',
+                        static_cast<char>('0' + y / 1000),
+                        static_cast<char>('0' + y / 100 % 10),
+                        static_cast<char>('0' + y / 10 % 10),
+                        static_cast<char>('0' + y % 10),
+                        '-',
+                        static_cast<char>('0' + m / 10),
+                        static_cast<char>('0' + m % 10),
+                        '-',
+                        static_cast<char>('0' + day / 10),
+                        static_cast<char>('0' + day % 10),
+                        '"'};
+  std::memcpy(p, buf, sizeof buf);
+  n_ = static_cast<std::size_t>(p - out_.data()) + sizeof buf;
 }
 }  // namespace mnscreen::json_detail

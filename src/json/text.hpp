@@ -39,6 +39,8 @@ inline constexpr std::size_t max_quoted_chars = 60;
 [[nodiscard]] std::string quoted(std::string_view s);
 /// Appends quoted(s) to `out`.
 void append_quoted(std::string& out, std::string_view s);
+/// Whether `s` goes into a JSON string as it is (printable ASCII other than `"` and `\`).
+[[nodiscard]] bool needs_no_escaping(std::string_view s) noexcept;
 
 /// A JSON path that is built as text only when a diagnostic needs it: a root text (`$`, or any
 /// path already built) or a parent path and a key or an index. It refers to its parent and to
@@ -87,9 +89,13 @@ inline constexpr std::string_view cut_marker_tail = " bytes in all]";
 /// shortest text that reads back as the same double; non-finite numbers, which JSON cannot
 /// carry, are written as null. Strings are escaped, invalid UTF-8 becomes U+FFFD, and strings
 /// longer than max_written_string are cut, ending with cut_marker(). Nesting is at most 64 levels.
+///
+/// The text is written straight into the string's storage: the string is kept larger than the
+/// text (its size is the room in use, `n_` the bytes written) and cut to the text by take(), so
+/// that each piece costs one bounds check and one copy instead of a std::string append.
 class writer {
  public:
-  explicit writer(std::size_t reserve = 256) { out_.reserve(reserve); }
+  explicit writer(std::size_t reserve = 256) { out_.resize(reserve < 64 ? 64 : reserve); }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -104,37 +110,24 @@ class writer {
   }
   /// A key known to need no escaping (a literal of the writers passed on as a view).
   void plain_key(std::string_view k) {
-    // Comma, quotes and colon with the key in one append.
-    char buf[72];
-    std::size_t n = 0;
-    if (k.size() > sizeof buf - 4) {
-      before_value();
-      out_ += '"';
-      out_.append(k);
-      out_.append("\":", 2);
-      after_key_ = true;
-      return;
-    }
-    if (needs_comma()) buf[n++] = ',';
-    buf[n++] = '"';
-    std::memcpy(buf + n, k.data(), k.size());
-    n += k.size();
-    buf[n++] = '"';
-    buf[n++] = ':';
-    out_.append(buf, n);
+    char* p = room(k.size() + 4);
+    if (needs_comma()) *p++ = ',';
+    *p++ = '"';
+    std::memcpy(p, k.data(), k.size());
+    p += k.size();
+    *p++ = '"';
+    *p++ = ':';
+    n_ = static_cast<std::size_t>(p - out_.data());
     after_key_ = true;
   }
   void string(std::string_view s);
+  /// A string known to need no escaping and to be short: a word of the vocabulary (to_string of
+  /// an enum) or a code. Written as it is; debug builds check that it needs no escaping.
+  void plain_string(std::string_view s);
   void number(double v);
   void integer(long long v);
-  void boolean(bool b) {
-    before_value();
-    out_.append(b ? std::string_view("true") : std::string_view("false"));
-  }
-  void null() {
-    before_value();
-    out_.append("null");
-  }
+  void boolean(bool b) { raw_value(b ? std::string_view("true") : std::string_view("false")); }
+  void null() { raw_value("null"); }
   /// A date as a `YYYY-MM-DD` string.
   void date_value(const date& d);
   /// `key` then `string`.
@@ -147,11 +140,38 @@ class writer {
     key(k);
     string(s);
   }
-  [[nodiscard]] std::string take() && { return std::move(out_); }
+  /// `key` then `plain_string`.
+  template <std::size_t N>
+  void member_plain(const char (&k)[N], std::string_view s) {
+    key(k);
+    plain_string(s);
+  }
+  [[nodiscard]] std::string take() && {
+    out_.resize(n_);
+    return std::move(out_);
+  }
 
  private:
+  friend struct writer_sink;
+  // Room for `k` more bytes at the end of the text; returns where they go.
+  char* room(std::size_t k) {
+    if (out_.size() - n_ < k) grow(k);
+    return out_.data() + n_;
+  }
+  void grow(std::size_t k);
+  void put(char c) {
+    *room(1) = c;
+    ++n_;
+  }
+  // A value written as it is, after a comma when one is due.
+  void raw_value(std::string_view s) {
+    char* p = room(s.size() + 1);
+    if (needs_comma()) *p++ = ',';
+    std::memcpy(p, s.data(), s.size());
+    n_ = static_cast<std::size_t>(p - out_.data()) + s.size();
+  }
   void before_value() {
-    if (needs_comma()) out_ += ',';
+    if (needs_comma()) put(',');
   }
   // Whether the value about to be written needs a comma before it; marks it written.
   bool needs_comma() noexcept {
@@ -166,16 +186,19 @@ class writer {
     return comma;
   }
   void open(char c) {
-    before_value();
-    out_ += c;
+    char* p = room(2);
+    if (needs_comma()) *p++ = ',';
+    *p++ = c;
+    n_ = static_cast<std::size_t>(p - out_.data());
     first_ |= std::uint64_t{1} << depth_;
     ++depth_;
   }
   void close(char c) {
     --depth_;
-    out_ += c;
+    put(c);
   }
-  std::string out_;
+  std::string out_;  // the text is its first n_ bytes; the rest is room
+  std::size_t n_ = 0;
   // Bit d: the open container at depth d has no element yet.
   std::uint64_t first_ = 0;
   unsigned depth_ = 0;
