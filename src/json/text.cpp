@@ -357,11 +357,15 @@ void writer::string(std::string_view s) {
   put('"');
 }
 
+bool writer::plain_ok(std::string_view s) noexcept {
+  return s.size() <= max_written_string / 3 && safe_run(s.data(), s.size()) == s.size();
+}
+
 void writer::plain_string(std::string_view s) {
 #ifndef NDEBUG
   // Debug builds write a string that does need escaping correctly all the same; the tests of
   // the vocabulary check that no word does.
-  if (s.size() > max_written_string / 3 || safe_run(s.data(), s.size()) != s.size()) {
+  if (!plain_ok(s)) {
     string(s);
     return;
   }

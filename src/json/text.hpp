@@ -140,11 +140,29 @@ class writer {
     key(k);
     string(s);
   }
-  /// `key` then `plain_string`.
+  /// `key` then `plain_string`, in one piece.
   template <std::size_t N>
   void member_plain(const char (&k)[N], std::string_view s) {
-    key(k);
-    plain_string(s);
+    constexpr std::size_t n = N - 1;
+#ifndef NDEBUG
+    if (!plain_ok(s)) {
+      key(k);
+      string(s);
+      return;
+    }
+#endif
+    char* p = room(n + s.size() + 6);
+    if (needs_comma()) *p++ = ',';
+    *p++ = '"';
+    std::memcpy(p, k, n);
+    p += n;
+    *p++ = '"';
+    *p++ = ':';
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    n_ = static_cast<std::size_t>(p - out_.data());
   }
   [[nodiscard]] std::string take() && {
     out_.resize(n_);
@@ -153,6 +171,8 @@ class writer {
 
  private:
   friend struct writer_sink;
+  // Whether plain_string may copy `s` as it is (debug builds check every call).
+  static bool plain_ok(std::string_view s) noexcept;
   // Room for `k` more bytes at the end of the text; returns where they go.
   char* room(std::size_t k) {
     if (out_.size() - n_ < k) grow(k);
