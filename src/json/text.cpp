@@ -418,11 +418,19 @@ void write_eight_digits(char* p, std::uint32_t x) noexcept {
   std::memcpy(p + 6, &digit_pairs[2 * (low % 100)], 2);
 }
 
-// Writes c in decimal (as to_chars does, eight digits at a time); returns the end.
+// Writes c < 10^17 in decimal (as to_chars does, eight digits at a time); returns the end.
 char* write_decimal(char* p, std::uint64_t c) noexcept {
-  if (c < 100'000'000) return std::to_chars(p, p + 8, static_cast<std::uint32_t>(c)).ptr;
-  p = write_decimal(p, c / 100'000'000);
-  write_eight_digits(p, static_cast<std::uint32_t>(c % 100'000'000));
+  constexpr std::uint64_t e8 = 100'000'000;
+  if (c < e8) return std::to_chars(p, p + 8, static_cast<std::uint32_t>(c)).ptr;
+  if (c < e8 * e8) {
+    p = std::to_chars(p, p + 8, static_cast<std::uint32_t>(c / e8)).ptr;
+  } else {
+    *p++ = static_cast<char>('0' + c / (e8 * e8));  // c < 10^17: one digit
+    c %= e8 * e8;
+    write_eight_digits(p, static_cast<std::uint32_t>(c / e8));
+    p += 8;
+  }
+  write_eight_digits(p, static_cast<std::uint32_t>(c % e8));
   return p + 8;
 }
 
