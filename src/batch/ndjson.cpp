@@ -78,8 +78,11 @@ class ndjson_job final : public batch_job {
                const std::atomic<bool>* cancel) const override {
     const std::size_t n = chunk.items.size();
     std::vector<line_state> lines(n);
-    std::vector<intake> intakes;
-    std::vector<procedure_plan> plans;
+    // The worker's lists of the previous chunk, emptied: their arrays are reused.
+    std::vector<intake>& intakes = state.intakes;
+    std::vector<procedure_plan>& plans = state.plans;
+    intakes.clear();
+    plans.clear();
     intakes.reserve(n);
     plans.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
