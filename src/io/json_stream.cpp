@@ -7,7 +7,9 @@
 // that is missing or null, a string or array over its limit, a cut marker, an unknown lab unit
 // or rule id, malformed JSON. Stopping is always safe (the tree reader then reads the document
 // and says what is wrong); accepting must give exactly the tree reader's value, so every check
-// below mirrors a check of json_read.cpp or json_common.cpp, which the comments name.
+// below mirrors a check of json_read.cpp or json_common.cpp, which the comments name. The same
+// handler reads a document at the start of a longer text (stream_leading_*: a batch line's
+// member), stopping after the one value; only there may a document leave out its `schema`.
 //
 // Over the ~600-line mark on purpose: one handler, whose checks (the per-object member setters)
 // are read against its state and against the tree reader's checks; split, each check would sit
