@@ -31,6 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::require(tree.value == r.value && tree.diagnostics == r.diagnostics,
                 "the streaming plan reader and the tree reader disagree",
                 std::string(fuzz::as_text(data, size)));
+  fuzz::check_leading<procedure_plan>(
+      fuzz::as_text(data, size), io::parse_leading_plan,
+      [](std::string_view t, const read_limits& l) { return parse_plan(t, l); });
   if (r.ok()) {
     const std::string json = to_json(r.value);
     const auto again = parse_plan(json);

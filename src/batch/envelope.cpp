@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "io/json_stream.hpp"
 #include "utf8.hpp"
 
 namespace mnscreen::detail {
@@ -59,6 +60,10 @@ class scanner {
   [[nodiscard]] std::string_view slice(std::size_t from) const noexcept {
     return s_.substr(from, pos_ - from);
   }
+  /// The text from pos_ to the end of the line.
+  [[nodiscard]] std::string_view rest() const noexcept { return s_.substr(pos_); }
+  /// Moves past `n` characters that were read elsewhere.
+  void advance(std::size_t n) noexcept { pos_ += n; }
 
   bool fail(std::string what) {
     if (!failed_) {
@@ -249,9 +254,28 @@ void add(envelope& e, severity sev, std::string code, std::string path, std::str
   e.diagnostics.push_back({sev, std::move(code), std::move(path), std::move(message)});
 }
 
-}  // namespace
+// The first `intake` or `plan` object of the line, at the scanner's position, read by the
+// streaming reader; true (the scanner moved past it) when that reader read it. Else the
+// scanner follows the object itself (skip_object) and the caller parses its text. The
+// documents' `schema` may be left out in a line (the line says what they are).
+bool read_member(scanner& sc, std::string_view key, const read_limits& limits, envelope& e) {
+  constexpr bool schema_optional = true;
+  std::size_t size = 0;
+  if (key == "intake") {
+    parse_result<intake> r;
+    size = io::parse_leading_intake(sc.rest(), limits, r, schema_optional);
+    if (size > 0) e.intake_read = std::move(r);
+  } else {
+    parse_result<procedure_plan> r;
+    size = io::parse_leading_plan(sc.rest(), limits, r, schema_optional);
+    if (size > 0) e.plan_read = std::move(r);
+  }
+  sc.advance(size);
+  return size > 0;
+}
 
-envelope scan_envelope(std::string_view line, std::size_t max_depth) {
+// scan_envelope, reading the intake and plan as they come when `limits` is given.
+envelope scan(std::string_view line, std::size_t max_depth, const read_limits* limits) {
   envelope e;
   scanner sc(line, max_depth);
   bool seen_id = false;
@@ -312,7 +336,10 @@ envelope scan_envelope(std::string_view line, std::size_t max_depth) {
         }
       } else if (key == "intake" || key == "plan") {
         if (first == '{') {
-          if (!sc.skip_object(key)) return malformed();
+          // A valid object's end is where skip_object would find it, so `intake` / `plan` and
+          // every later position are the same whether it was read here or skipped.
+          const bool read = limits != nullptr && !*seen && read_member(sc, key, *limits, e);
+          if (!read && !sc.skip_object(key)) return malformed();
           if (!*seen) (key == "intake" ? e.intake : e.plan) = sc.slice(value_start);
         } else {
           if (!sc.value(1)) return malformed();
@@ -350,6 +377,16 @@ envelope scan_envelope(std::string_view line, std::size_t max_depth) {
     add(e, severity::error, "missing_field", "$.plan",
         "the record has no plan (a mnscreen.plan/1 document)");
   return e;
+}
+
+}  // namespace
+
+envelope scan_envelope(std::string_view line, std::size_t max_depth) {
+  return scan(line, max_depth, nullptr);
+}
+
+envelope read_envelope(std::string_view line, const read_limits& limits) {
+  return scan(line, limits.max_depth, &limits);
 }
 
 std::string_view scan_id_prefix(std::string_view prefix) noexcept {

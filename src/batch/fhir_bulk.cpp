@@ -47,7 +47,8 @@ class fhir_bulk_job final : public batch_job {
                const std::atomic<bool>* cancel) const override {
     const std::size_t n = chunk.items.size();
     std::vector<patient_state> patients(n);
-    std::vector<intake> intakes;
+    std::vector<intake>& intakes = state.intakes;  // emptied, its array reused
+    intakes.clear();
     intakes.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
       if (is_cancelled(cancel)) return;

@@ -78,8 +78,11 @@ class ndjson_job final : public batch_job {
                const std::atomic<bool>* cancel) const override {
     const std::size_t n = chunk.items.size();
     std::vector<line_state> lines(n);
-    std::vector<intake> intakes;
-    std::vector<procedure_plan> plans;
+    // The worker's lists of the previous chunk, emptied: their arrays are reused.
+    std::vector<intake>& intakes = state.intakes;
+    std::vector<procedure_plan>& plans = state.plans;
+    intakes.clear();
+    plans.clear();
     intakes.reserve(n);
     plans.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -213,20 +216,15 @@ class ndjson_job final : public batch_job {
       line.kind = line_state::blank;
       return;
     }
-    envelope env = scan_envelope(text, limits_.max_depth);
+    // The intake and plan were read with the envelope when the streaming readers could; else
+    // their text is read here (the tree readers write the diagnostics).
+    envelope env = read_envelope(text, limits_);
     std::vector<diagnostic> ds = std::move(env.diagnostics);
-    intake in;
-    procedure_plan plan;
-    if (!env.intake.empty()) {
-      auto r = parse_intake(env.intake, limits_);
-      add_embedded(ds, std::move(r.diagnostics), "intake");
-      in = std::move(r.value);
-    }
-    if (!env.plan.empty()) {
-      auto r = parse_plan(env.plan, limits_);
-      add_embedded(ds, std::move(r.diagnostics), "plan");
-      plan = std::move(r.value);
-    }
+    if (!env.intake_read && !env.intake.empty())
+      env.intake_read = parse_intake(env.intake, limits_);
+    if (env.intake_read) add_embedded(ds, std::move(env.intake_read->diagnostics), "intake");
+    if (!env.plan_read && !env.plan.empty()) env.plan_read = parse_plan(env.plan, limits_);
+    if (env.plan_read) add_embedded(ds, std::move(env.plan_read->diagnostics), "plan");
     if (env.malformed || has_errors(ds)) {
       line.kind = line_state::failed;
       append_error_record(line.error, "line", item.number, env.id, ds);
@@ -236,8 +234,9 @@ class ndjson_job final : public batch_job {
     line.index = intakes.size();
     line.id = env.id;
     line.ds = std::move(ds);
-    intakes.push_back(std::move(in));
-    plans.push_back(std::move(plan));
+    // Both were read: a missing or unreadable member is an error.
+    intakes.push_back(std::move(env.intake_read.value().value));
+    plans.push_back(std::move(env.plan_read.value().value));
   }
 
   // `rep` stays the worker's: it is changed (warnings added or moved out) but kept, and the

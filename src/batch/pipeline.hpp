@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "mnscreen/batch.hpp"
+#include "mnscreen/patient.hpp"
+#include "mnscreen/procedure.hpp"
 #include "mnscreen/report.hpp"
 
 namespace mnscreen::detail {
@@ -92,6 +94,10 @@ struct chunk_output {
 /// (flags, risks, advice; warnings and questions are replaced, not grown, by each screen).
 struct worker_state {
   std::vector<report> reports;
+  /// The records of the chunk being screened, emptied by each chunk (their elements are the
+  /// chunk's; only the lists' arrays are kept, so a chunk does not allocate them again).
+  std::vector<intake> intakes;
+  std::vector<procedure_plan> plans;
 
   /// The first `n` reports, to be overwritten (grows the pool to `n` if needed; never shrinks
   /// it, so a short last chunk does not destroy reports the next run would reuse).

@@ -341,12 +341,47 @@ parse_result<procedure_plan> read_plan_tree(std::string_view text, const read_li
 
 }  // namespace io
 
+namespace {
+
+// What parse_intake and parse_plan add to a document the streaming reader read: validate()'s
+// checks. There was no reader diagnostic and no item was dropped, so validate()'s paths need no
+// mapping, except that the plan's areas can sit at other indices than in the JSON (a group word
+// gives several), as in read_plan.
+void add_validation(parse_result<intake>& result) { result.diagnostics = validate(result.value); }
+
+void add_validation(parse_result<procedure_plan>& result, const read_limits& limits,
+                    const io::index_map& areas) {
+  io::context ctx(limits);
+  io::append_validation(ctx, validate(result.value), {areas});
+  result.diagnostics = std::move(ctx.diagnostics());
+}
+
+}  // namespace
+
+namespace io {
+
+std::size_t parse_leading_intake(std::string_view text, const read_limits& limits,
+                                 parse_result<intake>& out, bool schema_optional) {
+  const std::size_t size = stream_leading_intake(text, limits, out.value, schema_optional);
+  if (size > 0) add_validation(out);
+  return size;
+}
+
+std::size_t parse_leading_plan(std::string_view text, const read_limits& limits,
+                               parse_result<procedure_plan>& out, bool schema_optional) {
+  index_map areas;
+  const std::size_t size = stream_leading_plan(text, limits, out.value, areas, schema_optional);
+  if (size > 0) add_validation(out, limits, areas);
+  return size;
+}
+
+}  // namespace io
+
 parse_result<intake> parse_intake(std::string_view text, const read_limits& limits) {
   {
     parse_result<intake> result;
     if (io::stream_intake(text, limits, result.value)) {
-      // No reader diagnostic and no item dropped: validate()'s paths need no mapping.
-      result.diagnostics = validate(result.value);
+      add_validation(result);
       return result;
     }
   }
@@ -358,11 +393,7 @@ parse_result<procedure_plan> parse_plan(std::string_view text, const read_limits
     parse_result<procedure_plan> result;
     io::index_map areas;
     if (io::stream_plan(text, limits, result.value, areas)) {
-      // No reader diagnostic; only the plan's areas can sit at other indices than in the JSON
-      // (a group word gives several), as in read_plan.
-      io::context ctx(limits);
-      io::append_validation(ctx, validate(result.value), {areas});
-      result.diagnostics = std::move(ctx.diagnostics());
+      add_validation(result, limits, areas);
       return result;
     }
   }

@@ -7,7 +7,9 @@
 // that is missing or null, a string or array over its limit, a cut marker, an unknown lab unit
 // or rule id, malformed JSON. Stopping is always safe (the tree reader then reads the document
 // and says what is wrong); accepting must give exactly the tree reader's value, so every check
-// below mirrors a check of json_read.cpp or json_common.cpp, which the comments name.
+// below mirrors a check of json_read.cpp or json_common.cpp, which the comments name. The same
+// handler reads a document at the start of a longer text (stream_leading_*: a batch line's
+// member), stopping after the one value; only there may a document leave out its `schema`.
 //
 // Over the ~600-line mark on purpose: one handler, whose checks (the per-object member setters)
 // are read against its state and against the tree reader's checks; split, each check would sit
@@ -19,6 +21,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "mnscreen/rules.hpp"
@@ -266,8 +269,13 @@ class stream_handler {
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
-  stream_handler(const read_limits& limits, intake* in, procedure_plan* plan, index_map* plan_areas)
-      : limits_(limits), intake_(in), plan_(plan), plan_areas_(plan_areas) {}
+  stream_handler(const read_limits& limits, intake* in, procedure_plan* plan, index_map* plan_areas,
+                 bool schema_optional)
+      : limits_(limits),
+        intake_(in),
+        plan_(plan),
+        plan_areas_(plan_areas),
+        schema_optional_(schema_optional) {}
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -309,7 +317,9 @@ class stream_handler {
 
   bool on_object_end(std::size_t, json::error_code& ec) {
     const frame& top = frames_[depth_ - 1];
-    const std::uint32_t required = required_keys(top.object);
+    std::uint32_t required = required_keys(top.object);
+    // `schema` is bit 0 of both roots; left out, the tree reader reports only missing_field.
+    if (schema_optional_ && depth_ == 1) required &= ~bit(0);
     if ((top.present & required) != required) return fail(ec);  // missing_field
     if (top.object == object_kind::lab && !finish_lab(*static_cast<lab_result*>(top.target)))
       return fail(ec);
@@ -722,6 +732,7 @@ class stream_handler {
   intake* intake_;
   procedure_plan* plan_;
   index_map* plan_areas_;
+  bool schema_optional_;
   std::array<frame, max_frames> frames_{};
   std::size_t depth_ = 0;
   std::string key_buffer_;     // a key given in parts
@@ -731,30 +742,69 @@ class stream_handler {
   bool unit_set_ = false;
 };
 
-bool run(std::string_view text, const read_limits& limits, intake* in, procedure_plan* plan,
-         index_map* plan_areas) {
-  // parse_document: a document over the size limit is refused whole.
-  if (text.size() > limits.max_bytes) return false;
+// Parses the JSON value at the start of `text` with the handler; the bytes the parser took
+// (the value and the whitespace after it; Boost.JSON stops there, leaving any further text), or
+// nothing when the handler stopped or the JSON is malformed or incomplete.
+std::optional<std::size_t> run(std::string_view text, const read_limits& limits, intake* in,
+                               procedure_plan* plan, index_map* plan_areas,
+                               bool schema_optional = false) {
   json::parse_options options;
   options.max_depth = limits.max_depth;
-  json::basic_parser<stream_handler> parser(options, limits, in, plan, plan_areas);
+  json::basic_parser<stream_handler> parser(options, limits, in, plan, plan_areas, schema_optional);
   json::error_code ec;
   const std::size_t consumed = parser.write_some(false, text.data(), text.size(), ec);
-  return !ec && consumed == text.size();
+  if (ec) return std::nullopt;
+  return consumed;
+}
+
+// A whole document: parse_document refuses one over the size limit, and any text after it.
+bool whole(std::string_view text, const read_limits& limits, intake* in, procedure_plan* plan,
+           index_map* plan_areas) {
+  if (text.size() > limits.max_bytes) return false;
+  const auto consumed = run(text, limits, in, plan, plan_areas);
+  return consumed && *consumed == text.size();
+}
+
+// The document at the start of `text`: its size from its first to its last character (the
+// text parse_intake / parse_plan would be given), or 0.
+std::size_t leading(std::string_view text, const read_limits& limits, intake* in,
+                    procedure_plan* plan, index_map* plan_areas, bool schema_optional) {
+  const auto consumed = run(text, limits, in, plan, plan_areas, schema_optional);
+  if (!consumed) return 0;
+  std::size_t size = *consumed;
+  while (size > 0 && (text[size - 1] == ' ' || text[size - 1] == '\t' || text[size - 1] == '\n' ||
+                      text[size - 1] == '\r'))
+    --size;
+  return size <= limits.max_bytes ? size : 0;
+}
+
+// read_plan: a missing depth reads as 0 (here it is required, so always replaced).
+void start_plan(procedure_plan& out, index_map& areas) {
+  out.needle_depth = millimetres{0.0};
+  areas.array_path = "$.areas";
 }
 
 }  // namespace
 
 bool stream_intake(std::string_view text, const read_limits& limits, intake& out) {
-  return run(text, limits, &out, nullptr, nullptr);
+  return whole(text, limits, &out, nullptr, nullptr);
 }
 
 bool stream_plan(std::string_view text, const read_limits& limits, procedure_plan& out,
                  index_map& areas) {
-  // read_plan: a missing depth reads as 0 (here it is required, so always replaced).
-  out.needle_depth = millimetres{0.0};
-  areas.array_path = "$.areas";
-  return run(text, limits, nullptr, &out, &areas);
+  start_plan(out, areas);
+  return whole(text, limits, nullptr, &out, &areas);
+}
+
+std::size_t stream_leading_intake(std::string_view text, const read_limits& limits, intake& out,
+                                  bool schema_optional) {
+  return leading(text, limits, &out, nullptr, nullptr, schema_optional);
+}
+
+std::size_t stream_leading_plan(std::string_view text, const read_limits& limits,
+                                procedure_plan& out, index_map& areas, bool schema_optional) {
+  start_plan(out, areas);
+  return leading(text, limits, nullptr, &out, &areas, schema_optional);
 }
 
 }  // namespace mnscreen::io

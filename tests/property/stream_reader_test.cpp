@@ -401,3 +401,84 @@ TEST_CASE("property: parse_intake and parse_plan read every document as the tree
     RC_ASSERT(streamed.value == tree.value);
   });
 }
+
+namespace {
+
+// What may follow a document embedded in a larger text (a batch line's member).
+std::string random_suffix() {
+  return pick({"", " ", "\t\r\n ", "}", ",\"plan\":{}}", " , \"x\":1}", "garbage", "\"", "{", "]",
+               "  }  "});
+}
+
+// parse_leading_* of `text` followed by other text must read, when it reads, exactly what
+// parse_* reads from the document's text alone, and must read every document the streaming
+// reader reads alone.
+template <class T, class ParseLeading, class Parse, class Streams>
+void check_leading(const std::string& text, ParseLeading parse_leading, Parse parse,
+                   Streams streams) {
+  const std::string line = text + random_suffix();
+  const bool schema_optional = *rc::gen::arbitrary<bool>();
+  RC_LOG() << line << (schema_optional ? " (schema optional)" : "") << '\n';
+  parse_result<T> leading;
+  const std::size_t size = parse_leading(line, read_limits{}, leading, schema_optional);
+  RC_CLASSIFY(size > 0, "read in one pass");
+  if (size > 0) {
+    const std::string_view doc = std::string_view(line).substr(0, size);
+    RC_ASSERT(doc.back() == '}');
+    auto alone = parse(doc, read_limits{});
+    // A schema left out: the tree reader's missing_field is its only diagnostic of its own.
+    const auto schema_missing = [](const diagnostic& d) {
+      return d.code == "missing_field" && d.path == "$.schema";
+    };
+    const auto dropped = std::erase_if(alone.diagnostics, schema_missing);
+    RC_ASSERT(streams(doc) == (dropped == 0));
+    RC_ASSERT(dropped == 0 || schema_optional);
+    RC_ASSERT(leading.value == alone.value);
+    RC_ASSERT(leading.diagnostics == alone.diagnostics);
+  }
+  if (streams(text)) RC_ASSERT(size == text.size());
+}
+
+}  // namespace
+
+TEST_CASE("property: a document at the start of a longer text reads as the document alone",
+          "[property][stream]") {
+  rc::prop("intake", [] {
+    clean = *rc::gen::arbitrary<bool>();
+    check_leading<intake>(
+        random_intake(), io::parse_leading_intake,
+        [](std::string_view t, const read_limits& l) { return parse_intake(t, l); },
+        [](std::string_view t) { return streams_intake(t); });
+  });
+  rc::prop("plan", [] {
+    clean = *rc::gen::arbitrary<bool>();
+    check_leading<procedure_plan>(
+        random_plan(), io::parse_leading_plan,
+        [](std::string_view t, const read_limits& l) { return parse_plan(t, l); },
+        [](std::string_view t) { return streams_plan(t); });
+  });
+}
+
+TEST_CASE("streaming reader: a leading document is measured from its first to its last byte",
+          "[io][stream]") {
+  const std::string text = read_file("intake-healthy.json");
+  const std::string doc(text.substr(0, text.find_last_of('}') + 1));
+  intake in;
+  CHECK(io::stream_leading_intake(doc + "  ,\"plan\":{}}", {}, in) == doc.size());
+  CHECK(in == parse_intake(doc).value);
+  intake cut;
+  CHECK(io::stream_leading_intake(doc.substr(0, doc.size() - 1), {}, cut) == 0);  // truncated
+  intake unknown;
+  CHECK(io::stream_leading_intake(R"({"schema":"mnscreen.intake/1","x":1} )", {}, unknown) == 0);
+  read_limits small;
+  small.max_bytes = doc.size() - 1;  // as parse_intake, a document over the limit is handed on
+  intake big;
+  CHECK(io::stream_leading_intake(doc + "}", small, big) == 0);
+  const std::string plan = read_file("plan-cheeks-pen.json");
+  const std::string plan_doc(plan.substr(0, plan.find_last_of('}') + 1));
+  parse_result<procedure_plan> p;
+  CHECK(io::parse_leading_plan(plan_doc + "}", {}, p) == plan_doc.size());
+  const auto alone = parse_plan(plan_doc);
+  CHECK(p.value == alone.value);
+  CHECK(p.diagnostics == alone.diagnostics);
+}
