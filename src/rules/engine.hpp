@@ -49,6 +49,15 @@ class finding {
   /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
   /// moving the reason and action; the finding is then reset (not fired) for reuse.
   void move_into(const rule_info& info, flag& out);
+  /// Back to not fired, as a new finding, keeping the room of its strings.
+  void reset() noexcept {
+    fired_ = false;
+    effect_ = effect::info;
+    reason_.clear();
+    action_.clear();
+    areas_ = {};
+    safe_date_.reset();
+  }
 
  private:
   bool fired_ = false;

@@ -77,8 +77,13 @@ void add_lab(intake& in, lab_code c, double value, date on) {
 // built.
 decision rules_decision(const facts& f) {
   const auto table = rule_table();
-  std::vector<finding> findings(table.size());
-  for (std::size_t i = 0; i < table.size(); ++i) table[i].check(f, findings[i]);
+  // One finding per rule, reused (per thread) from what-if screen to what-if screen.
+  thread_local std::vector<finding> findings;
+  findings.resize(table.size());
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    findings[i].reset();
+    table[i].check(f, findings[i]);
+  }
   escalate_combined_exclusions(f, std::span<finding>(findings));
   const policy& pol = f.rules_policy();
   decision d = decision::proceed;
@@ -139,9 +144,7 @@ bool apply_overrides(const procedure_plan& plan, const policy& pol, std::vector<
   return true;
 }
 
-intake with_factor_present(const intake& in, const procedure_plan& plan, const policy& pol,
-                           question q) {
-  intake x = in;
+void add_factor_present(intake& x, const procedure_plan& plan, const policy& pol, question q) {
   switch (q) {
     case question::pregnancy:
       x.patient.pregnant = known::yes;
@@ -208,7 +211,6 @@ intake with_factor_present(const intake& in, const procedure_plan& plan, const p
     case question::single_use_needles:
       break;  // a plan fact: plan_with_factor_present
   }
-  return x;
 }
 
 procedure_plan plan_with_factor_present(const procedure_plan& plan, question q) {
@@ -218,8 +220,12 @@ procedure_plan plan_with_factor_present(const procedure_plan& plan, question q) 
 }
 
 void rank_questions(const facts& f, std::vector<question_item>& questions) {
+  // The what-if record is built in one intake per thread, reused from question to question and
+  // screen to screen: assigning the record keeps the room of its lists and strings.
+  thread_local intake in;
   for (question_item& qi : questions) {
-    const intake in = with_factor_present(f.record(), f.plan(), f.rules_policy(), qi.factor);
+    in = f.record();
+    add_factor_present(in, f.plan(), f.rules_policy(), qi.factor);
     if (qi.factor == question::single_use_needles) {
       const procedure_plan plan = plan_with_factor_present(f.plan(), qi.factor);
       qi.if_yes = rules_decision(facts(in, plan, f.rules_policy()));

@@ -29,10 +29,9 @@ namespace mnscreen::detail {
 /// order).
 void rank_questions(const facts& f, std::vector<question_item>& questions);
 
-/// The record of a what-if screen: `in` with a representative positive value of factor `q`
-/// (docs/api.md lists them).
-[[nodiscard]] intake with_factor_present(const intake& in, const procedure_plan& plan,
-                                         const policy& pol, question q);
+/// Makes `x` the record of a what-if screen: adds to it a representative positive value of
+/// factor `q` (docs/api.md lists them).
+void add_factor_present(intake& x, const procedure_plan& plan, const policy& pol, question q);
 /// The plan of that what-if screen (changed only for `single_use_needles`).
 [[nodiscard]] procedure_plan plan_with_factor_present(const procedure_plan& plan, question q);
 
