@@ -75,10 +75,9 @@ void add_lab(intake& in, lab_code c, double value, date on) {
 // Decision of a screen of these facts: the rules (with the combined-exclusion escalation), the
 // plan's overrides as the policy allows them, and completeness; no flags, risks or advice are
 // built.
-decision rules_decision(const facts& f) {
+// `findings` is the caller's, reused from one what-if screen to the next (one per rule).
+decision rules_decision(const facts& f, std::vector<finding>& findings) {
   const auto table = rule_table();
-  // One finding per rule, reused (per thread) from what-if screen to what-if screen.
-  thread_local std::vector<finding> findings;
   findings.resize(table.size());
   for (std::size_t i = 0; i < table.size(); ++i) {
     findings[i].reset();
@@ -220,17 +219,19 @@ procedure_plan plan_with_factor_present(const procedure_plan& plan, question q) 
 }
 
 void rank_questions(const facts& f, std::vector<question_item>& questions) {
-  // The what-if record is built in one intake per thread, reused from question to question and
-  // screen to screen: assigning the record keeps the room of its lists and strings.
-  thread_local intake in;
+  // One what-if record and one set of findings for all the questions of a screen: assigning
+  // the record again keeps the room of its lists and strings. (Not per thread: a screen touches
+  // no global or thread_local state, docs/architecture.md.)
+  intake in;
+  std::vector<finding> findings;
   for (question_item& qi : questions) {
     in = f.record();
     add_factor_present(in, f.plan(), f.rules_policy(), qi.factor);
     if (qi.factor == question::single_use_needles) {
       const procedure_plan plan = plan_with_factor_present(f.plan(), qi.factor);
-      qi.if_yes = rules_decision(facts(in, plan, f.rules_policy()));
+      qi.if_yes = rules_decision(facts(in, plan, f.rules_policy()), findings);
     } else {
-      qi.if_yes = rules_decision(facts(in, f.plan(), f.rules_policy()));
+      qi.if_yes = rules_decision(facts(in, f.plan(), f.rules_policy()), findings);
     }
   }
   std::stable_sort(
