@@ -548,6 +548,7 @@ void terminology::finish() {
   exact_.clear();
   prefix_.clear();
   longest_prefix_ = 0;
+  prefix_lengths_.clear();
   names_.clear();
   medication_names_.clear();
   medication_first_word_.clear();
@@ -556,7 +557,11 @@ void terminology::finish() {
     if (!row.system.empty()) {
       const std::string key = row.system + "|" + row.code;
       (row.prefix ? prefix_[key] : exact_[key]).push_back(i);
-      if (row.prefix) longest_prefix_ = std::max(longest_prefix_, row.code.size());
+      if (row.prefix) {
+        longest_prefix_ = std::max(longest_prefix_, row.code.size());
+        const std::size_t n = row.code.size();
+        prefix_lengths_[row.system] |= n < 64 ? std::uint64_t{1} << n : std::uint64_t{1};
+      }
     }
     // Names for text-only matching: names.csv rows, and the displays of code rows of the kinds
     // matched by exact name (a medication display is a product name: medications are matched
@@ -623,7 +628,11 @@ std::vector<const table_row*> terminology::find(std::string_view system,
   }
   // Longest prefix: try the code shortened one character at a time (no prefix in the tables
   // is longer than longest_prefix_).
+  const auto lengths = prefix_lengths_.find(sys);
+  if (lengths == prefix_lengths_.end()) return out;  // no prefix of this system
+  const std::uint64_t mask = lengths->second;
   for (std::size_t n = std::min(code.size(), longest_prefix_); n > 0; --n) {
+    if (n < 64 && (mask & 1) == 0 && ((mask >> n) & 1) == 0) continue;  // no prefix this long
     const auto it = prefix_.find(key.substr(0, sys.size() + 1 + n));
     if (it != prefix_.end()) {
       for (std::size_t i : it->second) out.push_back(&rows_[i]);
