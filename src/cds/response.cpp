@@ -489,6 +489,13 @@ std::string card_uuid(std::string_view hook_instance, std::string_view kind,
 }
 
 std::string to_response(const hook_result& r, const request& req, const response_options& o) {
+  std::vector<response_card> written;
+  return to_response(r, req, o, written);
+}
+
+std::string to_response(const hook_result& r, const request& req, const response_options& o,
+                        std::vector<response_card>& written) {
+  written.clear();
   json::array cards;
   const report* rep = r.screen ? &*r.screen : nullptr;
   const std::vector<std::string> none;
@@ -572,6 +579,13 @@ std::string to_response(const hook_result& r, const request& req, const response
                                     to_string(r.input.plan.date),
                                 detail, "info", source(o, "proceed", "Screen complete")));
     }
+  }
+  written.reserve(cards.size());
+  for (const auto& c : cards) {
+    // Every card has both (base_card).
+    const json::object& card = c.get_object();
+    written.push_back({std::string(card.at("uuid").get_string()),
+                       std::string(card.at("indicator").get_string())});
   }
   json::object doc;
   doc["cards"] = std::move(cards);
