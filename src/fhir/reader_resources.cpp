@@ -20,6 +20,8 @@ using mnscreen::to_string;
 
 void mapper::index(const std::vector<source_resource>& resources) {
   resources_.reserve(resources.size());
+  // Up to two keys per resource (fullUrl, Type/id): buckets made once, no rehash.
+  by_reference_.reserve(2 * resources.size());
   for (const auto& s : resources) {
     resource_info r;
     r.object = s.object;

@@ -136,6 +136,7 @@ csv_records parse_csv(std::string_view text, std::vector<std::string>& problems)
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
+  out.reserve(static_cast<std::size_t>(std::count(s.begin(), s.end(), sep)) + 1);
   std::size_t start = 0;
   while (true) {
     const std::size_t p = s.find(sep, start);
@@ -376,11 +377,16 @@ std::string normalise_name(std::string_view text) {
   out.reserve(text.size());
   bool space = false;
   for (char ch : text) {
+    // ASCII letters and digits, lowered (what isalnum and tolower of the "C" locale give below
+    // 128), without a library call per character.
     const auto u = static_cast<unsigned char>(ch);
-    if (std::isalnum(u) != 0 && u < 128) {
+    const bool digit = u >= '0' && u <= '9';
+    const bool lower = u >= 'a' && u <= 'z';
+    const bool upper = u >= 'A' && u <= 'Z';
+    if (digit || lower || upper) {
       if (space && !out.empty()) out.push_back(' ');
       space = false;
-      out.push_back(static_cast<char>(std::tolower(u)));
+      out.push_back(upper ? static_cast<char>(u - 'A' + 'a') : static_cast<char>(u));
     } else {
       space = true;
     }
