@@ -329,6 +329,18 @@ inline constexpr std::string_view override_reason_system = "urn:mnscreen:cds:ove
 [[nodiscard]] MNSCREEN_EXPORT std::string to_response(const hook_result& result, const request& req,
                                                       const response_options& options = {});
 
+/// One card of a response as `to_response` wrote it: its `uuid` and `indicator`.
+struct response_card {
+  std::string uuid;
+  std::string indicator;
+};
+
+/// `to_response`, which also gives the cards it wrote, in the response's order, in `cards`
+/// (replaced): what an audit trail records, without reading the response back.
+[[nodiscard]] MNSCREEN_EXPORT std::string to_response(const hook_result& result, const request& req,
+                                                      const response_options& options,
+                                                      std::vector<response_card>& cards);
+
 /// The uuid of a card: a name-based (SHA-1, version 5) UUID of hook instance, card kind and
 /// the rule ids it shows. Same inputs, same uuid.
 [[nodiscard]] MNSCREEN_EXPORT std::string card_uuid(std::string_view hook_instance,

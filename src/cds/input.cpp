@@ -3,12 +3,15 @@
 // context's patient, read by the FHIR reader) and the plan (draft order, appointment or the
 // default plan), with every assumption named (docs/cds-hooks.md, "Hooks" and "Prefetch").
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
+#include <cstddef>
 #include <deque>
 #include <limits>
-#include <set>
+#include <memory_resource>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -66,9 +69,13 @@ std::optional<date> fhir_day(std::string_view text) {
   return parse_date(text.substr(0, 10));
 }
 
-// Where one resource given to the reader came from, for diagnostic paths.
+// Where one resource given to the reader came from, for diagnostic paths: the document's path
+// (`collected::bases`), and the entry of it when the document is a Bundle. The path is written
+// out only for a diagnostic that names the resource.
 struct origin {
-  std::string path;
+  std::size_t base = 0;
+  std::size_t index = 0;
+  bool entry = false;
 };
 
 // The resources given to the FHIR reader, in order: what a collection Bundle of them would
@@ -80,6 +87,7 @@ struct collected {
   };
   std::vector<entry> entries;
   std::vector<origin> origins;
+  std::vector<std::string> bases;  // the documents' paths, which `origins` name
   /// Documents parsed here (text that came fetched or set by hand), in one arena; a deque, so
   /// that the entries' pointers into them stay valid as more are added.
   explicit collected(json::storage_ptr sp) : arena(std::move(sp)) {}
@@ -133,7 +141,11 @@ std::optional<std::string_view> referenced_patient_id(std::string_view reference
 }
 
 void collect(const request& req, collected& out, std::vector<diagnostic>& diags) {
-  std::set<std::string> seen;  // Type/id already taken
+  // "Type/id" already taken: the keys are built in an arena (no allocation per resource for
+  // a usual request).
+  std::array<std::byte, 4096> seen_buffer{};
+  std::pmr::monotonic_buffer_resource seen_arena(seen_buffer.data(), seen_buffer.size());
+  std::pmr::unordered_set<std::string_view> seen(&seen_arena);
   std::size_t request_bytes = 0;
   for (const auto& e : req.prefetch) {
     if (e.state != prefetch_state::data) continue;
@@ -165,7 +177,9 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
       std::string base = e.fetched ? "fetched " + e.key : "$.prefetch." + e.key;
       if (e.fetched && page > 1) base += " page " + std::to_string(d + 1);
       if (e.fetched) base += ":$";
-      auto take = [&](const json::value& res, std::string path, std::string_view full_url) {
+      const std::size_t base_index = out.bases.size();
+      out.bases.push_back(std::move(base));
+      auto take = [&](const json::value& res, const origin& from, std::string_view full_url) {
         if (!res.is_object()) return;
         const std::string_view type = detail::resource_type(res);
         if (type.empty() || type == "OperationOutcome") return;
@@ -183,10 +197,17 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
             return;
           }
         }
-        if (!id.empty() && !seen.insert(text::cat(type, '/', id)).second) return;
+        if (!id.empty()) {
+          const std::size_t n = type.size() + 1 + id.size();
+          char* key = static_cast<char*>(seen_arena.allocate(n, 1));
+          type.copy(key, type.size());
+          key[type.size()] = '/';
+          id.copy(key + type.size() + 1, id.size());
+          if (!seen.insert(std::string_view(key, n)).second) return;
+        }
         if (type == "Patient") out.has_patient = true;
         out.entries.push_back({&res, full_url});
-        out.origins.push_back({std::move(path)});
+        out.origins.push_back(from);
       };
       if (detail::resource_type(doc) == "Bundle") {
         const json::value* entries = doc.get_object().if_contains("entry");
@@ -197,11 +218,10 @@ void collect(const request& req, collected& out, std::vector<diagnostic>& diags)
           if (!entry.is_object()) continue;
           const json::value* res = entry.get_object().if_contains("resource");
           if (!res) continue;
-          take(*res, text::cat(base, ".entry[", text::integer(index), "].resource"),
-               string_member(entry.get_object(), "fullUrl"));
+          take(*res, origin{base_index, index, true}, string_member(entry.get_object(), "fullUrl"));
         }
       } else {
-        take(doc, base, {});
+        take(doc, origin{base_index, 0, false}, {});
       }
     }
     if (other_patient > 0)
@@ -233,7 +253,8 @@ std::string bundle_text(const collected& c) {
 }
 
 // "$.entry[N].resource.x" of the collection Bundle → the resource's place in the request.
-void rewrite_paths(std::vector<diagnostic>& ds, const std::vector<origin>& origins) {
+void rewrite_paths(std::vector<diagnostic>& ds, const collected& c) {
+  const std::vector<origin>& origins = c.origins;
   for (auto& d : ds) {
     static constexpr std::string_view head = "$.entry[";
     if (d.path.rfind(head, 0) != 0) continue;
@@ -250,7 +271,10 @@ void rewrite_paths(std::vector<diagnostic>& ds, const std::vector<origin>& origi
     if (!digits || n >= origins.size()) continue;
     std::size_t cut = close + 1;  // "$.entry[N]", and ".resource" after it
     if (d.path.compare(cut, 9, ".resource") == 0) cut += 9;
-    d.path.replace(0, cut, origins[n].path);
+    const origin& o = origins[n];
+    const std::string& base = c.bases[o.base];
+    d.path.replace(
+        0, cut, o.entry ? text::cat(base, ".entry[", text::integer(o.index), "].resource") : base);
   }
 }
 
@@ -612,7 +636,7 @@ hook_input build_input(const request& req, const fhir_reader& reader, const hook
   } else {
     in.fhir = reader.read(bundle_text(c), options);
   }
-  rewrite_paths(in.fhir.diagnostics, c.origins);
+  rewrite_paths(in.fhir.diagnostics, c);
   if (req.authorization) {
     detail::redact_token(in.diagnostics, req.authorization->access_token);
     detail::redact_token(in.fhir.diagnostics, req.authorization->access_token);

@@ -172,12 +172,13 @@ std::string_view key_noun(std::string_view key) {
   return key;
 }
 
-json::object source(const response_options& o, std::string_view kind, std::string_view display) {
-  json::object s;
+json::object source(const response_options& o, std::string_view kind, std::string_view display,
+                    const json::storage_ptr& sp) {
+  json::object s(sp);
   s["label"] = "mnscreen " + std::string(library_version) + " (knowledge " +
                std::string(knowledge_version) + ")";
   if (!o.source_url.empty()) s["url"] = o.source_url;
-  json::object topic;
+  json::object topic(sp);
   topic["system"] = card_kind_system;
   topic["code"] = kind;
   topic["display"] = display;
@@ -185,10 +186,11 @@ json::object source(const response_options& o, std::string_view kind, std::strin
   return s;
 }
 
-json::array override_reasons_json() {
-  json::array out;
+json::array override_reasons_json(const json::storage_ptr& sp) {
+  json::array out(sp);
+  out.reserve(std::size(override_table));
   for (const auto& c : override_table) {
-    json::object o;
+    json::object o(sp);
     o["system"] = c.system;
     o["code"] = c.code;
     o["display"] = c.display;
@@ -257,7 +259,7 @@ std::string flag_item(const flag& f) {
 
 json::object base_card(std::string_view uuid, std::string summary, std::string_view detail,
                        std::string_view indicator, json::object src) {
-  json::object c;
+  json::object c(src.storage());
   c["uuid"] = uuid;
   c["summary"] = cut_summary(std::move(summary));
   if (!detail.empty()) c["detail"] = detail;
@@ -489,7 +491,18 @@ std::string card_uuid(std::string_view hook_instance, std::string_view kind,
 }
 
 std::string to_response(const hook_result& r, const request& req, const response_options& o) {
-  json::array cards;
+  std::vector<response_card> written;
+  return to_response(r, req, o, written);
+}
+
+std::string to_response(const hook_result& r, const request& req, const response_options& o,
+                        std::vector<response_card>& written) {
+  written.clear();
+  // The response's tree lives in one arena, on the stack for a usual response, dropped at once.
+  std::array<unsigned char, 16384> buffer{};
+  json::monotonic_resource arena(buffer.data(), buffer.size());
+  const json::storage_ptr sp(&arena);
+  json::array cards(sp);
   const report* rep = r.screen ? &*r.screen : nullptr;
   const std::vector<std::string> none;
   if (!rep) {
@@ -501,7 +514,7 @@ std::string to_response(const hook_result& r, const request& req, const response
                            unavailable_section(r) + "Nothing here clears the patient to treat.";
       cards.push_back(base_card(card_uuid(req.hook_instance, "not-screened", none),
                                 "Microneedling screen not done: no plan to screen", detail, "info",
-                                source(o, "not-screened", "Screen not done")));
+                                source(o, "not-screened", "Screen not done", sp)));
     }
   } else if (rep->decision == decision::cannot_screen) {
     std::vector<std::string> problems;
@@ -512,7 +525,7 @@ std::string to_response(const hook_result& r, const request& req, const response
                          "Nothing here clears the patient to treat.";
     cards.push_back(base_card(card_uuid(req.hook_instance, "cannot-screen", none),
                               "Microneedling screen not done: the plan or record failed validation",
-                              detail, "info", source(o, "cannot-screen", "Screen not done")));
+                              detail, "info", source(o, "cannot-screen", "Screen not done", sp)));
   } else {
     std::vector<const flag*> active, serious, notes;
     for (const auto& f : rep->flags) {
@@ -540,13 +553,13 @@ std::string to_response(const hook_result& r, const request& req, const response
       json::object card = base_card(card_uuid(req.hook_instance, "flags", ids),
                                     flags_summary(*rep, top, serious.size()), detail,
                                     critical ? "critical" : "warning",
-                                    source(o, "flags", "Contraindications and cautions"));
+                                    source(o, "flags", "Contraindications and cautions", sp));
       json::array sug = suggestions(r, req, active);
       if (!sug.empty()) {
         card["suggestions"] = std::move(sug);
         card["selectionBehavior"] = "any";
       }
-      card["overrideReasons"] = override_reasons_json();
+      card["overrideReasons"] = override_reasons_json(sp);
       cards.push_back(std::move(card));
       notes.clear();  // listed on the flags card
     }
@@ -556,7 +569,7 @@ std::string to_response(const hook_result& r, const request& req, const response
       for (const auto& u : r.input.unavailable) ids.push_back("unavailable:" + u.first);
       cards.push_back(base_card(card_uuid(req.hook_instance, "questions", ids),
                                 questions_summary(rep, r), questions_detail(rep, r, notes), "info",
-                                source(o, "questions", "Screen incomplete")));
+                                source(o, "questions", "Screen incomplete", sp)));
     } else if (serious.empty() && req.hook == hook::patient_view &&
                o.proceed_card_on_patient_view) {
       std::vector<std::string> ids;
@@ -570,10 +583,17 @@ std::string to_response(const hook_result& r, const request& req, const response
                                 "Microneedling screen complete: no contraindication for " +
                                     area_list(r.input.plan.areas) + " on " +
                                     to_string(r.input.plan.date),
-                                detail, "info", source(o, "proceed", "Screen complete")));
+                                detail, "info", source(o, "proceed", "Screen complete", sp)));
     }
   }
-  json::object doc;
+  written.reserve(cards.size());
+  for (const auto& c : cards) {
+    // Every card has both (base_card).
+    const json::object& card = c.get_object();
+    written.push_back({std::string(card.at("uuid").get_string()),
+                       std::string(card.at("indicator").get_string())});
+  }
+  json::object doc(sp);
   doc["cards"] = std::move(cards);
   return json::serialize(doc);
 }

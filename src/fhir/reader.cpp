@@ -108,8 +108,7 @@ parse_result<fhir_intake> read_entries(const terminology& terms,
   std::string path;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     path.assign("$.entry[").append(std::to_string(i)).append("].resource");
-    collect(*entries[i].resource, path, std::string(entries[i].full_url), resources, diags, 1,
-            false);
+    collect(*entries[i].resource, path, entries[i].full_url, resources, diags, 1, false);
   }
   return map_resources(terms, options, resources, std::move(diags));
 }

@@ -22,8 +22,9 @@ struct source_resource {
   const boost::json::object* object = nullptr;
   /// JSONPath of the resource object (`$.entry[3].resource`, or `Condition.ndjson:57:$`).
   std::string path;
-  /// The Bundle entry's fullUrl (empty outside Bundles).
-  std::string full_url;
+  /// The Bundle entry's fullUrl (empty outside Bundles): a view of the parsed document, which
+  /// outlives the mapping.
+  std::string_view full_url;
 };
 
 /// Maps `resources` to one patient's intake. `diagnostics` already holds the problems found

@@ -3,6 +3,7 @@
 // wrong type is an error), CodeableConcepts matched against the terminology tables (by code,
 // then by name), body sites, routes, and the summary of the codings that were not mapped.
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
@@ -123,26 +124,48 @@ std::optional<fhir_date> mapper::get_date(const json::object& o, std::string_vie
   return d;
 }
 
+std::string concept_view::path_of(const coding_view& c) const {
+  return text::cat(path, ".coding[", text::integer(c.index), ']');
+}
+
 concept_view mapper::read_concept(const json::object& o, std::string path_of_concept) {
   concept_view c;
   c.path = std::move(path_of_concept);
   const std::string& path = c.path;
   if (const json::array* codings = get_array(o, "coding", path)) {
+    c.codings.reserve(codings->size());
     for (std::size_t i = 0; i < codings->size(); ++i) {
-      std::string cp = text::cat(path, ".coding[", text::integer(i), ']');
+      coding_view cv;
+      cv.index = i;
       const json::value& v = (*codings)[i];
       if (!v.is_object()) {
-        error(cp, "a coding must be an object; ignored");
+        error(c.path_of(cv), "a coding must be an object; ignored");
         continue;
       }
       const json::object& co = v.get_object();
-      coding_view cv;
-      cv.system = get_string(co, "system", cp).value_or("");
-      cv.code = get_string(co, "code", cp).value_or("");
-      cv.display = get_string(co, "display", cp).value_or("");
-      cv.path = std::move(cp);
+      // The coding's path is written out only for a member of the wrong type, which get_string
+      // reports; members that are strings, null or absent read the same without it.
+      const auto plain = [&](std::string_view key) -> std::optional<std::string_view> {
+        const json::value* m = member(co, key);
+        if (m == nullptr || m->is_null()) return std::string_view{};
+        if (m->is_string()) return std::string_view(m->get_string());
+        return std::nullopt;
+      };
+      const auto system = plain("system");
+      const auto code = plain("code");
+      const auto display = plain("display");
+      if (system && code && display) {
+        cv.system = *system;
+        cv.code = *code;
+        cv.display = *display;
+      } else {
+        const std::string cp = c.path_of(cv);
+        cv.system = get_string(co, "system", cp).value_or("");
+        cv.code = get_string(co, "code", cp).value_or("");
+        cv.display = get_string(co, "display", cp).value_or("");
+      }
       if (cv.system.empty() && cv.code.empty() && cv.display.empty()) continue;
-      c.codings.push_back(std::move(cv));
+      c.codings.push_back(cv);
     }
   }
   c.text = get_string(o, "text", path).value_or("");
@@ -168,12 +191,24 @@ std::optional<std::string> mapper::status_code(const json::object& o, std::strin
 
 std::optional<fhir_date> mapper::choice_date(const json::object& o, std::string_view prefix,
                                              const std::string& path, bool use_end) {
-  const std::string p(prefix);
-  if (member(o, p + "DateTime")) return get_date(o, p + "DateTime", path);
-  if (member(o, p + "Instant")) return get_date(o, p + "Instant", path);
-  if (member(o, p + "Date")) return get_date(o, p + "Date", path);
-  if (const json::object* period = get_object(o, p + "Period", path)) {
-    const std::string pp = path + "." + p + "Period";
+  // The member names, "<prefix>DateTime" and so on, built on the stack (the prefixes are short
+  // literals; a longer one takes the heap).
+  std::array<char, 32> buf{};
+  std::string long_name;
+  const auto name = [&](std::string_view suffix) -> std::string_view {
+    if (prefix.size() + suffix.size() <= buf.size()) {
+      prefix.copy(buf.data(), prefix.size());
+      suffix.copy(buf.data() + prefix.size(), suffix.size());
+      return {buf.data(), prefix.size() + suffix.size()};
+    }
+    long_name = text::cat(prefix, suffix);
+    return long_name;
+  };
+  if (member(o, name("DateTime"))) return get_date(o, name("DateTime"), path);
+  if (member(o, name("Instant"))) return get_date(o, name("Instant"), path);
+  if (member(o, name("Date"))) return get_date(o, name("Date"), path);
+  if (const json::object* period = get_object(o, name("Period"), path)) {
+    const std::string pp = text::cat(path, ".", prefix, "Period");
     const auto start = get_date(*period, "start", pp);
     const auto end = get_date(*period, "end", pp);
     if (use_end && end) return end;
@@ -183,7 +218,7 @@ std::optional<fhir_date> mapper::choice_date(const json::object& o, std::string_
 }
 
 void mapper::record_unmapped(const resource_info& r, std::string_view element, const coding_view* c,
-                             std::string_view text, const std::string& path,
+                             std::string_view text, const concept_view& of,
                              const table_row* ignore) {
   std::string key;
   if (c && !c->code.empty())
@@ -192,20 +227,19 @@ void mapper::record_unmapped(const resource_info& r, std::string_view element, c
     text::append(key, element, "\x1fname\x1f", normalise_name(c ? c->display : text));
   const auto [it, inserted] = unmapped_index_.try_emplace(std::move(key), unmapped_.size());
   if (inserted) {
-    unmapped_entry e;
+    unmapped_entry& e = unmapped_.emplace_back();
     e.element = str(element);
     if (c) {
-      e.system = str(c->system);
-      e.code = str(c->code);
-      e.display = str(c->display);
+      e.system = c->system;
+      e.code = c->code;
+      e.display = c->display;
     } else {
       e.text = str(text);
     }
-    e.first_path = path;
+    e.first_path = c ? of.path_of(*c) : of.path;
     e.first_source = r.source;
     e.ignored = ignore != nullptr;
     if (ignore) e.note = ignore->note;
-    unmapped_.push_back(std::move(e));
   }
   ++unmapped_[it->second].count;
 }
@@ -243,8 +277,7 @@ match_result mapper::match(const concept_view& c, std::initializer_list<row_kind
   if (out.matched()) return out;
   if (ignore_row) {
     for (std::size_t i = 0; i < ignored_codings.size(); ++i)
-      record_unmapped(r, element, ignored_codings[i], {}, ignored_codings[i]->path,
-                      ignored_rows[i]);
+      record_unmapped(r, element, ignored_codings[i], {}, c, ignored_rows[i]);
     return out;
   }
 
@@ -289,7 +322,7 @@ match_result mapper::match(const concept_view& c, std::initializer_list<row_kind
       if (first && !first->code.empty())
         about = " (its code " + str(system_label(first->system)) + " " + str(first->code) +
                 " is not in the tables)";
-      warn("fhir.name_match", first ? first->path : c.path,
+      warn("fhir.name_match", first ? c.path_of(*first) : c.path,
            str(element) + " " + quote(matched_text) + " of " + r.source +
                " was matched by name only, to " + found.front()->word + about +
                ": a probable fact; check it");
@@ -306,10 +339,10 @@ match_result mapper::match(const concept_view& c, std::initializer_list<row_kind
   }
   bool any = false;
   for (const auto& coding : c.codings) {
-    record_unmapped(r, element, &coding, {}, coding.path, nullptr);
+    record_unmapped(r, element, &coding, {}, c, nullptr);
     any = true;
   }
-  if (!any && !c.text.empty()) record_unmapped(r, element, nullptr, c.text, c.path, nullptr);
+  if (!any && !c.text.empty()) record_unmapped(r, element, nullptr, c.text, c, nullptr);
   if (!any && c.text.empty())
     warn("fhir.no_code", c.path,
          str(element) + " of " + r.source +
@@ -334,7 +367,7 @@ std::vector<area> mapper::read_body_sites(const json::object& o, const std::stri
     }
     const concept_view c = read_concept((*sites)[i].get_object(), sp);
     const match_result m =
-        match(c, {row_kind::body_site}, name_mode::exact, r, r.type + ".bodySite");
+        match(c, {row_kind::body_site}, name_mode::exact, r, text::cat(r.type, ".bodySite"));
     if (!m.matched()) {
       unknown = true;
       continue;
@@ -368,7 +401,8 @@ std::optional<enum route> mapper::read_route(const json::array* dosages, const s
     const std::string dp = path + "[" + std::to_string(i) + "]";
     const auto c = get_concept((*dosages)[i].get_object(), "route", dp);
     if (!c) continue;
-    const match_result m = match(*c, {row_kind::route}, name_mode::exact, r, r.type + ".route");
+    const match_result m =
+        match(*c, {row_kind::route}, name_mode::exact, r, text::cat(r.type, ".route"));
     if (m.matched() && m.rows.front()->route_value) return m.rows.front()->route_value;
   }
   return std::nullopt;

@@ -4,12 +4,14 @@
 #ifndef MNSCREEN_SRC_FHIR_READER_MAPPER_HPP
 #define MNSCREEN_SRC_FHIR_READER_MAPPER_HPP
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,13 +80,15 @@ struct coding_view {
   std::string_view system;
   std::string_view code;
   std::string_view display;
-  std::string path;
+  std::size_t index = 0;  // in the concept's `coding` array; its path: concept_view::path_of
 };
 
 struct concept_view {
   std::vector<coding_view> codings;
   std::string_view text;
   std::string path;
+  /// The path of one of its codings (`path.coding[i]`), written out only when a message needs it.
+  [[nodiscard]] std::string path_of(const coding_view& c) const;
 };
 
 /// What a concept matched.
@@ -102,10 +106,12 @@ enum class name_mode : std::uint8_t { none, exact, medication };
 /// A resource being mapped.
 struct resource_info {
   const json::object* object = nullptr;
-  std::string type;
-  std::string id;
+  // Views of the parsed document (type, id) and of the `source_resource` (full_url), both of
+  // which outlive the mapper.
+  std::string_view type;
+  std::string_view id;
   std::string path;
-  std::string full_url;
+  std::string_view full_url;
   std::string source;
 };
 
@@ -178,15 +184,16 @@ struct smoking_evidence {
 
 struct unmapped_entry {
   std::string element;  // "Condition.code"
-  std::string system;
-  std::string code;
-  std::string display;
+  // The coding's members: views of the parsed document, which outlives the mapper.
+  std::string_view system;
+  std::string_view code;
+  std::string_view display;
   std::string text;
   std::string first_path;
   std::string first_source;
   std::size_t count = 0;
   bool ignored = false;
-  std::string note;
+  std::string_view note;  // of the terminology's row
 };
 
 // --- the mapping state of one read ---------------------------------------------------------
@@ -230,8 +237,10 @@ class mapper {
 
   match_result match(const concept_view& c, std::initializer_list<row_kind> kinds, name_mode mode,
                      const resource_info& r, std::string_view element);
+  /// Counts coding `c` of concept `of` (or, with no coding, its `text`) as not mapped; the first
+  /// occurrence keeps its path (the coding's, else the concept's).
   void record_unmapped(const resource_info& r, std::string_view element, const coding_view* c,
-                       std::string_view text, const std::string& path, const table_row* ignore);
+                       std::string_view text, const concept_view& of, const table_row* ignore);
   std::vector<area> read_body_sites(const json::object& o, const std::string& path,
                                     const resource_info& r, bool& any);
   std::optional<enum route> read_route(const json::array* dosages, const std::string& path,
@@ -282,14 +291,25 @@ class mapper {
   fhir_intake out_;
 
   std::vector<resource_info> resources_;
-  // Found by string_view (no key string per lookup).
-  std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>> by_reference_;
+  // The reference index: its nodes, buckets and the "Type/id" keys it builds live in one arena
+  // of the mapper (no heap allocation per resource for a usual document); the other keys are
+  // views of the resources' fullUrls.
+  std::array<std::byte, 8192> index_buffer_{};
+  std::pmr::monotonic_buffer_resource index_arena_{index_buffer_.data(), index_buffer_.size()};
+  std::pmr::unordered_map<std::string_view, std::size_t, string_hash> by_reference_{&index_arena_};
   std::optional<std::size_t> patient_;
   std::vector<bool> device_used_;  // Device resources read through a DeviceUseStatement
   std::size_t other_patient_count_ = 0;
   std::string other_patient_first_;
-  std::map<std::string, std::size_t> read_counts_;
-  std::map<std::string, std::size_t> ignored_counts_;
+  std::map<std::string, std::size_t, std::less<>> read_counts_;
+  std::map<std::string, std::size_t, std::less<>> ignored_counts_;
+  /// The count of `type` in `counts` (a new entry at 0 when there is none).
+  static std::size_t& count_of(std::map<std::string, std::size_t, std::less<>>& counts,
+                               std::string_view type) {
+    auto it = counts.find(type);
+    if (it == counts.end()) it = counts.emplace(std::string(type), 0).first;
+    return it->second;
+  }
 
   std::vector<std::size_t> procedure_conditions_;  // conditions made from Procedures
   std::vector<med_candidate> meds_;
@@ -302,7 +322,7 @@ class mapper {
 /// Appends the resources of a parsed document to `out`: the entries of a Bundle, through the
 /// Bundles nested in it (one nested deeper than `depth` 3 is kept as a resource), or the resource
 /// itself. `root`: `o` is the whole document (no resourceType is then fatal).
-void collect(const json::object& o, const std::string& path, const std::string& full_url,
+void collect(const json::object& o, const std::string& path, std::string_view full_url,
              std::vector<source_resource>& out, std::vector<diagnostic>& diags, int depth,
              bool root);
 

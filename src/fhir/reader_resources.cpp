@@ -20,16 +20,18 @@ using mnscreen::to_string;
 
 void mapper::index(const std::vector<source_resource>& resources) {
   resources_.reserve(resources.size());
+  // Up to two keys per resource (fullUrl, Type/id): buckets made once, no rehash.
+  by_reference_.reserve(2 * resources.size());
   for (const auto& s : resources) {
     resource_info r;
     r.object = s.object;
     r.path = s.path;
     r.full_url = s.full_url;
     if (const json::value* t = member(*s.object, "resourceType"); t && t->is_string())
-      r.type = str(t->get_string());
+      r.type = t->get_string();
     if (const json::value* id = member(*s.object, "id")) {
       if (id->is_string())
-        r.id = str(id->get_string());
+        r.id = id->get_string();
       else
         error(s.path + ".id", "the id must be a string; ignored");
     }
@@ -42,7 +44,15 @@ void mapper::index(const std::vector<source_resource>& resources) {
       r.source = text::cat(shortened(r.type), " at ", r.path);
     const std::size_t i = resources_.size();
     if (!r.full_url.empty()) by_reference_.try_emplace(r.full_url, i);
-    if (!r.id.empty()) by_reference_.try_emplace(text::cat(r.type, '/', r.id), i);
+    if (!r.id.empty()) {
+      // "Type/id", kept in the index's arena.
+      const std::size_t n = r.type.size() + 1 + r.id.size();
+      char* key = static_cast<char*>(index_arena_.allocate(n, 1));
+      r.type.copy(key, r.type.size());
+      key[r.type.size()] = '/';
+      r.id.copy(key + r.type.size() + 1, r.id.size());
+      by_reference_.try_emplace(std::string_view(key, n), i);
+    }
     if (!r.full_url.empty()) {
       const std::string_view key = reference_key_view(r.full_url);
       if (!key.empty() && by_reference_.find(key) == by_reference_.end())
@@ -171,16 +181,16 @@ void mapper::map_patient(const resource_info& r) {
 }
 
 void mapper::map_resource(const resource_info& r) {
-  const std::string& t = r.type;
+  const std::string_view t = r.type;
   const bool read = t == "Patient" || t == "Condition" || t == "AllergyIntolerance" ||
                     t == "MedicationRequest" || t == "MedicationStatement" || t == "Observation" ||
                     t == "Procedure" || t == "Device" || t == "DeviceUseStatement" ||
                     t == "Medication";
   if (!read) {
-    ++ignored_counts_[t];
+    ++count_of(ignored_counts_, t);
     return;
   }
-  ++read_counts_[t];
+  ++count_of(read_counts_, t);
   if (t != "Patient" && t != "Medication" && belongs_to_other_patient(r)) {
     if (other_patient_count_++ == 0) other_patient_first_ = r.path;
     return;
@@ -218,7 +228,7 @@ void mapper::run(const std::vector<source_resource>& resources) {
   for (std::size_t i = 0; i < resources_.size(); ++i) {
     const resource_info& r = resources_[i];
     if (r.type != "Device") continue;
-    ++read_counts_[r.type];
+    ++count_of(read_counts_, r.type);
     if (device_used_[i]) continue;
     if (belongs_to_other_patient(r)) {
       if (other_patient_count_++ == 0) other_patient_first_ = r.path;
@@ -247,7 +257,7 @@ void mapper::run(const std::vector<source_resource>& resources) {
   for (const auto& [type, n] : ignored_counts_) out_.resources_ignored.emplace_back(type, n);
 }
 
-void collect(const json::object& o, const std::string& path, const std::string& full_url,
+void collect(const json::object& o, const std::string& path, std::string_view full_url,
              std::vector<source_resource>& out, std::vector<diagnostic>& diags, int depth,
              bool root) {
   const json::value* type = member(o, "resourceType");
@@ -278,10 +288,10 @@ void collect(const json::object& o, const std::string& path, const std::string& 
       continue;
     }
     const json::object& entry = list[i].get_object();
-    std::string url;
+    std::string_view url;
     if (const json::value* u = member(entry, "fullUrl")) {
       if (u->is_string())
-        url = std::string(u->get_string());
+        url = u->get_string();
       else
         diags.push_back({severity::error, "fhir.malformed_field", ep + ".fullUrl",
                          "fullUrl must be a string; ignored"});

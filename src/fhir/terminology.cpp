@@ -136,6 +136,7 @@ csv_records parse_csv(std::string_view text, std::vector<std::string>& problems)
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
+  out.reserve(static_cast<std::size_t>(std::count(s.begin(), s.end(), sep)) + 1);
   std::size_t start = 0;
   while (true) {
     const std::size_t p = s.find(sep, start);
@@ -376,11 +377,16 @@ std::string normalise_name(std::string_view text) {
   out.reserve(text.size());
   bool space = false;
   for (char ch : text) {
+    // ASCII letters and digits, lowered (what isalnum and tolower of the "C" locale give below
+    // 128), without a library call per character.
     const auto u = static_cast<unsigned char>(ch);
-    if (std::isalnum(u) != 0 && u < 128) {
+    const bool digit = u >= '0' && u <= '9';
+    const bool lower = u >= 'a' && u <= 'z';
+    const bool upper = u >= 'A' && u <= 'Z';
+    if (digit || lower || upper) {
       if (space && !out.empty()) out.push_back(' ');
       space = false;
-      out.push_back(static_cast<char>(std::tolower(u)));
+      out.push_back(upper ? static_cast<char>(u - 'A' + 'a') : static_cast<char>(u));
     } else {
       space = true;
     }
@@ -548,6 +554,7 @@ void terminology::finish() {
   exact_.clear();
   prefix_.clear();
   longest_prefix_ = 0;
+  prefix_lengths_.clear();
   names_.clear();
   medication_names_.clear();
   medication_first_word_.clear();
@@ -556,7 +563,11 @@ void terminology::finish() {
     if (!row.system.empty()) {
       const std::string key = row.system + "|" + row.code;
       (row.prefix ? prefix_[key] : exact_[key]).push_back(i);
-      if (row.prefix) longest_prefix_ = std::max(longest_prefix_, row.code.size());
+      if (row.prefix) {
+        longest_prefix_ = std::max(longest_prefix_, row.code.size());
+        const std::size_t n = row.code.size();
+        prefix_lengths_[row.system] |= n < 64 ? std::uint64_t{1} << n : std::uint64_t{1};
+      }
     }
     // Names for text-only matching: names.csv rows, and the displays of code rows of the kinds
     // matched by exact name (a medication display is a product name: medications are matched
@@ -623,7 +634,11 @@ std::vector<const table_row*> terminology::find(std::string_view system,
   }
   // Longest prefix: try the code shortened one character at a time (no prefix in the tables
   // is longer than longest_prefix_).
+  const auto lengths = prefix_lengths_.find(sys);
+  if (lengths == prefix_lengths_.end()) return out;  // no prefix of this system
+  const std::uint64_t mask = lengths->second;
   for (std::size_t n = std::min(code.size(), longest_prefix_); n > 0; --n) {
+    if (n < 64 && (mask & 1) == 0 && ((mask >> n) & 1) == 0) continue;  // no prefix this long
     const auto it = prefix_.find(key.substr(0, sys.size() + 1 + n));
     if (it != prefix_.end()) {
       for (std::size_t i : it->second) out.push_back(&rows_[i]);

@@ -102,6 +102,7 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
   // neither incomplete nor an error.
   const bool incomplete =
       !result.input.not_applicable && (!result.screen || !result.input.unavailable.empty());
+  std::vector<cds::response_card> cards;  // as written in the response (none for a 412)
   if (incomplete && cfg.incomplete_as_412) {
     std::vector<diagnostic> ds;
     for (const auto& [key, why] : result.input.unavailable)
@@ -114,7 +115,7 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
   } else {
     cds::response_options ro;
     ro.proceed_card_on_patient_view = cfg.patient_view_proceed_card;
-    out.body = cds::to_response(result, req, ro);
+    out.body = cds::to_response(result, req, ro, cards);
   }
 #ifdef MNSCREEN_SERVER_HAS_AUDIT
   if (audit_log) {
@@ -128,26 +129,16 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
       for (const auto& f : result.screen->flags) rec.rule_ids.push_back(f.rule_id);
     }
     std::vector<std::string> flag_rules = rec.rule_ids;
-    boost::system::error_code ec;
-    // The response is read back in an arena, dropped as a whole (the tree is only looked at).
-    json::monotonic_resource arena(2 * out.body.size() + 1024);
-    const json::value resp = json::parse(out.body, ec, &arena);
+    // The cards as to_response wrote them (the response is not read back).
     std::optional<std::string> flags_uuid;  // the flags card's uuid, made once when needed
-    if (!ec && resp.is_object()) {
-      if (const auto* cards = resp.as_object().if_contains("cards"); cards && cards->is_array()) {
-        for (const auto& c : cards->as_array()) {
-          const auto* co = c.if_object();
-          if (co == nullptr) continue;
-          audit::card_ref ref;
-          if (const auto* u = co->if_contains("uuid"); u && u->is_string())
-            ref.uuid = std::string(u->as_string());
-          if (const auto* ind = co->if_contains("indicator"); ind && ind->is_string())
-            ref.indicator = std::string(ind->as_string());
-          if (!flags_uuid) flags_uuid = cds::card_uuid(req.hook_instance, "flags", flag_rules);
-          if (ref.uuid == *flags_uuid) ref.rule_ids = flag_rules;
-          rec.cards.push_back(std::move(ref));
-        }
-      }
+    rec.cards.reserve(cards.size());
+    for (auto& c : cards) {
+      audit::card_ref ref;
+      ref.uuid = std::move(c.uuid);
+      ref.indicator = std::move(c.indicator);
+      if (!flags_uuid) flags_uuid = cds::card_uuid(req.hook_instance, "flags", flag_rules);
+      if (ref.uuid == *flags_uuid) ref.rule_ids = flag_rules;
+      rec.cards.push_back(std::move(ref));
     }
     rec.knowledge_version = std::string(knowledge_version);
     rec.library_version = std::string(library_version);

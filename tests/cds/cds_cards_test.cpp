@@ -416,3 +416,24 @@ TEST_CASE("Every fixture's response has the CDS Hooks shape", "[cds][cards]") {
     CHECK_FALSE(cards_of(run.response).empty());
   }
 }
+
+TEST_CASE("to_response gives the cards it wrote: uuid and indicator, in order", "[cds][cards]") {
+  const auto q = request_for(cds::hook::patient_view);
+  cds::hook_result no_plan;  // the not-screened card
+  const std::vector<cds::hook_result> results = {
+      result_with({make_flag("isotretinoin_recent", effect::defer, "isotretinoin")}, false),
+      result_with({make_flag("anticoagulant", effect::modify_plan, "warfarin")}, true),
+      result_with({}, false), result_with({}, true), no_plan};
+  for (const auto& r : results) {
+    std::vector<cds::response_card> cards = {{"stale", "stale"}};  // replaced
+    const std::string body = cds::to_response(r, q, {}, cards);
+    CHECK(body == cds::to_response(r, q));
+    const bj::value parsed = bj::parse(body);
+    const auto& expected = parsed.as_object().at("cards").as_array();
+    REQUIRE(cards.size() == expected.size());
+    for (std::size_t i = 0; i < cards.size(); ++i) {
+      CHECK(cards[i].uuid == std::string(expected[i].at("uuid").as_string()));
+      CHECK(cards[i].indicator == std::string(expected[i].at("indicator").as_string()));
+    }
+  }
+}

@@ -289,3 +289,28 @@ TEST_CASE("fhir: no crash on truncated or retyped input", "[fhir]") {
     }
   }
 }
+
+TEST_CASE("fhir: the paths of a concept's codings in its messages", "[fhir]") {
+  // A coding's path is written out only when a message names it: a coding that is not an
+  // object, a member of the wrong type, an unmapped code (its first occurrence).
+  const auto r = read_fhir(
+      bundle({R"({"resourceType":"Condition","id":"c1","clinicalStatus":{"coding":[)"
+              R"({"code":"active"}]},"code":{"coding":["x",)"
+              R"({"system":"http://snomed.info/sct","code":"999999999","display":7},)"
+              R"({"system":"http://snomed.info/sct","code":"888888888","display":"Other"}]}})",
+              R"({"resourceType":"Condition","id":"c2","clinicalStatus":{"coding":[)"
+              R"({"code":"active"}]},"code":{"coding":[)"
+              R"({"system":"http://snomed.info/sct","code":"888888888"}]}})"}),
+      as_of("2026-12-01"));
+  const auto at = [&](std::string_view code, std::string_view path) {
+    return std::any_of(r.diagnostics.begin(), r.diagnostics.end(),
+                       [&](const diagnostic& x) { return x.code == code && x.path == path; });
+  };
+  CHECK(at("fhir.malformed_field", "$.entry[1].resource.code.coding[0]"));
+  CHECK(at("fhir.malformed_field", "$.entry[1].resource.code.coding[1].display"));
+  CHECK(at("fhir.unmapped_code", "$.entry[1].resource.code.coding[1]"));
+  // 888888888 is unmapped twice; its first occurrence names the path.
+  CHECK(at("fhir.unmapped_code", "$.entry[1].resource.code.coding[2]"));
+  CHECK(count_diagnostics(r.diagnostics, "fhir.unmapped_code") == 2);
+  CHECK(r.value.record.conditions.empty());
+}

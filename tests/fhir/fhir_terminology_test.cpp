@@ -68,3 +68,49 @@ TEST_CASE("fhir terminology: a broken table names file and line", "[fhir][termin
   CHECK(r.value.table_rows() > 100);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("fhir terminology: the longest code prefix wins, whatever the prefix lengths",
+          "[fhir][terminology]") {
+  // Prefix rows of lengths the shipped tables do not have (1, 6 and 70 characters) beside the
+  // 3-character categories: the lookup tries only the lengths that exist, and must still find
+  // the longest prefix of each code.
+  const auto dir = std::filesystem::temp_directory_path() / "mnscreen_fhir_prefix_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  for (const auto& entry : std::filesystem::directory_iterator(k_tables))
+    std::filesystem::copy_file(entry.path(), dir / entry.path().filename());
+  const std::string long_prefix(70, 'W');
+  {
+    std::ofstream f(dir / "icd10cm.csv", std::ios::app);
+    f << "Q,prefix,condition,vitiligo,,Test one,unverified\n";
+    f << "Q82.89,prefix,condition,psoriasis,,Test six,unverified\n";
+    f << long_prefix << ",prefix,condition,rosacea,,Test seventy,unverified\n";
+  }
+  const auto tables = fhir_reader::from_directory(dir);
+  for (const auto& d : tables.diagnostics) FAIL_CHECK(format(d));
+  REQUIRE(tables.ok());
+  const auto code = [](std::string_view id, std::string_view system, std::string_view c) {
+    return std::string(R"({"resourceType":"Condition","id":")") + std::string(id) +
+           R"(","clinicalStatus":{"coding":[{"code":"active"}]},"code":{"coding":[{"system":")" +
+           std::string(system) + R"(","code":")" + std::string(c) + R"("}]}})";
+  };
+  const std::string icd = "http://hl7.org/fhir/sid/icd-10-cm";
+  const std::string c1 = code("c1", icd, "Q82.891");            // "Q82.89", not "Q"
+  const std::string c2 = code("c2", icd, "Q99");                // "Q"
+  const std::string c3 = code("c3", icd, "L40.0");              // a shipped 3-character prefix
+  const std::string c4 = code("c4", icd, long_prefix + "123");  // the 70-character prefix
+  const std::string c5 = code("c5", icd, "V99");                // no prefix of it
+  const std::string c6 = code("c6", "http://snomed.info/sct", "1234567");  // no prefix rows
+  const auto r = tables.value.read(bundle({c1, c2, c3, c4, c5, c6}), as_of("2026-12-01"));
+  REQUIRE(r.value.record.conditions.size() == 4);
+  CHECK(r.value.record.conditions[0].code == condition_code::psoriasis);
+  CHECK(r.value.record.conditions[1].code == condition_code::vitiligo);
+  CHECK(r.value.record.conditions[2].code == condition_code::psoriasis);
+  CHECK(r.value.record.conditions[3].code == condition_code::rosacea);
+  CHECK(count_diagnostics(r.diagnostics, "fhir.unmapped_code") == 2);
+  // The same document read with the shipped tables: "Q82.891" and "Q99" are not mapped there.
+  const auto shipped = fhir_reader{}.read(bundle({c1, c2, c3}), as_of("2026-12-01"));
+  REQUIRE(shipped.value.record.conditions.size() == 1);
+  CHECK(shipped.value.record.conditions[0].code == condition_code::psoriasis);
+  std::filesystem::remove_all(dir);
+}

@@ -664,3 +664,37 @@ TEST_CASE("an order that is not microneedling: 200 without cards, never 412", "[
   REQUIRE(r.status == 200);
   CHECK(cards_of(r).empty());
 }
+
+TEST_CASE("keep-alive: bodies larger and smaller than the read buffer, one connection",
+          "[server][limits]") {
+  // The session makes room in its read buffer for a body of known length (up to 64 KB) and
+  // keeps it for the connection's next requests: bodies over it, under it and tiny, one after
+  // another, must each be read whole.
+  test_server s({}, true);
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.port()));
+  stream.expires_after(std::chrono::seconds(30));
+  beast::flat_buffer buf;
+  for (const std::size_t pad : {std::size_t{200 * 1024}, std::size_t{30 * 1024}, std::size_t{10},
+                                std::size_t{100 * 1024}}) {
+    INFO(pad);
+    http::request<http::string_body> req{http::verb::post, "/screen", 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/json");
+    req.keep_alive(true);
+    req.body() = "{\"pad\": \"" + std::string(pad, 'a') + "\"}";
+    req.prepare_payload();
+    http::write(stream, req);
+    http::response_parser<http::string_body> parser;
+    http::read(stream, buf, parser);
+    // The whole body was read: valid JSON, its one member named, intake and plan missing.
+    CHECK(parser.get().result_int() == 400);
+    CHECK(parser.get().keep_alive());
+    const auto doc = parse(parser.get().body());
+    std::set<std::string> paths;
+    for (const auto& d : doc.at("diagnostics").as_array())
+      paths.insert(json::value_to<std::string>(d.at("path")));
+    CHECK(paths == std::set<std::string>{"$.intake", "$.plan"});
+  }
+}
