@@ -449,7 +449,7 @@ char* write_shortest_fixed(char* p, double v) noexcept {
   const auto biased = static_cast<int>(bits >> 52U);
   const std::uint64_t fraction = bits & ((std::uint64_t{1} << 52U) - 1);
   const std::uint64_t m = fraction | (std::uint64_t{1} << 52U);
-  const int s = 2 - (biased - 1075);  // a = 4m / 2^s; s in [39, 64] in this range
+  const int s = 2 - (biased - 1075);  // a = 4m / 2^s; s in [38, 64] in this range
   // d: the decimal exponent of a's leading digit. Exact: the doubles nearest 0.1, 0.01 and
   // 0.001 are above those numbers, so no double lies between a power of ten and its double.
   const int d = a >= 1.0    ? (a >= 100.0  ? (a >= 10000.0  ? 4
@@ -463,7 +463,7 @@ char* write_shortest_fixed(char* p, double v) noexcept {
   const int k = 16 - d;  // scale 10^k: the candidates have 17 significant digits; k in [12, 19]
   const u128 scale = pow10[static_cast<std::size_t>(k)];
   const u128 mask = (u128{1} << static_cast<unsigned>(s)) - 1;
-  // The interval's bounds and a itself, times 10^k, over 2^s (below 2^122: no overflow).
+  // The interval's bounds and a itself, times 10^k, over 2^s (below 2^119: no overflow).
   const std::uint64_t four_m = m << 2U;  // below 2^55
   const u128 upper = u128{four_m + 2} * scale;
   const u128 lower = u128{fraction == 0 && biased > 1 ? four_m - 1 : four_m - 2} * scale;
@@ -477,7 +477,7 @@ char* write_shortest_fixed(char* p, double v) noexcept {
   if (lo > hi) return nullptr;
   // The most trailing zeros j a number in [lo, hi] can have; then [lo, hi] holds the candidates
   // divided by 10^j. A number with j + 1 trailing zeros has j, so j is found in binary steps
-  // (at most 18); most numbers here have 17 digits, which the first test of one zero settles.
+  // (at most 16); most numbers here have 17 digits, which the first test of one zero settles.
   std::size_t j = 0;
   const auto step = [&]<std::uint64_t P, std::size_t Zeros>() {
     const std::uint64_t nl = lo / P + (lo % P != 0 ? 1 : 0);

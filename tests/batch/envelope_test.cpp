@@ -156,9 +156,10 @@ void check_reads_as_scan(const std::string& line) {
 
 TEST_CASE("envelope: read_envelope reads the intake and plan as it meets them",
           "[batch][envelope]") {
-  const auto e =
-      read_envelope(R"({"id":"a","intake":)" + good_intake + R"( , "plan" :)" + good_plan + " }",
-                    mnscreen::read_limits{});
+  // The envelope's views point into the line: it must outlive them.
+  const std::string line =
+      R"({"id":"a","intake":)" + good_intake + R"( , "plan" :)" + good_plan + " }";
+  const auto e = read_envelope(line, mnscreen::read_limits{});
   CHECK(e.diagnostics.empty());
   CHECK(e.intake == good_intake);  // whitespace after the object is not part of it
   CHECK(e.plan == good_plan);
@@ -173,8 +174,8 @@ TEST_CASE("envelope: documents without their schema are read in the same pass",
   const std::string intake = R"({"patient":{"sex":"male"},"schema":null})";
   const std::string plan = R"({"date":"2026-12-01","device":"pen","needle_depth_mm":1.0,)"
                            R"("areas":["cheeks"],"anesthetic":"lidocaine","setting":"clinic"})";
-  const auto e = read_envelope(R"({"id":1,"intake":)" + intake + R"(,"plan":)" + plan + "}",
-                               mnscreen::read_limits{});
+  const std::string line = R"({"id":1,"intake":)" + intake + R"(,"plan":)" + plan + "}";
+  const auto e = read_envelope(line, mnscreen::read_limits{});
   REQUIRE(e.intake_read);
   REQUIRE(e.plan_read);
   CHECK(e.intake_read->value == mnscreen::parse_intake(intake).value);
@@ -188,9 +189,8 @@ TEST_CASE("envelope: documents without their schema are read in the same pass",
 
 TEST_CASE("envelope: an object the streaming reader hands on is left as text",
           "[batch][envelope]") {
-  const auto e =
-      read_envelope(R"({"id":1,"intake":)" + bad_intake + R"(,"plan":)" + good_plan + "}",
-                    mnscreen::read_limits{});
+  const std::string line = R"({"id":1,"intake":)" + bad_intake + R"(,"plan":)" + good_plan + "}";
+  const auto e = read_envelope(line, mnscreen::read_limits{});
   CHECK(e.diagnostics.empty());
   CHECK_FALSE(e.intake_read);  // the caller parses the text: the tree reader reports the word
   CHECK(e.intake == bad_intake);
