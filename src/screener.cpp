@@ -48,8 +48,37 @@ void stamp(report& r, const policy& pol, const risk_model& model,
   r.screened_on = on;
 }
 
-// Puts flags[0..n) in order (effect, most serious first, then rule id), moving each flag at
-// most once plus once per cycle of the permutation (usually the flags are nearly in order).
+// Exchanges two flags member by member. std::swap would move through a temporary, and a
+// vector's move assignment frees the storage it replaces: a reused report would then allocate
+// the flags' lists again at its next screen. Swapping keeps every buffer, only in another flag.
+void swap_flags(flag& a, flag& b) noexcept {
+  // Every member of `flag` is listed here: a new member must be added below (the mirror
+  // struct's size stops the build otherwise).
+  struct mirror {
+    std::string rule_id;
+    enum effect effect;
+    std::vector<complication> complications;
+    std::vector<area> areas;
+    std::string reason, action;
+    std::optional<date> earliest_safe_date;
+    std::vector<mnscreen::evidence> evidence;
+    std::optional<rule_override> override_record;
+  };
+  static_assert(sizeof(mirror) == sizeof(flag), "swap_flags must swap every member of flag");
+  using std::swap;
+  swap(a.rule_id, b.rule_id);
+  swap(a.effect, b.effect);
+  swap(a.complications, b.complications);
+  swap(a.areas, b.areas);
+  swap(a.reason, b.reason);
+  swap(a.action, b.action);
+  swap(a.earliest_safe_date, b.earliest_safe_date);
+  swap(a.evidence, b.evidence);
+  swap(a.override_record, b.override_record);
+}
+
+// Puts flags in order (effect, most serious first, then rule id) by swaps along each cycle of
+// the permutation (usually the flags are nearly in order).
 void sort_flags(std::vector<flag>& flags) {
   const std::size_t n = flags.size();
   if (n < 2) return;
@@ -60,26 +89,16 @@ void sort_flags(std::vector<flag>& flags) {
     if (flags[a].effect != flags[b].effect) return flags[a].effect > flags[b].effect;
     return flags[a].rule_id < flags[b].rule_id;
   };
-  const auto first = order.begin(), last = order.begin() + static_cast<std::ptrdiff_t>(n);
-  std::sort(first, last, before);
-  // Apply the permutation in place: position i takes the flag at order[i].
+  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), before);
+  // Apply the permutation in place: position i takes the flag at order[i]. Along a cycle
+  // i <- order[i] <- order[order[i]]..., each swap puts one flag in its place.
   boost::container::small_vector<bool, 32> placed(n, false);
   for (std::size_t i = 0; i < n; ++i) {
-    if (placed[i] || order[i] == i) {
-      placed[i] = true;
-      continue;
-    }
-    flag held = std::move(flags[i]);
-    std::size_t j = i;
-    for (;;) {
-      const std::size_t from = order[j];
-      placed[j] = true;
-      if (from == i) {
-        flags[j] = std::move(held);
-        break;
-      }
-      flags[j] = std::move(flags[from]);
-      j = from;
+    if (placed[i]) continue;
+    placed[i] = true;
+    for (std::size_t j = i, from = order[i]; from != i; j = from, from = order[from]) {
+      swap_flags(flags[j], flags[from]);
+      placed[from] = true;
     }
   }
 }

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 
 #include "mnscreen/dates.hpp"
 #include "mnscreen/vocabulary.hpp"
@@ -188,6 +190,51 @@ template <class... P>
   std::string out;
   append(out, p...);
   return out;
+}
+
+// A piece as `join` keeps it: text as a view, a formatted value by value.
+template <class T>
+using kept_piece =
+    std::conditional_t<std::is_convertible_v<const T&, std::string_view>, std::string_view, T>;
+
+/// The pieces of a sentence not yet written: `join(...)` is `cat(...)` without its string, for
+/// an argument of `finding::fire` or `escalate`, which write it into the finding's own string
+/// (whose room a reused report keeps, so a usual screen builds its sentences without
+/// allocating). Text pieces are views, so a join lives only in the expression that makes it:
+/// it is used as an rvalue (write it out, or convert it to a std::string), never kept.
+template <class... P>
+class joined {
+ public:
+  explicit joined(const P&... p) : pieces_(piece(p)...) {}
+  joined(const joined&) = delete;
+  joined& operator=(const joined&) = delete;
+
+  /// Replaces `out`'s text with the pieces, reserving once.
+  void write_to(std::string& out) && {
+    out.clear();
+    std::apply([&out](const auto&... q) { append(out, q...); }, pieces_);
+  }
+  /// As cat(...).
+  [[nodiscard]] operator std::string() && {  // NOLINT(google-explicit-constructor): as cat
+    std::string out;
+    std::move(*this).write_to(out);
+    return out;
+  }
+
+ private:
+  std::tuple<kept_piece<P>...> pieces_;
+};
+
+template <class... P>
+[[nodiscard]] joined<P...> join(const P&... p) {
+  return joined<P...>(p...);
+}
+
+/// Sets `out` to a sentence: text (copied into out's room), a std::string or a join.
+inline void assign(std::string& out, std::string_view s) { out.assign(s); }
+template <class... P>
+void assign(std::string& out, joined<P...>&& j) {
+  std::move(j).write_to(out);
 }
 
 }  // namespace mnscreen::detail::text

@@ -50,7 +50,7 @@ void rf_with_implanted_device(const facts& f, finding& out) {
     if (f.device(d)) text::append(names, names.empty() ? "" : ", ", text::words{to_string(d)});
   if (names.empty()) return;
   out.fire(effect::modify_plan,
-           text::cat("Implanted electronic device (", names, ") with a radiofrequency device."),
+           text::join("Implanted electronic device (", names, ") with a radiofrequency device."),
            "Use non-RF microneedling.");
 }
 
@@ -68,8 +68,8 @@ void rf_over_metal(const facts& f, finding& out) {
       continue;
     if (!f.overlaps(d.sites)) continue;
     excluded.insert(f.overlap(d.sites));
-    const std::string w = text::cat(text::words{to_string(d.code)});
-    const std::string n = text::cat(w, d.sites.empty() ? " (site not recorded)" : "");
+    const std::string w = text::join(text::words{to_string(d.code)});
+    const std::string n = text::join(w, d.sites.empty() ? " (site not recorded)" : "");
     if (names.find(n) == std::string::npos) text::append(names, names.empty() ? "" : ", ", n);
     if (d.sites.empty() && unsited.find(w) == std::string::npos)
       text::append(unsited, unsited.empty() ? "" : ", ", w);
@@ -79,16 +79,16 @@ void rf_over_metal(const facts& f, finding& out) {
   // refusal, even over every planned area: a non-RF pen over metal is fine.
   std::string action;
   if (!unsited.empty())
-    action = text::cat("Use non-RF microneedling; or record the site of the ", unsited,
-                       " and leave that area out of RF treatment.");
+    action = text::join("Use non-RF microneedling; or record the site of the ", unsited,
+                        " and leave that area out of RF treatment.");
   else if (excluded.covers(f.planned()))
-    action = text::cat("Use non-RF microneedling: RF is unsafe over the ", text::areas{excluded},
-                       ", which is every planned area.");
+    action = text::join("Use non-RF microneedling: RF is unsafe over the ", text::areas{excluded},
+                        ", which is every planned area.");
   else
-    action = text::cat("Use non-RF microneedling, or leave out the ", text::areas{excluded},
-                       " from RF treatment.");
+    action = text::join("Use non-RF microneedling, or leave out the ", text::areas{excluded},
+                        " from RF treatment.");
   out.fire(effect::modify_plan,
-           text::cat("RF planned over ", names, " in the ", text::areas{excluded}, '.'),
+           text::join("RF planned over ", names, " in the ", text::areas{excluded}, '.'),
            std::move(action), excluded);
 }
 
@@ -97,9 +97,9 @@ void rf_over_recent_filler(const facts& f, finding& out) {
   const prior_procedure* p = f.latest_in_area(procedure_code::dermal_filler);
   if (!p || days_between(p->date, f.today()) >= f.rules_policy().rf_filler_wait_days) return;
   defer_after(f, out, p->date, f.rules_policy().rf_filler_wait_days,
-              text::cat("Dermal filler on ", text::iso_date(p->date),
-                        " in the area planned for RF (RF degrades "
-                        "hyaluronic-acid filler)"),
+              text::join("Dermal filler on ", text::iso_date(p->date),
+                         " in the area planned for RF (RF degrades "
+                         "hyaluronic-acid filler)"),
               f.overlap(p->areas));
 }
 
@@ -160,9 +160,9 @@ void home_device_too_deep(const facts& f, finding& out) {
   f.looked_at(facts::plan_field::needle_depth);
   if (!f.is_home() || f.plan().needle_depth.value() <= max) return;
   out.fire(effect::modify_plan,
-           text::cat("Home device at ", text::decimal(f.plan().needle_depth.value()),
-                     " mm, deeper than ", text::decimal(max), " mm."),
-           text::cat("Use ", text::decimal(max), " mm or less at home, or treat in clinic."));
+           text::join("Home device at ", text::decimal(f.plan().needle_depth.value()),
+                      " mm, deeper than ", text::decimal(max), " mm."),
+           text::join("Use ", text::decimal(max), " mm or less at home, or treat in clinic."));
 }
 
 void home_use_high_risk(const facts& f, finding& out) {
@@ -178,7 +178,7 @@ void home_use_high_risk(const facts& f, finding& out) {
   add(f.keloid_history(), "keloid or hypertrophic scarring history");
   add(f.hsv_history(), "cold-sore history");
   if (why.empty()) return;
-  out.fire(effect::modify_plan, text::cat("Home use planned with ", why, '.'),
+  out.fire(effect::modify_plan, text::join("Home use planned with ", why, '.'),
            "Treat in clinic only, with clinic asepsis and follow-up.");
 }
 
@@ -202,11 +202,11 @@ void minor(const facts& f, finding& out) {
   const int min_age = f.rules_policy().minimum_age;
   if (!age || *age >= min_age) return;
   std::string reason =
-      text::cat("Patient is ", text::integer(*age), ", under ", text::integer(min_age), '.');
+      text::join("Patient is ", text::integer(*age), ", under ", text::integer(min_age), '.');
   if (f.is_rf() || f.is_home()) {
     out.fire(effect::modify_plan,
-             text::cat(reason, f.is_rf() ? " RF microneedling is not for minors." : "",
-                       f.is_home() ? " Home devices are not for minors." : ""),
+             text::join(reason, f.is_rf() ? " RF microneedling is not for minors." : "",
+                        f.is_home() ? " Home devices are not for minors." : ""),
              "Clinic non-RF microneedling only, with a guardian's consent.");
     return;
   }
@@ -226,7 +226,7 @@ void prp_bleeding(const facts& f, finding& out) {
   else if (f.on_anticoagulant())
     why = "anticoagulant therapy";
   if (why.empty()) return;
-  out.fire(effect::proceed_with_caution, text::cat("PRP planned with ", why, '.'),
+  out.fire(effect::proceed_with_caution, text::join("PRP planned with ", why, '.'),
            "PRP quality and bleeding risk are affected; discuss with the haematologist or "
            "prescriber, or leave out PRP.");
 }

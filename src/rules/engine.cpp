@@ -17,8 +17,8 @@ void finding::move_into(const rule_info& info, flag& f) {
     for (std::uint64_t bits = areas_.bits(); bits != 0; bits &= bits - 1)
       f.areas.push_back(static_cast<area>(std::countr_zero(bits)));
   }
-  f.reason = std::move(reason_);
-  f.action = std::move(action_);
+  f.reason.assign(reason_);
+  f.action.assign(action_);
   f.earliest_safe_date = safe_date_;
   f.override_record.reset();
   f.evidence.resize(info.evidence.size());
@@ -70,7 +70,7 @@ void escalate_combined_exclusions(const facts& f, std::span<finding> findings) {
   for (std::size_t i = 0; i < findings.size(); ++i) {
     if (!findings[i].fired() || !can_refuse(table[i].excludes) || findings[i].areas().empty())
       continue;
-    findings[i].escalate(effect::do_not_treat, no_area_remains, std::string(refuse_action));
+    findings[i].escalate(effect::do_not_treat, no_area_remains, refuse_action);
   }
 }
 
@@ -108,9 +108,9 @@ void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
     if (x.areas.empty() || kinds[i] != exclusion::device_area) continue;
     // Over every planned area (or at a site not recorded) its own action already says non-RF.
     if (make_area_set(x.areas).covers(f.planned())) continue;
-    x.action =
-        text::cat("Use non-RF microneedling: leaving out the ", text::areas{make_area_set(x.areas)},
-                  " as well as the other excluded areas would leave no planned area.");
+    x.action = text::join("Use non-RF microneedling: leaving out the ",
+                          text::areas{make_area_set(x.areas)},
+                          " as well as the other excluded areas would leave no planned area.");
   }
 }
 
@@ -130,7 +130,7 @@ bool defer_after(const facts& f, finding& out, date event, int wait_days, std::s
   else
     text::append(reason, ": after the plan date, less than the ", text::integer(wait_days),
                  "-day wait.");
-  out.fire(effect::defer, std::move(reason), text::cat("Defer until ", text::iso_date(safe), "."),
+  out.fire(effect::defer, std::move(reason), text::join("Defer until ", text::iso_date(safe), "."),
            areas, safe);
   return true;
 }

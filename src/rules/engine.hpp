@@ -25,12 +25,15 @@ class finding {
  public:
   /// Records the flag. `areas` are the planned areas it concerns (for area exclusions: the
   /// excluded areas).
-  void fire(enum effect e, std::string reason, std::string action, area_set areas = {},
+  /// `reason` and `action`: text, a std::string or a `text::join(...)`, written into this
+  /// finding's own strings.
+  template <class Reason, class Action>
+  void fire(enum effect e, Reason&& reason, Action&& action, area_set areas = {},
             std::optional<date> safe_date = std::nullopt) {
     fired_ = true;
     effect_ = e;
-    reason_ = std::move(reason);
-    action_ = std::move(action);
+    text::assign(reason_, std::forward<Reason>(reason));
+    text::assign(action_, std::forward<Action>(action));
     areas_ = areas;
     safe_date_ = safe_date;
   }
@@ -39,15 +42,17 @@ class finding {
   [[nodiscard]] area_set areas() const noexcept { return areas_; }
   /// Raises the effect (never lowers it), adding a sentence to the reason and replacing the
   /// action.
-  void escalate(enum effect e, std::string_view because, std::string action) {
+  template <class Action>
+  void escalate(enum effect e, std::string_view because, Action&& action) {
     if (e <= effect_) return;
     effect_ = e;
     reason_ += ' ';
     reason_ += because;
-    action_ = std::move(action);
+    text::assign(action_, std::forward<Action>(action));
   }
   /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
-  /// moving the reason and action; the finding is then reset (not fired) for reuse.
+  /// copying the reason and action into the flag's strings (a reused report's flags keep their
+  /// room); the finding is then reset (not fired) for reuse, keeping its own.
   void move_into(const rule_info& info, flag& out);
   /// Back to not fired, as a new finding, keeping the room of its strings.
   void reset() noexcept {

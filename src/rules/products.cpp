@@ -17,9 +17,9 @@ void topical_retinoid_recent(const facts& f, finding& out) {
   if (const medication* m = f.current_on_area(medication_class::topical_retinoid)) {
     const date safe = add_days(f.today(), hold);
     out.fire(effect::defer,
-             text::cat("Still using the topical retinoid ", drug(*m), " on the treated skin."),
-             text::cat("Stop it now and defer until ", text::iso_date(safe), " (",
-                       text::integer(hold), " days without it)."),
+             text::join("Still using the topical retinoid ", drug(*m), " on the treated skin."),
+             text::join("Stop it now and defer until ", text::iso_date(safe), " (",
+                        text::integer(hold), " days without it)."),
              {}, safe);
     return;
   }
@@ -35,18 +35,18 @@ void topical_retinoid_recent(const facts& f, finding& out) {
   }
   // Checked here so that no message is built for a wait that has passed (hot path).
   if (!latest || days_between(*latest->stop, f.today()) >= hold) return;
-  defer_after(
-      f, out, *latest->stop, hold,
-      text::cat("Topical retinoid ", drug(*latest), " stopped on ", text::iso_date(*latest->stop)));
+  defer_after(f, out, *latest->stop, hold,
+              text::join("Topical retinoid ", drug(*latest), " stopped on ",
+                         text::iso_date(*latest->stop)));
 }
 
 void topical_exfoliant_recent(const facts& f, finding& out) {
   const medication* m = f.current_on_area(medication_class::topical_exfoliant);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           text::cat("Using the exfoliant ", drug(*m), " on the treated skin."),
-           text::cat("Pause it ", text::integer(f.rules_policy().exfoliation_wait_days),
-                     " days before and until the skin has settled after."));
+           text::join("Using the exfoliant ", drug(*m), " on the treated skin."),
+           text::join("Pause it ", text::integer(f.rules_policy().exfoliation_wait_days),
+                      " days before and until the skin has settled after."));
 }
 
 void acne_medication_current(const facts& f, finding& out) {
@@ -54,7 +54,7 @@ void acne_medication_current(const facts& f, finding& out) {
   if (!m) m = f.current(medication_class::acne_hormonal);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           text::cat("Currently taking the acne medication ", drug(*m), "."),
+           text::join("Currently taking the acne medication ", drug(*m), "."),
            "Agree with the prescriber whether to pause acne medication and skin antibiotics "
            "before the session.");
 }
@@ -63,7 +63,7 @@ void photosensitiser_current(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::photosensitiser);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           text::cat("Taking ", drug(*m), ", which makes skin more sensitive to light."),
+           text::join("Taking ", drug(*m), ", which makes skin more sensitive to light."),
            "Strict sun avoidance and SPF 30+ before and after.");
 }
 
@@ -92,11 +92,11 @@ void anesthetic_allergy(const facts& f, finding& out) {
         worst = &a;
     if (!worst) return;
     out.fire(effect::info,
-             text::cat("Allergy to the local anaesthetic ", substance(*worst),
-                       worst->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)"
-                       : worst->severity == allergy_severity::severe    ? " (severe)"
-                                                                        : "",
-                       "; no anaesthetic is planned."),
+             text::join("Allergy to the local anaesthetic ", substance(*worst),
+                        worst->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)"
+                        : worst->severity == allergy_severity::severe    ? " (severe)"
+                                                                         : "",
+                        "; no anaesthetic is planned."),
              "Keep the session free of local anaesthetics, including anaesthetic-containing "
              "serums.");
     return;
@@ -117,19 +117,19 @@ void anesthetic_allergy(const facts& f, finding& out) {
   }
   const text::words plan_word{to_string(planned)};
   if (severe) {
-    out.fire(
-        effect::modify_plan,
-        text::cat("Severe reaction",
-                  severe->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)" : "",
-                  " to the local anaesthetic ", substance(*severe), "; plan uses ", plan_word, "."),
-        "No topical anaesthetic; refer to an allergist. Never switch to another class "
-        "without allergist testing.");
+    out.fire(effect::modify_plan,
+             text::join("Severe reaction",
+                        severe->severity == allergy_severity::anaphylaxis ? " (anaphylaxis)" : "",
+                        " to the local anaesthetic ", substance(*severe), "; plan uses ", plan_word,
+                        "."),
+             "No topical anaesthetic; refer to an allergist. Never switch to another class "
+             "without allergist testing.");
     return;
   }
   if (match) {
     out.fire(effect::modify_plan,
-             text::cat("Allergy to ", substance(*match), ", and the planned anaesthetic ",
-                       plan_word, " contains it or its class."),
+             text::join("Allergy to ", substance(*match), ", and the planned anaesthetic ",
+                        plan_word, " contains it or its class."),
              "Choose an anaesthetic of another class only after allergist advice, or none.");
     return;
   }
@@ -139,11 +139,11 @@ void anesthetic_allergy(const facts& f, finding& out) {
     // ester-only plan, so that is a caution too (conservative reading, docs/architecture.md).
     const bool ester = classes_of(other_class->substance).contains(allergy_class::ester_anesthetic);
     out.fire(effect::proceed_with_caution,
-             text::cat("Allergy to the ", ester ? "ester" : "amide", " anaesthetic ",
-                       substance(*other_class), "; the plan uses ", plan_word, " (",
-                       ester ? "amide" : "ester",
-                       "). Classes are taught not to cross-react, but patch-test data show many "
-                       "patients react to both."),
+             text::join("Allergy to the ", ester ? "ester" : "amide", " anaesthetic ",
+                        substance(*other_class), "; the plan uses ", plan_word, " (",
+                        ester ? "amide" : "ester",
+                        "). Classes are taught not to cross-react, but patch-test data show many "
+                        "patients react to both."),
              "Consider patch testing or no anaesthetic; watch for a reaction.");
   }
 }
@@ -154,9 +154,9 @@ void metal_allergy_needles(const facts& f, finding& out) {
   if (const allergy* a = f.allergy_to(allergy_class::metal_in_steel);
       a && (mat == needle_material::stainless_steel || mat == needle_material::unknown)) {
     out.fire(effect::modify_plan,
-             text::cat("Allergy to ", substance(*a), "; the needles are ",
-                       mat == needle_material::unknown ? "of unstated material" : "stainless steel",
-                       "."),
+             text::join(
+                 "Allergy to ", substance(*a), "; the needles are ",
+                 mat == needle_material::unknown ? "of unstated material" : "stainless steel", "."),
              "Use gold-plated, titanium or nickel-free needles.");
     return;
   }
@@ -170,7 +170,7 @@ void metal_allergy_needles(const facts& f, finding& out) {
 void antiseptic_allergy(const facts& f, finding& out) {
   const allergy* a = f.allergy_to(allergy_class::antiseptic);
   if (!a) return;
-  out.fire(effect::info, text::cat("Allergy to the antiseptic ", substance(*a), "."),
+  out.fire(effect::info, text::join("Allergy to the antiseptic ", substance(*a), "."),
            "Prepare the skin with another antiseptic.");
 }
 
@@ -184,12 +184,12 @@ void product_allergy(const facts& f, finding& out) {
              .overlaps({allergy_class::hyaluronic_acid, allergy_class::fragrance,
                         allergy_class::propylene_glycol, allergy_class::lanolin}))
       continue;
-    const std::string n = text::cat(substance(a));
+    const std::string n = text::join(substance(a));
     if (names.find(n) == std::string::npos) text::append(names, names.empty() ? "" : ", ", n);
   }
   if (names.empty()) return;
-  out.fire(effect::info, text::cat("Allergy to ", names, '.'),
-           text::cat("Choose the serum, soothing mask and moisturiser without ", names, '.'));
+  out.fire(effect::info, text::join("Allergy to ", names, '.'),
+           text::join("Choose the serum, soothing mask and moisturiser without ", names, '.'));
 }
 
 // --- the rules of this family, in catalogue order ----------------------------------------------

@@ -7,13 +7,13 @@ namespace {
 
 std::string where(const facts& f, const condition& c) {
   return c.sites.empty() ? std::string("(site not recorded, so it may be in the treated area)")
-                         : text::cat("on the ", text::areas{f.overlap(c.sites)});
+                         : text::join("on the ", text::areas{f.overlap(c.sites)});
 }
 
 void active_infection_in_area(const facts& f, finding& out) {
   const condition* c = f.active_in_area(condition_code::skin_infection);
   if (!c) return;
-  out.fire(effect::defer, text::cat("Active skin infection ", where(f, *c), '.'),
+  out.fire(effect::defer, text::join("Active skin infection ", where(f, *c), '.'),
            "Treat the infection first; re-screen when it has healed.", f.overlap(c->sites));
 }
 
@@ -25,7 +25,7 @@ void open_wound_in_area(const facts& f, finding& out) {
     what = "Sunburn";
   }
   if (!c) return;
-  out.fire(effect::defer, text::cat(what, ' ', where(f, *c), '.'),
+  out.fire(effect::defer, text::join(what, ' ', where(f, *c), '.'),
            "Wait until the skin has fully healed; re-screen then.", f.overlap(c->sites));
 }
 
@@ -41,7 +41,7 @@ void active_hsv_lesion(const facts& f, finding& out) {
     if (!concerns) continue;
     const char* name = code == condition_code::hsv_labialis ? "cold sore (herpes labialis)"
                                                             : "shingles (herpes zoster)";
-    out.fire(effect::defer, text::cat("Active ", name, ' ', where(f, *c), '.'),
+    out.fire(effect::defer, text::join("Active ", name, ' ', where(f, *c), '.'),
              "Defer until the lesions have fully healed; start antiviral prophylaxis before the "
              "rescheduled session.",
              f.overlap(c->sites));
@@ -57,19 +57,19 @@ void hsv_history_prophylaxis(const facts& f, finding& out) {
   if (in_scope.empty()) return;
   const text::integer before(p.hsv_prophylaxis_days_before), after(p.hsv_prophylaxis_days_after);
   const auto days = [&](std::string_view lead) {
-    return text::cat(lead, "from ", before, " day(s) before to ", after,
-                     " day(s) after the session.");
+    return text::join(lead, "from ", before, " day(s) before to ", after,
+                      " day(s) after the session.");
   };
   if (const medication* m = f.current(medication_class::antiviral_prophylaxis)) {
     out.fire(
         effect::info,
-        text::cat("History of cold sores; already taking ", text::words{to_string(m->code)}, "."),
+        text::join("History of cold sores; already taking ", text::words{to_string(m->code)}, "."),
         days("Continue the antiviral "), in_scope);
     return;
   }
   std::string reason =
-      text::cat("History of cold sores (herpes labialis) and treatment planned on the ",
-                text::areas{in_scope}, ": needling can reactivate HSV.");
+      text::join("History of cold sores (herpes labialis) and treatment planned on the ",
+                 text::areas{in_scope}, ": needling can reactivate HSV.");
   if (!p.require_hsv_prophylaxis) {
     out.fire(effect::info, std::move(reason), days("Consider antiviral prophylaxis "), in_scope);
     return;
@@ -88,10 +88,10 @@ void skin_cancer_in_area(const facts& f, finding& out) {
   const effect e = exclusion_effect(f, excluded);
   out.fire(
       e,
-      text::cat("Skin cancer or a suspicious/changing lesion on the ", text::areas{excluded}, '.'),
+      text::join("Skin cancer or a suspicious/changing lesion on the ", text::areas{excluded}, '.'),
       e == effect::do_not_treat ? std::string("Do not needle; refer for assessment of the lesion.")
-                                : text::cat("Leave out the ", text::areas{excluded},
-                                            "; refer the lesion for assessment."),
+                                : text::join("Leave out the ", text::areas{excluded},
+                                             "; refer the lesion for assessment."),
       excluded);
 }
 
@@ -115,7 +115,7 @@ void lesions_in_area(const facts& f, finding& out) {
   add(condition_code::tattoo, "tattoo or permanent make-up", false);
   if (affected.empty()) return;
   out.fire(effect::modify_plan,
-           text::cat("In the treated area (", text::areas{affected}, "): ", found, '.'),
+           text::join("In the treated area (", text::areas{affected}, "): ", found, '.'),
            "Avoid needling over these spots; treat warts first.", affected);
 }
 
@@ -142,11 +142,11 @@ void inflammatory_acne_in_area(const facts& f, finding& out) {
     const std::string sev = inflammatory->severity
                                 ? std::string(to_string(*inflammatory->severity))
                                 : std::string("unrecorded-severity (treated as inflammatory)");
-    out.fire(effect::defer, text::cat("Active ", sev, " acne ", where(f, *inflammatory), "."),
+    out.fire(effect::defer, text::join("Active ", sev, " acne ", where(f, *inflammatory), "."),
              "Defer until the acne is controlled; re-screen then.", areas);
   } else if (mild) {
     out.fire(effect::proceed_with_caution,
-             text::cat("Mild (comedonal) acne ", where(f, *mild), '.'),
+             text::join("Mild (comedonal) acne ", where(f, *mild), '.'),
              "Avoid needling over active spots; clinic-grade antisepsis.", areas);
   }
 }
@@ -168,14 +168,14 @@ void koebner_condition_active(const facts& f, finding& out) {
   if (names.empty()) return;
   if (in_area) {
     out.fire(effect::defer,
-             text::cat("Active ", names, " in the treated area (", text::areas{areas},
-                       "): needle trauma can trigger new lesions (Koebner phenomenon)."),
+             text::join("Active ", names, " in the treated area (", text::areas{areas},
+                        "): needle trauma can trigger new lesions (Koebner phenomenon)."),
              "Defer until the disease is quiet; re-screen then.", areas);
   } else {
     out.fire(effect::proceed_with_caution,
-             text::cat("Active ", names,
-                       " elsewhere: needle trauma can trigger new lesions "
-                       "(Koebner phenomenon)."),
+             text::join("Active ", names,
+                        " elsewhere: needle trauma can trigger new lesions "
+                        "(Koebner phenomenon)."),
              "Test spot first; warn the patient about new lesions at needle sites.");
   }
 }
@@ -191,7 +191,7 @@ void inflammatory_dermatosis_in_area(const facts& f, finding& out) {
   }
   if (names.empty()) return;
   out.fire(effect::defer,
-           text::cat("Active ", names, " in the treated area (", text::areas{areas}, ")."),
+           text::join("Active ", names, " in the treated area (", text::areas{areas}, ")."),
            "Defer until the flare has settled; re-screen then.", areas);
 }
 
@@ -203,10 +203,10 @@ void pigmentation_risk(const facts& f, finding& out) {
   std::string reason;
   if (melasma) {
     if (melasma->sites.empty())
-      reason = text::cat("Active melasma ", "(site not recorded, so it may be in the treated area)",
-                         ".");
+      reason = text::join("Active melasma ",
+                          "(site not recorded, so it may be in the treated area)", ".");
     else
-      reason = text::cat("Active melasma on the ", text::areas{f.overlap(melasma->sites)}, ".");
+      reason = text::join("Active melasma on the ", text::areas{f.overlap(melasma->sites)}, ".");
   }
   if (dark_rf)
     text::append(reason, reason.empty() ? "" : " ", "Fitzpatrick type ", text::integer(*fitz),

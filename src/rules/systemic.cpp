@@ -27,7 +27,7 @@ void keloid_history(const facts& f, finding& out) {
     keloid_sites.insert(make_area_set(c.sites));
     if (c.code == condition_code::keloid && !c.sites.empty()) excluded.insert(f.overlap(c.sites));
   }
-  std::string reason = text::cat("History of ", kinds);
+  std::string reason = text::join("History of ", kinds);
   if (!keloid_sites.empty()) text::append(reason, " on the ", text::areas{keloid_sites});
   reason += '.';
   const area_set risky = keloid_sites & high_risk_keloid_sites;
@@ -40,7 +40,7 @@ void keloid_history(const facts& f, finding& out) {
     if (ex == effect::do_not_treat)
       action = "Do not needle over the keloid-bearing area.";
     else
-      action = text::cat("Leave out the ", text::areas{excluded}, ". ");
+      action = text::join("Leave out the ", text::areas{excluded}, ". ");
   }
   if (e == effect::do_not_treat && excluded.empty()) {
     action = "Do not needle under this clinic's policy for keloid formers.";
@@ -62,7 +62,7 @@ void bleeding_disorder(const facts& f, finding& out) {
   const condition* c = f.present(condition_code::bleeding_disorder);
   if (!c) return;
   out.fire(effect::do_not_treat,
-           text::cat("Bleeding disorder recorded (", to_string(c->status), ")."),
+           text::join("Bleeding disorder recorded (", to_string(c->status), ")."),
            "Do not needle; haemostatic dysfunction is a labelled contraindication.");
 }
 
@@ -73,13 +73,14 @@ void low_platelets(const facts& f, finding& out) {
   const bool low = plt && plt->value < p.platelets_min;
   if (!low && !thr) return;
   const text::decimal limit(p.platelets_min);
-  std::string reason = low ? text::cat("Platelet count ", text::decimal(plt->value), " x10^9/L on ",
-                                       text::iso_date(plt->date), " is below ", limit, '.')
-                           : std::string("Active thrombocytopenia.");
+  std::string reason =
+      low ? text::join("Platelet count ", text::decimal(plt->value), " x10^9/L on ",
+                       text::iso_date(plt->date), " is below ", limit, '.')
+          : std::string("Active thrombocytopenia.");
   if (low && thr) reason += " Active thrombocytopenia.";
   out.fire(effect::defer, std::move(reason),
-           text::cat("Defer until the platelet count is at or above ", limit,
-                     " x10^9/L; re-screen with a new result."));
+           text::join("Defer until the platelet count is at or above ", limit,
+                      " x10^9/L; re-screen with a new result."));
 }
 
 void anticoagulant_therapy(const facts& f, finding& out) {
@@ -89,7 +90,7 @@ void anticoagulant_therapy(const facts& f, finding& out) {
     if (!m) m = f.current(c);
   if (!m) return;
   const effect e = f.rules_policy().anticoagulant_effect;
-  out.fire(e, text::cat("Currently taking the anticoagulant ", drug(*m), "."),
+  out.fire(e, text::join("Currently taking the anticoagulant ", drug(*m), "."),
            e == effect::do_not_treat
                ? "Do not needle under this clinic's policy. Never stop a prescribed "
                  "anticoagulant: the prescriber decides."
@@ -104,17 +105,17 @@ void inr_above_limit(const facts& f, finding& out) {
   const lab_result* inr = f.latest_lab(lab_code::inr, p.inr_max_age_days);
   if (!inr || inr->value <= p.inr_max) return;
   out.fire(effect::defer,
-           text::cat("INR ", text::decimal(inr->value), " on ", text::iso_date(inr->date),
-                     " is above ", text::decimal(p.inr_max), " while taking ", drug(*vka), "."),
-           text::cat("Defer until an INR at or below ", text::decimal(p.inr_max),
-                     " (the prescriber adjusts the dose); re-screen with the new result."));
+           text::join("INR ", text::decimal(inr->value), " on ", text::iso_date(inr->date),
+                      " is above ", text::decimal(p.inr_max), " while taking ", drug(*vka), "."),
+           text::join("Defer until an INR at or below ", text::decimal(p.inr_max),
+                      " (the prescriber adjusts the dose); re-screen with the new result."));
 }
 
 void antiplatelet_therapy(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::antiplatelet);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           text::cat("Currently taking the antiplatelet ", drug(*m), "."),
+           text::join("Currently taking the antiplatelet ", drug(*m), "."),
            "Expect more bruising; do not stop a prescribed antiplatelet.");
 }
 
@@ -124,7 +125,7 @@ void aspirin_or_nsaid(const facts& f, finding& out) {
   if (!m) return;
   const bool is_aspirin = classes_of(m->code).contains(medication_class::aspirin);
   const text::integer pause(f.rules_policy().pause_nsaid_days);
-  out.fire(effect::proceed_with_caution, text::cat("Currently taking ", drug(*m), "."),
+  out.fire(effect::proceed_with_caution, text::join("Currently taking ", drug(*m), "."),
            is_aspirin ? text::cat("Over-the-counter aspirin: pause ", pause,
                                   " days before if not prescribed. Prescribed (cardiac) aspirin "
                                   "is not stopped.")
@@ -136,16 +137,16 @@ void bleeding_supplements(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::bleeding_supplement);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           text::cat("Taking ", drug(*m), ", a supplement that can increase bleeding."),
-           text::cat("Pause it ", text::integer(f.rules_policy().pause_supplement_days),
-                     " days before the session."));
+           text::join("Taking ", drug(*m), ", a supplement that can increase bleeding."),
+           text::join("Pause it ", text::integer(f.rules_policy().pause_supplement_days),
+                      " days before the session."));
 }
 
 void isotretinoin_recent(const facts& f, finding& out) {
   const policy& p = f.rules_policy();
   if (const medication* m = f.current(medication_class::oral_retinoid)) {
     const effect e = p.isotretinoin_current_effect;
-    out.fire(e, text::cat("Currently taking oral ", drug(*m), "."),
+    out.fire(e, text::join("Currently taking oral ", drug(*m), "."),
              e == effect::defer
                  ? text::cat("Defer until ", text::integer(p.isotretinoin_washout_days),
                              " days after the last dose; re-screen with the stop date.")
@@ -157,10 +158,10 @@ void isotretinoin_recent(const facts& f, finding& out) {
   const date safe = add_days(*m->stop, p.isotretinoin_washout_days);
   if (days_between(*m->stop, f.today()) >= p.isotretinoin_washout_days) return;
   out.fire(effect::defer,
-           text::cat("Oral ", drug(*m), " stopped on ", text::iso_date(*m->stop), ", inside the ",
-                     text::integer(p.isotretinoin_washout_days), "-day wash-out."),
-           text::cat("Defer until ", text::iso_date(safe),
-                     ", or record a prescriber's approval under a permissive policy."),
+           text::join("Oral ", drug(*m), " stopped on ", text::iso_date(*m->stop), ", inside the ",
+                      text::integer(p.isotretinoin_washout_days), "-day wash-out."),
+           text::join("Defer until ", text::iso_date(safe),
+                      ", or record a prescriber's approval under a permissive policy."),
            {}, safe);
 }
 
@@ -172,12 +173,12 @@ void immunosuppressed(const facts& f, finding& out) {
   if (chemo)
     reason = "Active cancer or chemotherapy.";
   else if (const medication* m = f.current(medication_class::immunosuppressant))
-    reason = text::cat("Taking the immunosuppressant ", drug(*m), ".");
+    reason = text::join("Taking the immunosuppressant ", drug(*m), ".");
   else if (f.active(condition_code::immunosuppression))
     reason = "Immunosuppression recorded.";
   else if (const lab_result* cd4 = f.latest_lab(lab_code::cd4))
-    reason = text::cat("CD4 count ", text::decimal(cd4->value), " cells/uL on ",
-                       text::iso_date(cd4->date), " is below 200.");
+    reason = text::join("CD4 count ", text::decimal(cd4->value), " cells/uL on ",
+                        text::iso_date(cd4->date), " is below 200.");
   if (chemo) {
     reason += " Healing and infection defences are impaired.";
     out.fire(effect::defer, std::move(reason),
@@ -193,8 +194,8 @@ void systemic_steroids(const facts& f, finding& out) {
   const medication* m = f.current(medication_class::systemic_corticosteroid);
   if (!m) return;
   out.fire(effect::proceed_with_caution,
-           text::cat("Taking the systemic corticosteroid ", drug(*m),
-                     ": slower healing, more infection."),
+           text::join("Taking the systemic corticosteroid ", drug(*m),
+                      ": slower healing, more infection."),
            "Conservative depth; do not stop a prescribed steroid.");
 }
 
@@ -204,8 +205,8 @@ void diabetes_control(const facts& f, finding& out) {
   const lab_result* a1c = f.latest_lab(lab_code::hba1c, p.hba1c_max_age_days);
   if (!a1c) {
     out.fire(effect::proceed_with_caution,
-             text::cat("Diabetes with no HbA1c in the last ", text::integer(p.hba1c_max_age_days),
-                       " days: control is unknown."),
+             text::join("Diabetes with no HbA1c in the last ", text::integer(p.hba1c_max_age_days),
+                        " days: control is unknown."),
              "Ask for a recent HbA1c before treating.");
     return;
   }
@@ -214,12 +215,12 @@ void diabetes_control(const facts& f, finding& out) {
   if (a1c->value > p.hba1c_max_percent) {
     const text::decimal limit(p.hba1c_max_percent);
     out.fire(effect::defer,
-             text::cat("Diabetes with HbA1c ", value, " % on ", on, ", above ", limit, " %."),
-             text::cat("Defer until diabetes is controlled (HbA1c at or below ", limit,
-                       " %); re-screen with a new result."));
+             text::join("Diabetes with HbA1c ", value, " % on ", on, ", above ", limit, " %."),
+             text::join("Defer until diabetes is controlled (HbA1c at or below ", limit,
+                        " %); re-screen with a new result."));
   } else {
     out.fire(effect::proceed_with_caution,
-             text::cat("Diabetes with HbA1c ", value, " % on ", on, " (controlled)."),
+             text::join("Diabetes with HbA1c ", value, " % on ", on, " (controlled)."),
              "Strict asepsis; review healing.");
   }
 }
@@ -245,17 +246,17 @@ void radiation_to_area(const facts& f, finding& out) {
     if (!c.onset) {
       // No date: the wait cannot be shown to have passed.
       out.fire(effect::defer,
-               text::cat("Radiotherapy to the ", text::areas{areas}, " on an unrecorded date."),
-               text::cat("Record when radiotherapy ended; defer until ",
-                         text::integer(p.radiation_wait_days), " days after it."),
+               text::join("Radiotherapy to the ", text::areas{areas}, " on an unrecorded date."),
+               text::join("Record when radiotherapy ended; defer until ",
+                          text::integer(p.radiation_wait_days), " days after it."),
                areas);
       return;
     }
     if (days_between(*c.onset, f.today()) >= p.radiation_wait_days) continue;
-    if (defer_after(
-            f, out, *c.onset, p.radiation_wait_days,
-            text::cat("Radiotherapy to the ", text::areas{areas}, " on ", text::iso_date(*c.onset)),
-            areas))
+    if (defer_after(f, out, *c.onset, p.radiation_wait_days,
+                    text::join("Radiotherapy to the ", text::areas{areas}, " on ",
+                               text::iso_date(*c.onset)),
+                    areas))
       return;
   }
 }
