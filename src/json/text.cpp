@@ -497,8 +497,13 @@ char* write_shortest_fixed(char* p, double v) noexcept {
   }
   // The candidate closest to a: q or q + 1 with q = floor(a * 10^k / 10^j).
   const auto whole = static_cast<std::uint64_t>(exact >> shift);  // a * 10^k < 10^17
-  const std::uint64_t q = whole / pow10[j];
-  const u128 rest = (u128{whole % pow10[j]} << shift) + (exact & mask);
+  // Most numbers here have no shorter form (j = 0): then q is `whole` without a division.
+  std::uint64_t q = whole;
+  u128 rest = exact & mask;
+  if (j != 0) {
+    q = whole / pow10[j];
+    rest += u128{whole % pow10[j]} << shift;
+  }
   const u128 half = u128{pow10[j]} << shift;  // compared with 2 * rest
   if (2 * rest == half) return nullptr;
   std::uint64_t c = 2 * rest > half ? q + 1 : q;

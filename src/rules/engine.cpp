@@ -17,8 +17,16 @@ void finding::move_into(const rule_info& info, flag& f) {
     for (std::uint64_t bits = areas_.bits(); bits != 0; bits &= bits - 1)
       f.areas.push_back(static_cast<area>(std::countr_zero(bits)));
   }
-  f.reason.assign(reason_);
-  f.action.assign(action_);
+  // A flag with room (a reused report's) takes a copy and the finding keeps its string; a new
+  // flag takes the finding's string itself, as a move would (one allocation either way).
+  const auto take = [](std::string& to, std::string& from) {
+    if (to.capacity() >= from.size())
+      to.assign(from);
+    else
+      to.swap(from);
+  };
+  take(f.reason, reason_);
+  take(f.action, action_);
   f.earliest_safe_date = safe_date_;
   f.override_record.reset();
   f.evidence.resize(info.evidence.size());

@@ -50,9 +50,10 @@ class finding {
     reason_ += because;
     text::assign(action_, std::forward<Action>(action));
   }
-  /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
-  /// copying the reason and action into the flag's strings (a reused report's flags keep their
-  /// room); the finding is then reset (not fired) for reuse, keeping its own.
+  /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data:
+  /// the reason and action are copied into a flag's strings that have room (a reused report's
+  /// flags keep theirs) and handed over to one without; the finding is then reset (not fired)
+  /// for reuse.
   void move_into(const rule_info& info, flag& out);
   /// Back to not fired, as a new finding, keeping the room of its strings.
   void reset() noexcept {
