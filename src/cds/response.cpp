@@ -499,7 +499,9 @@ std::string to_response(const hook_result& r, const request& req, const response
                         std::vector<response_card>& written) {
   written.clear();
   // The response's tree lives in one arena, on the stack for a usual response, dropped at once.
-  std::array<unsigned char, 16384> buffer{};
+  // The buffer is left uninitialised: the arena hands out only bytes it writes first, and
+  // zeroing 16 KB was ~8 % of this function's instructions.
+  std::array<unsigned char, 16384> buffer;
   json::monotonic_resource arena(buffer.data(), buffer.size());
   const json::storage_ptr sp(&arena);
   json::array cards(sp);

@@ -613,7 +613,7 @@ class joined_key {
   [[nodiscard]] std::string_view view() const noexcept { return {data_, size_}; }
 
  private:
-  std::array<char, 192> small_{};
+  std::array<char, 192> small_;  // not zeroed: only the key's bytes are written and read
   std::string large_;
   std::size_t size_;
   const char* data_ = nullptr;
