@@ -318,7 +318,10 @@ std::string_view reference_key_view(std::string_view reference) noexcept {
   if (reference.empty() || reference.front() == '#') return {};
   if (reference.rfind("urn:", 0) == 0) return reference;
   std::string_view r = reference;
-  if (const auto h = r.find("/_history/"); h != std::string_view::npos) r = r.substr(0, h);
+  // Most references have no '_' at all: one memchr, not a search for the whole word (this runs
+  // for every resource's fullUrl and patient reference).
+  if (r.find('_') != std::string_view::npos)
+    if (const auto h = r.find("/_history/"); h != std::string_view::npos) r = r.substr(0, h);
   const auto last = r.rfind('/');
   if (last == std::string_view::npos || last == 0) return r;
   const auto prev = r.rfind('/', last - 1);
