@@ -143,7 +143,7 @@ std::optional<std::string_view> referenced_patient_id(std::string_view reference
 void collect(const request& req, collected& out, std::vector<diagnostic>& diags) {
   // "Type/id" already taken: the keys are built in an arena (no allocation per resource for
   // a usual request).
-  std::array<std::byte, 4096> seen_buffer{};
+  std::array<std::byte, 4096> seen_buffer;  // not zeroed: the arena writes before it reads
   std::pmr::monotonic_buffer_resource seen_arena(seen_buffer.data(), seen_buffer.size());
   std::pmr::unordered_set<std::string_view> seen(&seen_arena);
   std::size_t request_bytes = 0;
@@ -273,8 +273,14 @@ void rewrite_paths(std::vector<diagnostic>& ds, const collected& c) {
     if (d.path.compare(cut, 9, ".resource") == 0) cut += 9;
     const origin& o = origins[n];
     const std::string& base = c.bases[o.base];
-    d.path.replace(
-        0, cut, o.entry ? text::cat(base, ".entry[", text::integer(o.index), "].resource") : base);
+    // The new path written once into a string of its size (not a prefix string, then a
+    // replace that reallocates the path): the reader gives dozens of diagnostics per request.
+    std::string p;
+    p.reserve(base.size() + 32 + (d.path.size() - cut));
+    p.append(base);
+    if (o.entry) text::append(p, ".entry[", text::integer(o.index), "].resource");
+    p.append(d.path, cut, std::string::npos);
+    d.path = std::move(p);
   }
 }
 
@@ -648,11 +654,20 @@ hook_input build_input(const request& req, const fhir_reader& reader, const hook
 
 hook_result screen_request(const request& req, const screener& s, const fhir_reader& reader,
                            const hook_settings& settings, date today) {
+  return screen_request(req, s, reader, settings, today, screen_request_options{});
+}
+
+hook_result screen_request(const request& req, const screener& s, const fhir_reader& reader,
+                           const hook_settings& settings, date today,
+                           const screen_request_options& options) {
   hook_result out;
   out.input = build_input(req, reader, settings, today);
   if (out.input.has_plan) {
     out.screen = s.screen(out.input.record, out.input.plan);
-    add_fhir_findings(*out.screen, out.input.fhir);
+    if (options.keep_fhir_diagnostics)
+      add_fhir_findings(*out.screen, out.input.fhir);
+    else
+      fhir_detail::add_fhir_findings_moving(*out.screen, out.input.fhir);
     for (const auto& d : out.input.diagnostics) out.screen->warnings.push_back(d);
   }
   // The input's diagnostics came redacted from build_input; the screener's own warnings may

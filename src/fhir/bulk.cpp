@@ -268,7 +268,8 @@ parse_result<fhir_intake> fhir_bulk_export::read_patient(std::size_t index,
     resources.push_back({&values[i].get_object(), paths[i], ""});
   fhir_options o = options;
   o.patient_id = patient.has_patient_resource ? patient.id : std::string();
-  auto result = fhir_detail::map_resources(impl_->reader->terms, o, resources, std::move(diags));
+  auto result =
+      fhir_detail::map_resources(impl_->reader->terms, o, std::move(resources), std::move(diags));
   if (result.value.record.patient.id.empty()) result.value.record.patient.id = patient.id;
   return result;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <variant>
 
+#include "fhir/reader_core.hpp"
 #include "mnscreen/fhir.hpp"
 
 namespace mnscreen {
@@ -89,13 +90,17 @@ intake merge_intake(const intake& base, const intake& overlay) {
   return out;
 }
 
-void add_fhir_findings(report& rep, const parse_result<fhir_intake>& fhir) {
-  for (const diagnostic& d : fhir.diagnostics) {
-    diagnostic w = d;
-    w.severity = severity::warning;
-    rep.warnings.push_back(std::move(w));
-  }
-  for (const fhir_question& q : fhir.value.questions) {
+namespace {
+
+// One allocation for the warnings added, not a regrowth (and a move of every warning) each time
+// the vector fills: a record read from FHIR gives dozens.
+void reserve_findings(report& rep, const parse_result<fhir_intake>& fhir) {
+  rep.warnings.reserve(rep.warnings.size() + fhir.diagnostics.size() + fhir.value.questions.size());
+}
+
+// The reader's questions, after its diagnostics: the second half of add_fhir_findings.
+void add_fhir_questions(report& rep, const fhir_intake& fhir) {
+  for (const fhir_question& q : fhir.questions) {
     if (q.factor) {
       const auto it = std::find_if(rep.questions.begin(), rep.questions.end(),
                                    [&](const question_item& i) { return i.factor == *q.factor; });
@@ -103,6 +108,28 @@ void add_fhir_findings(report& rep, const parse_result<fhir_intake>& fhir) {
     }
     rep.warnings.push_back({severity::warning, "fhir.question", q.source, q.ask});
   }
+}
+
+}  // namespace
+
+void add_fhir_findings(report& rep, const parse_result<fhir_intake>& fhir) {
+  reserve_findings(rep, fhir);
+  for (const diagnostic& d : fhir.diagnostics) {
+    diagnostic w = d;
+    w.severity = severity::warning;
+    rep.warnings.push_back(std::move(w));
+  }
+  add_fhir_questions(rep, fhir.value);
+}
+
+void fhir_detail::add_fhir_findings_moving(report& rep, parse_result<fhir_intake>& fhir) {
+  reserve_findings(rep, fhir);
+  for (diagnostic& d : fhir.diagnostics) {
+    d.severity = severity::warning;
+    rep.warnings.push_back(std::move(d));
+  }
+  fhir.diagnostics.clear();
+  add_fhir_questions(rep, fhir.value);
 }
 
 }  // namespace mnscreen

@@ -52,10 +52,10 @@ std::optional<boost::json::value> parse_json(std::string_view text, const fhir_o
 }
 
 parse_result<fhir_intake> map_resources(const terminology& terms, const fhir_options& options,
-                                        const std::vector<source_resource>& resources,
+                                        std::vector<source_resource>&& resources,
                                         std::vector<diagnostic> diagnostics) {
   mapper m(terms, options, diagnostics);
-  m.run(resources);
+  m.run(std::move(resources));
   parse_result<fhir_intake> out;
   out.value = m.take();
   out.diagnostics = std::move(diagnostics);
@@ -72,7 +72,7 @@ parse_result<fhir_intake> read_object(const terminology& terms, const json::obje
         return d.severity == severity::fatal;
       }))
     return {{}, std::move(diags)};
-  return map_resources(terms, options, resources, std::move(diags));
+  return map_resources(terms, options, std::move(resources), std::move(diags));
 }
 
 }  // namespace
@@ -110,7 +110,7 @@ parse_result<fhir_intake> read_entries(const terminology& terms,
     path.assign("$.entry[").append(std::to_string(i)).append("].resource");
     collect(*entries[i].resource, path, entries[i].full_url, resources, diags, 1, false);
   }
-  return map_resources(terms, options, resources, std::move(diags));
+  return map_resources(terms, options, std::move(resources), std::move(diags));
 }
 
 }  // namespace fhir_detail

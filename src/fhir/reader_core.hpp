@@ -28,10 +28,11 @@ struct source_resource {
 };
 
 /// Maps `resources` to one patient's intake. `diagnostics` already holds the problems found
-/// while collecting them (they are kept, first).
+/// while collecting them (they are kept, first). The resources are taken: their paths move
+/// into the mapper rather than being copied (one allocation fewer per resource).
 [[nodiscard]] parse_result<fhir_intake> map_resources(const terminology& terms,
                                                       const fhir_options& options,
-                                                      const std::vector<source_resource>& resources,
+                                                      std::vector<source_resource>&& resources,
                                                       std::vector<diagnostic> diagnostics);
 
 /// The reference target key of a reference string: `Type/id` for relative or absolute URLs
@@ -82,6 +83,11 @@ struct bundle_entry {
 [[nodiscard]] parse_result<fhir_intake> read_document(const terminology& terms,
                                                       std::string_view text,
                                                       const fhir_options& options);
+
+/// `add_fhir_findings`, with the reader's diagnostics moved into the report's warnings rather
+/// than copied (`fhir.diagnostics` is left empty): the same report, ~3 allocations fewer per
+/// diagnostic, for a caller that reads the report and not the reader's diagnostics.
+void add_fhir_findings_moving(report& rep, parse_result<fhir_intake>& fhir);
 
 }  // namespace mnscreen::fhir_detail
 

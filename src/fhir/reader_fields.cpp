@@ -220,13 +220,22 @@ std::optional<fhir_date> mapper::choice_date(const json::object& o, std::string_
 void mapper::record_unmapped(const resource_info& r, std::string_view element, const coding_view* c,
                              std::string_view text, const concept_view& of,
                              const table_row* ignore) {
-  std::string key;
+  std::string& key = unmapped_key_;
+  key.clear();
   if (c && !c->code.empty())
     text::append(key, element, '\x1f', canonical_system(c->system), '\x1f', c->code);
   else
     text::append(key, element, "\x1fname\x1f", normalise_name(c ? c->display : text));
-  const auto [it, inserted] = unmapped_index_.try_emplace(std::move(key), unmapped_.size());
+  // The key goes into the index arena before the lookup: one hash and one search, and most
+  // codings recorded here are new (a repeated one wastes a few bytes of the arena).
+  char* kept = static_cast<char*>(index_arena_.allocate(key.size(), 1));
+  key.copy(kept, key.size());
+  const auto [it, inserted] =
+      unmapped_index_.try_emplace(std::string_view(kept, key.size()), unmapped_.size());
   if (inserted) {
+    // About one entry per resource at most in a usual record: one allocation, no regrowth
+    // moving every entry's strings.
+    if (unmapped_.capacity() == 0) unmapped_.reserve(resources_.size());
     unmapped_entry& e = unmapped_.emplace_back();
     e.element = str(element);
     if (c) {

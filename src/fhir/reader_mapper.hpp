@@ -203,7 +203,8 @@ class mapper {
   mapper(const terminology& terms, const fhir_options& options, std::vector<diagnostic>& diags)
       : terms_(terms), options_(options), diags_(diags) {}
 
-  void run(const std::vector<source_resource>& resources);
+  /// Maps the resources (taken: their paths move into the mapper's index).
+  void run(std::vector<source_resource>&& resources);
   fhir_intake take() { return std::move(out_); }
 
  private:
@@ -259,7 +260,7 @@ class mapper {
                     std::string note);
 
   // resources
-  void index(const std::vector<source_resource>& resources);
+  void index(std::vector<source_resource>&& resources);
   void select_patient();
   bool belongs_to_other_patient(const resource_info& r);
   const resource_info* resolve(std::string_view reference, const resource_info& from,
@@ -294,7 +295,9 @@ class mapper {
   // The reference index: its nodes, buckets and the "Type/id" keys it builds live in one arena
   // of the mapper (no heap allocation per resource for a usual document); the other keys are
   // views of the resources' fullUrls.
-  std::array<std::byte, 8192> index_buffer_{};
+  // Not zeroed (no `{}`): the arena writes every byte it hands out before it is read, and
+  // zeroing 8 KB per read cost more than the index's own work on a small document.
+  std::array<std::byte, 8192> index_buffer_;
   std::pmr::monotonic_buffer_resource index_arena_{index_buffer_.data(), index_buffer_.size()};
   std::pmr::unordered_map<std::string_view, std::size_t, string_hash> by_reference_{&index_arena_};
   std::optional<std::size_t> patient_;
@@ -316,7 +319,12 @@ class mapper {
   std::vector<pregnancy_evidence> pregnancy_;
   std::vector<smoking_evidence> smoking_;
   std::vector<unmapped_entry> unmapped_;
-  std::unordered_map<std::string, std::size_t> unmapped_index_;
+  // "element\x1fsystem\x1fcode" (or "element\x1fname\x1fname") -> position in unmapped_: its
+  // nodes and keys live in the index arena (no heap allocation per unmapped coding); the key of
+  // a lookup is built in unmapped_key_, whose capacity stays from one coding to the next.
+  std::pmr::unordered_map<std::string_view, std::size_t, string_hash> unmapped_index_{
+      &index_arena_};
+  std::string unmapped_key_;
 };
 
 /// Appends the resources of a parsed document to `out`: the entries of a Bundle, through the

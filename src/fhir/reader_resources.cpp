@@ -18,14 +18,17 @@ using mnscreen::to_string;
 
 // --- resource index and references ---------------------------------------------------------
 
-void mapper::index(const std::vector<source_resource>& resources) {
+void mapper::index(std::vector<source_resource>&& resources) {
   resources_.reserve(resources.size());
   // Up to two keys per resource (fullUrl, Type/id): buckets made once, no rehash.
   by_reference_.reserve(2 * resources.size());
-  for (const auto& s : resources) {
+  // About one unmapped coding per resource at most in a usual record: no rehash (which hashes
+  // every key again) as codings are recorded.
+  unmapped_index_.reserve(resources.size());
+  for (auto& s : resources) {
     resource_info r;
     r.object = s.object;
-    r.path = s.path;
+    r.path = std::move(s.path);  // the sources are not read after this
     r.full_url = s.full_url;
     if (const json::value* t = member(*s.object, "resourceType"); t && t->is_string())
       r.type = t->get_string();
@@ -33,7 +36,7 @@ void mapper::index(const std::vector<source_resource>& resources) {
       if (id->is_string())
         r.id = id->get_string();
       else
-        error(s.path + ".id", "the id must be a string; ignored");
+        error(r.path + ".id", "the id must be a string; ignored");
     }
     // The source names the resource in messages and mappings: ids and URLs are shortened.
     if (!r.id.empty())
@@ -214,8 +217,8 @@ void mapper::map_resource(const resource_info& r) {
   // Device: after the DeviceUseStatements (see run); Medication: read through references.
 }
 
-void mapper::run(const std::vector<source_resource>& resources) {
-  index(resources);
+void mapper::run(std::vector<source_resource>&& resources) {
+  index(std::move(resources));
   select_patient();
   // The patient first (its birth date is needed for onsetAge), then everything in document
   // order; Devices after the DeviceUseStatements that may point at them.
@@ -315,7 +318,10 @@ std::string_view reference_key_view(std::string_view reference) noexcept {
   if (reference.empty() || reference.front() == '#') return {};
   if (reference.rfind("urn:", 0) == 0) return reference;
   std::string_view r = reference;
-  if (const auto h = r.find("/_history/"); h != std::string_view::npos) r = r.substr(0, h);
+  // Most references have no '_' at all: one memchr, not a search for the whole word (this runs
+  // for every resource's fullUrl and patient reference).
+  if (r.find('_') != std::string_view::npos)
+    if (const auto h = r.find("/_history/"); h != std::string_view::npos) r = r.substr(0, h);
   const auto last = r.rfind('/');
   if (last == std::string_view::npos || last == 0) return r;
   const auto prev = r.rfind('/', last - 1);

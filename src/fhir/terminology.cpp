@@ -373,8 +373,12 @@ std::string_view to_string(row_kind k) noexcept {
 }
 
 std::string normalise_name(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // The name is never longer than the text (a space is written only for a run of other
+  // characters before a letter or digit): written through a pointer into a string of the
+  // text's size, then cut, without push_back's capacity check per character.
+  std::string out(text.size(), ' ');
+  char* const begin = out.data();
+  char* p = begin;
   bool space = false;
   for (char ch : text) {
     // ASCII letters and digits, lowered (what isalnum and tolower of the "C" locale give below
@@ -384,13 +388,14 @@ std::string normalise_name(std::string_view text) {
     const bool lower = u >= 'a' && u <= 'z';
     const bool upper = u >= 'A' && u <= 'Z';
     if (digit || lower || upper) {
-      if (space && !out.empty()) out.push_back(' ');
+      if (space && p != begin) *p++ = ' ';
       space = false;
-      out.push_back(upper ? static_cast<char>(u - 'A' + 'a') : static_cast<char>(u));
+      *p++ = upper ? static_cast<char>(u - 'A' + 'a') : static_cast<char>(u);
     } else {
       space = true;
     }
   }
+  out.resize(static_cast<std::size_t>(p - begin));
   return out;
 }
 
@@ -613,7 +618,7 @@ class joined_key {
   [[nodiscard]] std::string_view view() const noexcept { return {data_, size_}; }
 
  private:
-  std::array<char, 192> small_{};
+  std::array<char, 192> small_;  // not zeroed: only the key's bytes are written and read
   std::string large_;
   std::size_t size_;
   const char* data_ = nullptr;

@@ -97,7 +97,12 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
   };
   (void)cds::resolve_prefetch(req, fetch);
   const auto today = parse_date(request_day(cfg.time_zone));
-  auto result = cds::screen_request(req, screen, reader, hook_settings, today.value_or(date{}));
+  // The response and the audit record read the report, not the FHIR reader's diagnostics:
+  // those move into the report's warnings instead of being copied.
+  cds::screen_request_options sro;
+  sro.keep_fhir_diagnostics = false;
+  auto result =
+      cds::screen_request(req, screen, reader, hook_settings, today.value_or(date{}), sro);
   // Not about microneedling (an order or appointment for something else): no card, and
   // neither incomplete nor an error.
   const bool incomplete =

@@ -274,3 +274,88 @@ TEST_CASE("The access token is redacted from what the FHIR data echoes", "[cds][
   CHECK(redacted);
   CHECK(cds::to_response(result, req.value).find(token) == std::string::npos);
 }
+
+namespace {
+
+// A patient-view request whose prefetch gives the FHIR reader things to say: codes not in the
+// tables (one of them in two resources: one entry, counted twice), a coding without a code,
+// a resource without an id, and a question.
+std::string request_with_reader_findings() {
+  return R"({"hook":"patient-view","hookInstance":"8e6b0d52-6f0a-4a55-9d7b-2d1c1a0e0f01",
+    "context":{"patientId":"pat-9"},
+    "prefetch":{
+      "patient":{"resourceType":"Patient","id":"pat-9","gender":"female","birthDate":"1990-01-02"},
+      "conditions":{"resourceType":"Bundle","type":"searchset","entry":[
+        {"fullUrl":"https://fhir.example/Condition/c1","resource":{"resourceType":"Condition",
+          "id":"c1","subject":{"reference":"Patient/pat-9"},
+          "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+          "code":{"coding":[{"system":"http://snomed.info/sct","code":"999999991","display":"Something rare"}]}}},
+        {"fullUrl":"https://fhir.example/Condition/c2","resource":{"resourceType":"Condition",
+          "id":"c2","subject":{"reference":"Patient/pat-9"},
+          "code":{"coding":[{"system":"http://snomed.info/sct","code":"999999991","display":"Something rare"}]}}},
+        {"resource":{"resourceType":"Condition","subject":{"reference":"Patient/pat-9"},
+          "code":{"coding":[{"system":"http://snomed.info/sct","display":"no code here"}],"text":"Odd thing"}}},
+        {"resource":{"resourceType":"Condition","id":"c4","subject":{"reference":"Patient/pat-9"},
+          "code":{"text":"an unheard-of complaint"}}}]},
+      "medicationStatements":{"resourceType":"Bundle","type":"searchset","entry":[
+        {"resource":{"resourceType":"MedicationStatement","id":"ms-1","status":"active",
+          "subject":{"reference":"Patient/pat-9"},
+          "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"99999999","display":"Unknown pill"}]}}}]},
+      "medicationRequests":null,"allergies":null,"observations":null,"procedures":null,
+      "devices":null}})";
+}
+
+std::vector<std::string> formatted(const std::vector<diagnostic>& ds) {
+  std::vector<std::string> out;
+  for (const auto& d : ds) out.push_back(format(d));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("screen_request without keeping the reader's diagnostics gives the same report",
+          "[cds][prefetch]") {
+  // The server's path: the FHIR reader's diagnostics move into the report's warnings instead of
+  // being copied. Everything it reads must be as the default path gives it.
+  std::vector<std::string> requests = {request_with_reader_findings()};
+  for (const char* name :
+       {"patient-view.json", "order-select.json", "order-sign.json", "appointment-book.json"})
+    requests.push_back(cds_fixture(name));
+  for (const auto& text : requests) {
+    const auto req = cds::parse_request(text);
+    REQUIRE(req.ok());
+    const auto kept =
+        cds::screen_request(req.value, cds_screener(), cds_reader(), cds_settings(), cds_today());
+    cds::screen_request_options moving;
+    moving.keep_fhir_diagnostics = false;
+    const auto moved = cds::screen_request(req.value, cds_screener(), cds_reader(), cds_settings(),
+                                           cds_today(), moving);
+    REQUIRE(kept.screen.has_value() == moved.screen.has_value());
+    CHECK(cds::to_response(kept, req.value) == cds::to_response(moved, req.value));
+    CHECK(formatted(kept.input.diagnostics) == formatted(moved.input.diagnostics));
+    CHECK(to_json(kept.input.record) == to_json(moved.input.record));
+    if (kept.screen) {
+      CHECK(to_json(*kept.screen) == to_json(*moved.screen));
+      CHECK(formatted(kept.screen->warnings) == formatted(moved.screen->warnings));
+      CHECK(moved.input.fhir.diagnostics.empty());
+    } else {
+      CHECK(formatted(kept.input.fhir.diagnostics) == formatted(moved.input.fhir.diagnostics));
+    }
+  }
+  // The request with findings has them, in the report, with the request's paths.
+  const auto req = cds::parse_request(request_with_reader_findings());
+  const auto kept =
+      cds::screen_request(req.value, cds_screener(), cds_reader(), cds_settings(), cds_today());
+  REQUIRE(kept.screen.has_value());
+  CHECK(has_code(kept.input.fhir.diagnostics, "fhir.unmapped_code"));
+  CHECK(has_code(kept.screen->warnings, "fhir.unmapped_code",
+                 "$.prefetch.conditions.entry[0].resource.code.coding[0]"));
+  // One entry for the code of two resources, counted twice, first where it was first seen.
+  std::size_t rare = 0;
+  for (const auto& d : kept.screen->warnings)
+    if (d.code == "fhir.unmapped_code" && d.message.find("999999991") != std::string::npos) {
+      ++rare;
+      CHECK(d.message.find("(2 resources, first: ") != std::string::npos);
+    }
+  CHECK(rare == 1);
+}

@@ -7,7 +7,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
+#include "fhir/reader_core.hpp"
+#include "fhir/terminology.hpp"
 #include "fhir_test_support.hpp"
 
 using namespace mnscreen;
@@ -113,4 +118,84 @@ TEST_CASE("fhir terminology: the longest code prefix wins, whatever the prefix l
   REQUIRE(shipped.value.record.conditions.size() == 1);
   CHECK(shipped.value.record.conditions[0].code == condition_code::psoriasis);
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+// normalise_name and reference_key_view as they were written before they were made faster
+// (bench/README.md, "patient-view: fewer copies of the reader's findings"): the references
+// of the differential test below.
+std::string normalise_name_reference(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char ch : text) {
+    const auto u = static_cast<unsigned char>(ch);
+    const bool digit = u >= '0' && u <= '9';
+    const bool lower = u >= 'a' && u <= 'z';
+    const bool upper = u >= 'A' && u <= 'Z';
+    if (digit || lower || upper) {
+      if (space && !out.empty()) out.push_back(' ');
+      space = false;
+      out.push_back(upper ? static_cast<char>(u - 'A' + 'a') : static_cast<char>(u));
+    } else {
+      space = true;
+    }
+  }
+  return out;
+}
+
+std::string_view reference_key_reference(std::string_view reference) {
+  if (reference.empty() || reference.front() == '#') return {};
+  if (reference.rfind("urn:", 0) == 0) return reference;
+  std::string_view r = reference;
+  if (const auto h = r.find("/_history/"); h != std::string_view::npos) r = r.substr(0, h);
+  const auto last = r.rfind('/');
+  if (last == std::string_view::npos || last == 0) return r;
+  const auto prev = r.rfind('/', last - 1);
+  return prev == std::string_view::npos ? r : r.substr(prev + 1);
+}
+
+}  // namespace
+
+TEST_CASE("fhir terminology: name normalising and reference keys as before",
+          "[fhir][terminology]") {
+  std::vector<std::string> names = {"",
+                                    " ",
+                                    "---",
+                                    "a",
+                                    "Z",
+                                    "Hypertension",
+                                    "  Isotretinoin 20 mg capsule  ",
+                                    "Type 2 diabetes mellitus (disorder)",
+                                    "caf\xC3\xA9 au lait",
+                                    "\xFF\xFEx\x01y\x7F",
+                                    "ABC--def__ghi..JKL09",
+                                    std::string("nul\0byte", 8)};
+  // Every byte value once, alone and between letters.
+  for (int b = 0; b < 256; ++b) {
+    names.emplace_back(1, static_cast<char>(b));
+    names.push_back("a" + std::string(1, static_cast<char>(b)) + "B");
+  }
+  for (const auto& n : names) {
+    INFO(n);
+    CHECK(fhir_detail::normalise_name(n) == normalise_name_reference(n));
+  }
+  const std::vector<std::string> references = {"",
+                                               "#contained",
+                                               "urn:uuid:1234",
+                                               "Patient/p1",
+                                               "/Patient",
+                                               "p1",
+                                               "https://fhir.example/r4/Patient/p1",
+                                               "https://fhir.example/r4/Patient/p1/_history/3",
+                                               "Patient/p1/_history/3",
+                                               "Patient/p_1",
+                                               "https://fhir.example/r4_b/Condition/c_0",
+                                               "https://fhir.example/_history/Condition/c0",
+                                               "_history/x/y",
+                                               "a/b/_history/"};
+  for (const auto& r : references) {
+    INFO(r);
+    CHECK(fhir_detail::reference_key_view(r) == reference_key_reference(r));
+  }
 }
