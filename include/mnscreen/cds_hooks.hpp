@@ -345,10 +345,14 @@ inline constexpr std::string_view override_reason_system = "urn:mnscreen:cds:ove
 [[nodiscard]] MNSCREEN_EXPORT std::string to_response(const hook_result& result, const request& req,
                                                       const response_options& options = {});
 
-/// One card of a response as `to_response` wrote it: its `uuid` and `indicator`.
+/// One card of a response as `to_response` wrote it: its `uuid` and `indicator`, and the rules
+/// the card asks the clinician to act on: for the flags card the flags not overridden in the
+/// plan (those its uuid is made of; overridden flags are listed after them, for the record),
+/// for a patient-view "proceed" card its info flags, for any other card none.
 struct response_card {
   std::string uuid;
   std::string indicator;
+  std::vector<std::string> rule_ids;
 };
 
 /// `to_response`, which also gives the cards it wrote, in the response's order, in `cards`

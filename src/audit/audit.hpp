@@ -51,8 +51,11 @@ inline constexpr int schema_version = 1;
 /// override-rate-per-rule summary joins feedback to rules through this.
 struct card_ref {
   std::string uuid;
-  std::string indicator;              ///< "info", "warning" or "critical"
-  std::vector<std::string> rule_ids;  ///< rules listed on the card (empty for the questions card)
+  std::string indicator;  ///< "info", "warning" or "critical"
+  /// The rules the card asks the clinician to act on (cds::response_card::rule_ids): a flags
+  /// card's flags not overridden in the plan, a proceed card's info flags; none for the
+  /// questions card.
+  std::vector<std::string> rule_ids;
 };
 
 /// One hook call. Strings that do not apply or are not known stay empty.

@@ -521,6 +521,8 @@ std::string to_response(const hook_result& r, const request& req, const response
   json::array cards(sp);
   const report* rep = r.screen ? &*r.screen : nullptr;
   const std::vector<std::string> none;
+  // The rule ids of the cards that act on rules, by the card's position (response_card).
+  std::vector<std::pair<std::size_t, std::vector<std::string>>> card_rules;
   if (!rep) {
     if (!r.input.not_applicable) {
       std::string why;
@@ -566,6 +568,7 @@ std::string to_response(const hook_result& r, const request& req, const response
         if (f.override_record) detail += flag_item(f);
       if (incomplete) detail += "The screen is also incomplete: see the questions card.\n\n";
       detail += assumptions_section(r);
+      card_rules.emplace_back(cards.size(), ids);
       json::object card = base_card(card_uuid(req.hook_instance, "flags", ids),
                                     flags_summary(*rep, top, serious.size()), detail,
                                     critical ? "critical" : "warning",
@@ -595,6 +598,7 @@ std::string to_response(const hook_result& r, const request& req, const response
       for (const flag* f : notes) detail += flag_item(*f);
       if (!notes.empty()) detail += "\n";
       detail += assumptions_section(r);
+      card_rules.emplace_back(cards.size(), ids);
       cards.push_back(base_card(card_uuid(req.hook_instance, "proceed", ids),
                                 "Microneedling screen complete: no contraindication for " +
                                     area_list(r.input.plan.areas) + " on " +
@@ -607,8 +611,10 @@ std::string to_response(const hook_result& r, const request& req, const response
     // Every card has both (base_card).
     const json::object& card = c.get_object();
     written.push_back({std::string(card.at("uuid").get_string()),
-                       std::string(card.at("indicator").get_string())});
+                       std::string(card.at("indicator").get_string()),
+                       {}});
   }
+  for (auto& [at, ids] : card_rules) written[at].rule_ids = std::move(ids);
   json::object doc(sp);
   doc["cards"] = std::move(cards);
   return json::serialize(doc);

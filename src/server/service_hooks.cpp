@@ -133,18 +133,11 @@ reply service::impl::hook_endpoint(const request& r, const cds::service_info& sv
       rec.decision = std::string(to_string(result.screen->decision));
       for (const auto& f : result.screen->flags) rec.rule_ids.push_back(f.rule_id);
     }
-    std::vector<std::string> flag_rules = rec.rule_ids;
-    // The cards as to_response wrote them (the response is not read back).
-    std::optional<std::string> flags_uuid;  // the flags card's uuid, made once when needed
+    // The cards as to_response wrote them (the response is not read back), with the rules
+    // each asks the clinician to act on: a flags card's are its flags not overridden.
     rec.cards.reserve(cards.size());
-    for (auto& c : cards) {
-      audit::card_ref ref;
-      ref.uuid = std::move(c.uuid);
-      ref.indicator = std::move(c.indicator);
-      if (!flags_uuid) flags_uuid = cds::card_uuid(req.hook_instance, "flags", flag_rules);
-      if (ref.uuid == *flags_uuid) ref.rule_ids = flag_rules;
-      rec.cards.push_back(std::move(ref));
-    }
+    for (auto& c : cards)
+      rec.cards.push_back({std::move(c.uuid), std::move(c.indicator), std::move(c.rule_ids)});
     rec.knowledge_version = std::string(knowledge_version);
     rec.library_version = std::string(library_version);
     rec.model_version = model_version;

@@ -437,3 +437,40 @@ TEST_CASE("to_response gives the cards it wrote: uuid and indicator, in order", 
     }
   }
 }
+
+TEST_CASE("to_response gives each card the rules it asks the clinician to act on", "[cds][cards]") {
+  const auto q = request_for(cds::hook::patient_view);
+  // A flag overridden in the plan is listed on the flags card but is not acted on: the card's
+  // rules (and its uuid) are the active flags only. The audit trail records these rules, and the
+  // override-rate summary joins feedback to them.
+  flag overridden = make_flag("anticoagulant", effect::modify_plan, "warfarin");
+  overridden.override_record = rule_override{"anticoagulant", override_reason::other, "Dr A",
+                                             "agreed with the prescriber", std::nullopt};
+  const auto r = result_with({make_flag("isotretinoin_recent", effect::defer, "isotretinoin"),
+                              overridden, make_flag("smoker_healing", effect::info, "smoker")},
+                             true);
+  std::vector<cds::response_card> cards;
+  const std::string body = cds::to_response(r, q, {}, cards);
+  REQUIRE(cards.size() == 1);
+  CHECK(cards[0].indicator == "critical");
+  const std::vector<std::string> active = {"isotretinoin_recent", "smoker_healing"};
+  CHECK(cards[0].rule_ids == active);
+  CHECK(cards[0].uuid == cds::card_uuid(q.hook_instance, "flags", active));
+  CHECK(body.find("warfarin") != std::string::npos);  // still listed, for the record
+
+  // An incomplete screen's questions card acts on no rule.
+  std::vector<cds::response_card> questions;
+  (void)cds::to_response(result_with({}, false), q, {}, questions);
+  REQUIRE(questions.size() == 1);
+  CHECK(questions[0].rule_ids.empty());
+
+  // A complete proceed shown on patient-view: its info flags.
+  cds::response_options show;
+  show.proceed_card_on_patient_view = true;
+  std::vector<cds::response_card> proceed;
+  (void)cds::to_response(result_with({make_flag("smoker_healing", effect::info, "smoker")}, true),
+                         q, show, proceed);
+  REQUIRE(proceed.size() == 1);
+  CHECK(proceed[0].rule_ids == std::vector<std::string>{"smoker_healing"});
+  CHECK(proceed[0].uuid == cds::card_uuid(q.hook_instance, "proceed", proceed[0].rule_ids));
+}
