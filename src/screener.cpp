@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory_resource>
 #include <span>
 #include <string>
 
@@ -192,7 +193,12 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
   const auto table = detail::rule_table();
   // One finding, reused by every rule; a rule that fires becomes its flag at once (in table
   // order), then the flags are escalated and ordered (by effect, most serious first, then id).
-  detail::finding scratch;
+  // Its sentences live in a stack arena (room for the longest usual reason and action; a
+  // longer one grows into the heap), so building them costs no allocation.
+  std::array<std::byte, 2048> scratch_room;  // NOLINT: the arena writes before it reads
+  std::pmr::monotonic_buffer_resource scratch_arena(scratch_room.data(), scratch_room.size());
+  detail::finding scratch(&scratch_arena);
+  scratch.reserve(480);
   detail::advice_set advice_wanted;
   // The exclusion kind of each flag's rule, for the escalation (inline for any usual screen).
   boost::container::small_vector<detail::exclusion, 16> kinds;

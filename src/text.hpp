@@ -150,16 +150,28 @@ struct words {
   return n;
 }
 
-inline void append_to(std::string& s, std::string_view v) { s.append(v); }
-inline void append_to(std::string& s, char c) { s.push_back(c); }
-inline void append_to(std::string& s, const stack_chars& v) { s.append(v.view()); }
-inline void append_to(std::string& s, words w) {
+// `S`: std::string, or a std::pmr::string (a finding's, in the screen's arena).
+template <class S>
+void append_to(S& s, std::string_view v) {
+  s.append(v);
+}
+template <class S>
+void append_to(S& s, char c) {
+  s.push_back(c);
+}
+template <class S>
+void append_to(S& s, const stack_chars& v) {
+  s.append(v.view());
+}
+template <class S>
+void append_to(S& s, words w) {
   const std::size_t at = s.size();
   s.append(w.code);
   for (std::size_t i = at; i < s.size(); ++i)
     if (s[i] == '_') s[i] = ' ';
 }
-inline void append_to(std::string& s, areas a) {
+template <class S>
+void append_to(S& s, areas a) {
   const auto count = static_cast<std::size_t>(std::popcount(a.set.bits()));
   std::size_t k = 0;
   for (std::uint64_t bits = a.set.bits(); bits != 0; bits &= bits - 1, ++k) {
@@ -177,9 +189,9 @@ template <class T>
   return v;
 }
 
-/// Appends every piece to `out`, reserving once.
-template <class... P>
-void append(std::string& out, const P&... p) {
+/// Appends every piece to `out` (a std::string or std::pmr::string), reserving once.
+template <class S, class... P>
+void append(S& out, const P&... p) {
   out.reserve(out.size() + (std::size_t{0} + ... + size_of(piece(p))));
   (append_to(out, piece(p)), ...);
 }
@@ -210,7 +222,8 @@ class joined {
   joined& operator=(const joined&) = delete;
 
   /// Replaces `out`'s text with the pieces, reserving once.
-  void write_to(std::string& out) && {
+  template <class S>
+  void write_to(S& out) && {
     out.clear();
     std::apply([&out](const auto&... q) { append(out, q...); }, pieces_);
   }
@@ -231,9 +244,12 @@ template <class... P>
 }
 
 /// Sets `out` to a sentence: text (copied into out's room), a std::string or a join.
-inline void assign(std::string& out, std::string_view s) { out.assign(s); }
-template <class... P>
-void assign(std::string& out, joined<P...>&& j) {
+template <class S>
+void assign(S& out, std::string_view s) {
+  out.assign(s);
+}
+template <class S, class... P>
+void assign(S& out, joined<P...>&& j) {
   std::move(j).write_to(out);
 }
 

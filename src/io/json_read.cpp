@@ -351,8 +351,13 @@ void add_validation(parse_result<intake>& result) { result.diagnostics = validat
 
 void add_validation(parse_result<procedure_plan>& result, const read_limits& limits,
                     const io::index_map& areas) {
+  std::vector<diagnostic> found = validate(result.value);
+  if (found.empty()) {  // the usual case: no paths to rewrite, no copy of the area map
+    result.diagnostics.clear();
+    return;
+  }
   io::context ctx(limits);
-  io::append_validation(ctx, validate(result.value), {areas});
+  io::append_validation(ctx, std::move(found), {areas});
   result.diagnostics = std::move(ctx.diagnostics());
 }
 

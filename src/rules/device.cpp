@@ -97,9 +97,9 @@ void rf_over_recent_filler(const facts& f, finding& out) {
   const prior_procedure* p = f.latest_in_area(procedure_code::dermal_filler);
   if (!p || days_between(p->date, f.today()) >= f.rules_policy().rf_filler_wait_days) return;
   defer_after(f, out, p->date, f.rules_policy().rf_filler_wait_days,
-              text::join("Dermal filler on ", text::iso_date(p->date),
-                         " in the area planned for RF (RF degrades "
-                         "hyaluronic-acid filler)"),
+              text::cat("Dermal filler on ", text::iso_date(p->date),
+                        " in the area planned for RF (RF degrades "
+                        "hyaluronic-acid filler)"),
               f.overlap(p->areas));
 }
 
@@ -140,18 +140,18 @@ void depth_exceeds_area_limit(const facts& f, finding& out) {
     if (f.planned().contains(a) && depth > depth_limit_mm[static_cast<std::size_t>(a)])
       over.insert(a);
   if (over.empty()) return;
-  std::string reason;
-  reason.reserve(96);
-  text::append(reason, "Needle depth ", text::decimal(depth), " mm is above the limit for ");
-  bool first = true;
-  for (area a : all_codes<area>()) {
-    if (!over.contains(a)) continue;
-    text::append(reason, first ? "" : ", ", to_string(a), ' ',
-                 text::decimal(depth_limit_mm[static_cast<std::size_t>(a)]), " mm");
-    first = false;
-  }
-  reason += '.';
-  out.fire(effect::modify_plan, std::move(reason), "Use a depth within each area's limit.", over);
+  const auto reason = [&](auto& r) {
+    text::append(r, "Needle depth ", text::decimal(depth), " mm is above the limit for ");
+    bool first = true;
+    for (area a : all_codes<area>()) {
+      if (!over.contains(a)) continue;
+      text::append(r, first ? "" : ", ", to_string(a), ' ',
+                   text::decimal(depth_limit_mm[static_cast<std::size_t>(a)]), " mm");
+      first = false;
+    }
+    r += '.';
+  };
+  out.fire_built(effect::modify_plan, reason, "Use a depth within each area's limit.", over);
 }
 
 void home_device_too_deep(const facts& f, finding& out) {

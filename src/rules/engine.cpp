@@ -17,16 +17,8 @@ void finding::move_into(const rule_info& info, flag& f) {
     for (std::uint64_t bits = areas_.bits(); bits != 0; bits &= bits - 1)
       f.areas.push_back(static_cast<area>(std::countr_zero(bits)));
   }
-  // A flag with room (a reused report's) takes a copy and the finding keeps its string; a new
-  // flag takes the finding's string itself, as a move would (one allocation either way).
-  const auto take = [](std::string& to, std::string& from) {
-    if (to.capacity() >= from.size())
-      to.assign(from);
-    else
-      to.swap(from);
-  };
-  take(f.reason, reason_);
-  take(f.action, action_);
+  f.reason.assign(reason_.data(), reason_.size());
+  f.action.assign(action_.data(), action_.size());
   f.earliest_safe_date = safe_date_;
   f.override_record.reset();
   f.evidence.resize(info.evidence.size());
@@ -126,20 +118,21 @@ effect exclusion_effect(const facts& f, area_set excluded) noexcept {
   return excluded.covers(f.planned()) ? effect::do_not_treat : effect::modify_plan;
 }
 
-bool defer_after(const facts& f, finding& out, date event, int wait_days, std::string what,
+bool defer_after(const facts& f, finding& out, date event, int wait_days, std::string_view what,
                  area_set areas) {
   const long since = days_between(event, f.today());
   if (since >= wait_days) return false;
   const date safe = add_days(event, wait_days);
-  std::string reason = std::move(what);
-  if (since >= 0)
-    text::append(reason, ": ", text::integer(since), " day(s) ago, less than the ",
-                 text::integer(wait_days), "-day wait.");
-  else
-    text::append(reason, ": after the plan date, less than the ", text::integer(wait_days),
-                 "-day wait.");
-  out.fire(effect::defer, std::move(reason), text::join("Defer until ", text::iso_date(safe), "."),
-           areas, safe);
+  const auto reason = [&](auto& r) {
+    if (since >= 0)
+      text::append(r, what, ": ", text::integer(since), " day(s) ago, less than the ",
+                   text::integer(wait_days), "-day wait.");
+    else
+      text::append(r, what, ": after the plan date, less than the ", text::integer(wait_days),
+                   "-day wait.");
+  };
+  out.fire_built(effect::defer, reason, text::join("Defer until ", text::iso_date(safe), "."),
+                 areas, safe);
   return true;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory_resource>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,11 @@ namespace mnscreen::detail {
 /// serious effect it finds; the engine adds id, complications and evidence from the table.
 class finding {
  public:
+  /// `room`: where the reason and action live (the screener gives one scratch finding a stack
+  /// arena, so a screen's sentences cost no allocation until they reach a flag).
+  explicit finding(std::pmr::memory_resource* room = std::pmr::get_default_resource())
+      : reason_(room), action_(room) {}
+
   /// Records the flag. `areas` are the planned areas it concerns (for area exclusions: the
   /// excluded areas).
   /// `reason` and `action`: text, a std::string or a `text::join(...)`, written into this
@@ -33,6 +39,19 @@ class finding {
     fired_ = true;
     effect_ = e;
     text::assign(reason_, std::forward<Reason>(reason));
+    text::assign(action_, std::forward<Action>(action));
+    areas_ = areas;
+    safe_date_ = safe_date;
+  }
+  /// As `fire`, for a reason built in parts: `write(reason)` appends it to this finding's own
+  /// string, empty when called (text::append and `+=` work on it as on a std::string).
+  template <class Write, class Action>
+  void fire_built(enum effect e, Write&& write, Action&& action, area_set areas = {},
+                  std::optional<date> safe_date = std::nullopt) {
+    reason_.clear();
+    std::forward<Write>(write)(reason_);
+    fired_ = true;
+    effect_ = e;
     text::assign(action_, std::forward<Action>(action));
     areas_ = areas;
     safe_date_ = safe_date;
@@ -50,11 +69,16 @@ class finding {
     reason_ += because;
     text::assign(action_, std::forward<Action>(action));
   }
-  /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data:
-  /// the reason and action are copied into a flag's strings that have room (a reused report's
-  /// flags keep theirs) and handed over to one without; the finding is then reset (not fired)
-  /// for reuse.
+  /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
+  /// copying the reason and action into the flag's strings (a reused report's flags keep their
+  /// room, so a reused report takes them without allocating); the finding is then reset (not
+  /// fired) for reuse, keeping its own room.
   void move_into(const rule_info& info, flag& out);
+  /// Room for a reason and an action of `bytes` each.
+  void reserve(std::size_t bytes) {
+    reason_.reserve(bytes);
+    action_.reserve(bytes);
+  }
   /// Back to not fired, as a new finding, keeping the room of its strings.
   void reset() noexcept {
     fired_ = false;
@@ -68,7 +92,7 @@ class finding {
  private:
   bool fired_ = false;
   enum effect effect_ = effect::info;
-  std::string reason_, action_;
+  std::pmr::string reason_, action_;
   area_set areas_;
   std::optional<date> safe_date_;
 };
@@ -197,9 +221,9 @@ void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
 
 /// Fires a "wait after an event" deferral when fewer than `wait_days` have passed since
 /// `event` (on the plan date). @return true if it fired.
-/// `what` is the start of the reason ("Waxing on 2026-11-20 on the cheeks"); it is extended in
-/// place.
-bool defer_after(const facts& f, finding& out, date event, int wait_days, std::string what,
+/// `what` is the start of the reason ("Waxing on 2026-11-20 on the cheeks"), written with the
+/// rest into the finding's own string.
+bool defer_after(const facts& f, finding& out, date event, int wait_days, std::string_view what,
                  area_set areas = {});
 
 }  // namespace mnscreen::detail

@@ -35,9 +35,9 @@ void topical_retinoid_recent(const facts& f, finding& out) {
   }
   // Checked here so that no message is built for a wait that has passed (hot path).
   if (!latest || days_between(*latest->stop, f.today()) >= hold) return;
-  defer_after(f, out, *latest->stop, hold,
-              text::join("Topical retinoid ", drug(*latest), " stopped on ",
-                         text::iso_date(*latest->stop)));
+  defer_after(
+      f, out, *latest->stop, hold,
+      text::cat("Topical retinoid ", drug(*latest), " stopped on ", text::iso_date(*latest->stop)));
 }
 
 void topical_exfoliant_recent(const facts& f, finding& out) {

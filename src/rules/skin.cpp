@@ -67,14 +67,15 @@ void hsv_history_prophylaxis(const facts& f, finding& out) {
         days("Continue the antiviral "), in_scope);
     return;
   }
-  std::string reason =
-      text::join("History of cold sores (herpes labialis) and treatment planned on the ",
-                 text::areas{in_scope}, ": needling can reactivate HSV.");
+  const auto reason = [&] {
+    return text::join("History of cold sores (herpes labialis) and treatment planned on the ",
+                      text::areas{in_scope}, ": needling can reactivate HSV.");
+  };
   if (!p.require_hsv_prophylaxis) {
-    out.fire(effect::info, std::move(reason), days("Consider antiviral prophylaxis "), in_scope);
+    out.fire(effect::info, reason(), days("Consider antiviral prophylaxis "), in_scope);
     return;
   }
-  out.fire(effect::proceed_with_caution, std::move(reason),
+  out.fire(effect::proceed_with_caution, reason(),
            days("Prescribe antiviral prophylaxis (e.g. valaciclovir) "), in_scope);
 }
 
@@ -200,21 +201,21 @@ void pigmentation_risk(const facts& f, finding& out) {
   const auto fitz = f.fitzpatrick();
   const bool dark_rf = f.is_rf() && fitz && *fitz >= 4;
   if (!melasma && !dark_rf) return;
-  std::string reason;
-  if (melasma) {
-    if (melasma->sites.empty())
-      reason = text::join("Active melasma ",
-                          "(site not recorded, so it may be in the treated area)", ".");
-    else
-      reason = text::join("Active melasma on the ", text::areas{f.overlap(melasma->sites)}, ".");
-  }
-  if (dark_rf)
-    text::append(reason, reason.empty() ? "" : " ", "Fitzpatrick type ", text::integer(*fitz),
-                 " with RF microneedling.");
-  reason += " Risk of post-inflammatory pigment change.";
-  out.fire(effect::proceed_with_caution, std::move(reason),
-           "Test spot first, conservative settings, strict sun protection before and after.",
-           melasma ? f.overlap(melasma->sites) : area_set{});
+  const auto reason = [&](auto& r) {
+    if (melasma) {
+      if (melasma->sites.empty())
+        text::append(r, "Active melasma (site not recorded, so it may be in the treated area).");
+      else
+        text::append(r, "Active melasma on the ", text::areas{f.overlap(melasma->sites)}, ".");
+    }
+    if (dark_rf)
+      text::append(r, r.empty() ? "" : " ", "Fitzpatrick type ", text::integer(*fitz),
+                   " with RF microneedling.");
+    r += " Risk of post-inflammatory pigment change.";
+  };
+  out.fire_built(effect::proceed_with_caution, reason,
+                 "Test spot first, conservative settings, strict sun protection before and after.",
+                 melasma ? f.overlap(melasma->sites) : area_set{});
 }
 
 // --- the rules of this family, in catalogue order ----------------------------------------------

@@ -253,10 +253,10 @@ void radiation_to_area(const facts& f, finding& out) {
       return;
     }
     if (days_between(*c.onset, f.today()) >= p.radiation_wait_days) continue;
-    if (defer_after(f, out, *c.onset, p.radiation_wait_days,
-                    text::join("Radiotherapy to the ", text::areas{areas}, " on ",
-                               text::iso_date(*c.onset)),
-                    areas))
+    if (defer_after(
+            f, out, *c.onset, p.radiation_wait_days,
+            text::cat("Radiotherapy to the ", text::areas{areas}, " on ", text::iso_date(*c.onset)),
+            areas))
       return;
   }
 }

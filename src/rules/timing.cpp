@@ -37,10 +37,10 @@ void defer_after_latest(const facts& f, finding& out, WaitOf wait_of,
   if (extra) consider(*extra);
   if (!best) return;
   const area_set areas = f.overlap(best->areas);
-  defer_after(f, out, best->date, best_rule.days,
-              text::join(best_rule.what, " on ", text::iso_date(best->date), " on the ",
-                         text::areas{areas}),
-              areas);
+  defer_after(
+      f, out, best->date, best_rule.days,
+      text::cat(best_rule.what, " on ", text::iso_date(best->date), " on the ", text::areas{areas}),
+      areas);
 }
 
 void recent_chemical_peel(const facts& f, finding& out) {
