@@ -509,26 +509,31 @@ char* write_shortest_fixed(char* p, double v) noexcept {
   std::uint64_t c = 2 * rest > half ? q + 1 : q;
   if (c < lo || c > hi) c = c == q ? q + 1 : q;
   if (c < lo || c > hi) return nullptr;
-  char digits[24];
+  // The digits are copied in fixed 24-byte blocks (two moves, no call to memcpy with a length
+  // known only at run time); the bytes past the number are overwritten by what follows. The
+  // caller's room holds them: at most 2 + 2 + 24 bytes from p (writer::number has 40).
+  char digits[32] = {};
   const auto len = static_cast<int>(write_decimal(digits, c) - digits);
   const int exponent = static_cast<int>(j) - k;  // a ~ c * 10^exponent
-  const int point = len + exponent;              // digits before the decimal point
+  const int point = len + exponent;              // digits before the decimal point, at most 5
   if (v < 0) *p++ = '-';
-  if (exponent >= 0) {
-    std::memcpy(p, digits, static_cast<std::size_t>(len));
+  if (exponent >= 0) {  // an integer of at most 5 digits: trailing zeros, at most 4
+    std::memcpy(p, digits, 24);
     p += len;
-    for (int i = 0; i < exponent; ++i) *p++ = '0';
+    constexpr std::array<char, 4> zeros = {'0', '0', '0', '0'};
+    std::memcpy(p, zeros.data(), zeros.size());
+    p += exponent;
   } else if (point > 0) {
-    std::memcpy(p, digits, static_cast<std::size_t>(point));
+    std::memcpy(p, digits, 24);
     p += point;
     *p++ = '.';
-    std::memcpy(p, digits + point, static_cast<std::size_t>(len - point));
+    std::memcpy(p, digits + point, 24);  // digits has 32 bytes: point + 24 <= 29
     p += len - point;
-  } else {
-    *p++ = '0';
-    *p++ = '.';
-    for (int i = 0; i < -point; ++i) *p++ = '0';
-    std::memcpy(p, digits, static_cast<std::size_t>(len));
+  } else {  // 0.001 <= |v| < 1: "0.", at most two zeros, the digits
+    constexpr std::array<char, 4> lead = {'0', '.', '0', '0'};
+    std::memcpy(p, lead.data(), lead.size());
+    p += 2 - point;
+    std::memcpy(p, digits, 24);
     p += len;
   }
   return p;
