@@ -68,8 +68,8 @@ void rf_over_metal(const facts& f, finding& out) {
       continue;
     if (!f.overlaps(d.sites)) continue;
     excluded.insert(f.overlap(d.sites));
-    const std::string w = text::join(text::words{to_string(d.code)});
-    const std::string n = text::join(w, d.sites.empty() ? " (site not recorded)" : "");
+    const std::string w = text::cat(text::words{to_string(d.code)});
+    const std::string n = text::cat(w, d.sites.empty() ? " (site not recorded)" : "");
     if (names.find(n) == std::string::npos) text::append(names, names.empty() ? "" : ", ", n);
     if (d.sites.empty() && unsited.find(w) == std::string::npos)
       text::append(unsited, unsited.empty() ? "" : ", ", w);
@@ -79,14 +79,14 @@ void rf_over_metal(const facts& f, finding& out) {
   // refusal, even over every planned area: a non-RF pen over metal is fine.
   std::string action;
   if (!unsited.empty())
-    action = text::join("Use non-RF microneedling; or record the site of the ", unsited,
-                        " and leave that area out of RF treatment.");
+    action = text::cat("Use non-RF microneedling; or record the site of the ", unsited,
+                       " and leave that area out of RF treatment.");
   else if (excluded.covers(f.planned()))
-    action = text::join("Use non-RF microneedling: RF is unsafe over the ", text::areas{excluded},
-                        ", which is every planned area.");
+    action = text::cat("Use non-RF microneedling: RF is unsafe over the ", text::areas{excluded},
+                       ", which is every planned area.");
   else
-    action = text::join("Use non-RF microneedling, or leave out the ", text::areas{excluded},
-                        " from RF treatment.");
+    action = text::cat("Use non-RF microneedling, or leave out the ", text::areas{excluded},
+                       " from RF treatment.");
   out.fire(effect::modify_plan,
            text::join("RF planned over ", names, " in the ", text::areas{excluded}, '.'),
            std::move(action), excluded);

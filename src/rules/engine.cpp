@@ -108,9 +108,9 @@ void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
     if (x.areas.empty() || kinds[i] != exclusion::device_area) continue;
     // Over every planned area (or at a site not recorded) its own action already says non-RF.
     if (make_area_set(x.areas).covers(f.planned())) continue;
-    x.action = text::join("Use non-RF microneedling: leaving out the ",
-                          text::areas{make_area_set(x.areas)},
-                          " as well as the other excluded areas would leave no planned area.");
+    x.action =
+        text::cat("Use non-RF microneedling: leaving out the ", text::areas{make_area_set(x.areas)},
+                  " as well as the other excluded areas would leave no planned area.");
   }
 }
 

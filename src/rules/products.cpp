@@ -184,7 +184,7 @@ void product_allergy(const facts& f, finding& out) {
              .overlaps({allergy_class::hyaluronic_acid, allergy_class::fragrance,
                         allergy_class::propylene_glycol, allergy_class::lanolin}))
       continue;
-    const std::string n = text::join(substance(a));
+    const std::string n = text::cat(substance(a));
     if (names.find(n) == std::string::npos) text::append(names, names.empty() ? "" : ", ", n);
   }
   if (names.empty()) return;

@@ -27,7 +27,7 @@ void keloid_history(const facts& f, finding& out) {
     keloid_sites.insert(make_area_set(c.sites));
     if (c.code == condition_code::keloid && !c.sites.empty()) excluded.insert(f.overlap(c.sites));
   }
-  std::string reason = text::join("History of ", kinds);
+  std::string reason = text::cat("History of ", kinds);
   if (!keloid_sites.empty()) text::append(reason, " on the ", text::areas{keloid_sites});
   reason += '.';
   const area_set risky = keloid_sites & high_risk_keloid_sites;
@@ -40,7 +40,7 @@ void keloid_history(const facts& f, finding& out) {
     if (ex == effect::do_not_treat)
       action = "Do not needle over the keloid-bearing area.";
     else
-      action = text::join("Leave out the ", text::areas{excluded}, ". ");
+      action = text::cat("Leave out the ", text::areas{excluded}, ". ");
   }
   if (e == effect::do_not_treat && excluded.empty()) {
     action = "Do not needle under this clinic's policy for keloid formers.";
@@ -173,12 +173,12 @@ void immunosuppressed(const facts& f, finding& out) {
   if (chemo)
     reason = "Active cancer or chemotherapy.";
   else if (const medication* m = f.current(medication_class::immunosuppressant))
-    reason = text::join("Taking the immunosuppressant ", drug(*m), ".");
+    reason = text::cat("Taking the immunosuppressant ", drug(*m), ".");
   else if (f.active(condition_code::immunosuppression))
     reason = "Immunosuppression recorded.";
   else if (const lab_result* cd4 = f.latest_lab(lab_code::cd4))
-    reason = text::join("CD4 count ", text::decimal(cd4->value), " cells/uL on ",
-                        text::iso_date(cd4->date), " is below 200.");
+    reason = text::cat("CD4 count ", text::decimal(cd4->value), " cells/uL on ",
+                       text::iso_date(cd4->date), " is below 200.");
   if (chemo) {
     reason += " Healing and infection defences are impaired.";
     out.fire(effect::defer, std::move(reason),
