@@ -3,6 +3,7 @@
 // findings into a report. The semantics are documented on merge_intake in fhir.hpp and in
 // docs/fhir.md ("Intake overlay").
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -92,14 +93,22 @@ intake merge_intake(const intake& base, const intake& overlay) {
 
 namespace {
 
-// One allocation for the warnings added, not a regrowth (and a move of every warning) each time
-// the vector fills: a record read from FHIR gives dozens.
-void reserve_findings(report& rep, const parse_result<fhir_intake>& fhir) {
-  rep.warnings.reserve(rep.warnings.size() + fhir.diagnostics.size() + fhir.value.questions.size());
-}
-
-// The reader's questions, after its diagnostics: the second half of add_fhir_findings.
-void add_fhir_questions(report& rep, const fhir_intake& fhir) {
+// The reader's diagnostics as warnings of the report, then its questions: add_fhir_findings
+// with `Diags` a const vector (the diagnostics copied) or an rvalue one (moved). The warnings
+// are reserved once: a record read from FHIR gives dozens, and each regrowth moves them all.
+template <class Diags>
+void add_findings(report& rep, Diags&& diagnostics, const fhir_intake& fhir) {
+  rep.warnings.reserve(rep.warnings.size() + diagnostics.size() + fhir.questions.size());
+  for (auto& d : diagnostics) {
+    if constexpr (std::is_lvalue_reference_v<Diags>) {
+      diagnostic w = d;
+      w.severity = severity::warning;
+      rep.warnings.push_back(std::move(w));
+    } else {
+      d.severity = severity::warning;
+      rep.warnings.push_back(std::move(d));
+    }
+  }
   for (const fhir_question& q : fhir.questions) {
     if (q.factor) {
       const auto it = std::find_if(rep.questions.begin(), rep.questions.end(),
@@ -113,23 +122,12 @@ void add_fhir_questions(report& rep, const fhir_intake& fhir) {
 }  // namespace
 
 void add_fhir_findings(report& rep, const parse_result<fhir_intake>& fhir) {
-  reserve_findings(rep, fhir);
-  for (const diagnostic& d : fhir.diagnostics) {
-    diagnostic w = d;
-    w.severity = severity::warning;
-    rep.warnings.push_back(std::move(w));
-  }
-  add_fhir_questions(rep, fhir.value);
+  add_findings(rep, fhir.diagnostics, fhir.value);
 }
 
 void fhir_detail::add_fhir_findings_moving(report& rep, parse_result<fhir_intake>& fhir) {
-  reserve_findings(rep, fhir);
-  for (diagnostic& d : fhir.diagnostics) {
-    d.severity = severity::warning;
-    rep.warnings.push_back(std::move(d));
-  }
+  add_findings(rep, std::move(fhir.diagnostics), fhir.value);
   fhir.diagnostics.clear();
-  add_fhir_questions(rep, fhir.value);
 }
 
 }  // namespace mnscreen

@@ -293,9 +293,8 @@ std::vector<area> as_areas(context& ctx, const json::value& v, const jpath& path
 void add_areas(std::vector<area>& out, area_set group, std::vector<std::size_t>* json_index,
                std::size_t index) {
   // The members in declaration order, as enum_set::to_vector() gives them, without its vector.
-  // Room for eight at the first area: one allocation for a usual list, however it grows.
-  if (out.capacity() == 0) out.reserve(8);
-  if (json_index != nullptr && json_index->capacity() == 0) json_index->reserve(8);
+  first_room(out);
+  if (json_index != nullptr) first_room(*json_index);
   for (std::uint64_t bits = group.bits(); bits != 0; bits &= bits - 1) {
     const auto a = static_cast<area>(std::countr_zero(bits));
     if (std::find(out.begin(), out.end(), a) != out.end()) continue;

@@ -164,6 +164,16 @@ class array_items {
 [[nodiscard]] std::vector<area> as_areas(context& ctx, const json::value& v, const jpath& path,
                                          std::vector<std::size_t>* json_index = nullptr);
 
+/// `list`, given room for eight items when it has none: a record's lists are short (the typical
+/// intake has five conditions), so a list costs one allocation instead of one per doubling, with
+/// its items moved each time. A list kept from an earlier document (batch reuses them) keeps
+/// its room. For the first item of a list.
+template <class T>
+std::vector<T>& first_room(std::vector<T>& list) {
+  if (list.capacity() == 0) list.reserve(8);
+  return list;
+}
+
 /// Adds the areas of `group` to `out` in declaration order (as enum_set::to_vector() gives
 /// them), leaving out those already there; `json_index` (optional) receives `index` for each
 /// area added. as_areas and the streaming readers (json_stream.cpp) expand area words with it.

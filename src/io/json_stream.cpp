@@ -32,15 +32,6 @@ namespace {
 
 namespace json = boost::json;
 
-// A list's first item makes room for eight: a record's lists are short (the typical intake has
-// five conditions), so a list costs one allocation instead of one per doubling, with its items
-// moved each time. A list kept from an earlier document (batch reuses them) keeps its room.
-template <class T>
-std::vector<T>& first_room(std::vector<T>& list) {
-  if (list.capacity() == 0) list.reserve(8);
-  return list;
-}
-
 // The objects of the two formats and their keys (formats.md), in the order of the enums below.
 enum class object_kind : std::uint8_t {
   intake,

@@ -36,12 +36,9 @@ class finding {
   template <class Reason, class Action>
   void fire(enum effect e, Reason&& reason, Action&& action, area_set areas = {},
             std::optional<date> safe_date = std::nullopt) {
-    fired_ = true;
-    effect_ = e;
-    text::assign(reason_, std::forward<Reason>(reason));
-    text::assign(action_, std::forward<Action>(action));
-    areas_ = areas;
-    safe_date_ = safe_date;
+    fire_built(
+        e, [&](std::pmr::string& r) { text::assign(r, std::forward<Reason>(reason)); },
+        std::forward<Action>(action), areas, safe_date);
   }
   /// As `fire`, for a reason built in parts: `write(reason)` appends it to this finding's own
   /// string, empty when called (text::append and `+=` work on it as on a std::string).
