@@ -202,7 +202,7 @@ void minor(const facts& f, finding& out) {
   const int min_age = f.rules_policy().minimum_age;
   if (!age || *age >= min_age) return;
   std::string reason =
-      text::join("Patient is ", text::integer(*age), ", under ", text::integer(min_age), '.');
+      text::cat("Patient is ", text::integer(*age), ", under ", text::integer(min_age), '.');
   if (f.is_rf() || f.is_home()) {
     out.fire(effect::modify_plan,
              text::join(reason, f.is_rf() ? " RF microneedling is not for minors." : "",

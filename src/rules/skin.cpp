@@ -7,7 +7,7 @@ namespace {
 
 std::string where(const facts& f, const condition& c) {
   return c.sites.empty() ? std::string("(site not recorded, so it may be in the treated area)")
-                         : text::join("on the ", text::areas{f.overlap(c.sites)});
+                         : text::cat("on the ", text::areas{f.overlap(c.sites)});
 }
 
 void active_infection_in_area(const facts& f, finding& out) {
@@ -91,8 +91,8 @@ void skin_cancer_in_area(const facts& f, finding& out) {
       e,
       text::join("Skin cancer or a suspicious/changing lesion on the ", text::areas{excluded}, '.'),
       e == effect::do_not_treat ? std::string("Do not needle; refer for assessment of the lesion.")
-                                : text::join("Leave out the ", text::areas{excluded},
-                                             "; refer the lesion for assessment."),
+                                : text::cat("Leave out the ", text::areas{excluded},
+                                            "; refer the lesion for assessment."),
       excluded);
 }
 

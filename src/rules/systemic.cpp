@@ -73,10 +73,9 @@ void low_platelets(const facts& f, finding& out) {
   const bool low = plt && plt->value < p.platelets_min;
   if (!low && !thr) return;
   const text::decimal limit(p.platelets_min);
-  std::string reason =
-      low ? text::join("Platelet count ", text::decimal(plt->value), " x10^9/L on ",
-                       text::iso_date(plt->date), " is below ", limit, '.')
-          : std::string("Active thrombocytopenia.");
+  std::string reason = low ? text::cat("Platelet count ", text::decimal(plt->value), " x10^9/L on ",
+                                       text::iso_date(plt->date), " is below ", limit, '.')
+                           : std::string("Active thrombocytopenia.");
   if (low && thr) reason += " Active thrombocytopenia.";
   out.fire(effect::defer, std::move(reason),
            text::join("Defer until the platelet count is at or above ", limit,
