@@ -83,12 +83,31 @@ void fsync_directory(const std::filesystem::path& dir) {
 
 }  // namespace
 
-atomic_output::atomic_output(std::string final_path, std::string temp_path, int fd)
+atomic_output::atomic_output(std::string final_path, std::string target_path, std::string temp_path,
+                             int fd)
     : final_(std::move(final_path)),
+      target_(std::move(target_path)),
       temp_(std::move(temp_path)),
       fd_(fd),
       buf_(fd),
       stream_(&buf_) {}
+
+namespace {
+
+/// The file a path names once its symbolic links are followed (also a link whose file does
+/// not exist yet): that file is replaced, the links stay. At most 40 links, as the kernel.
+std::filesystem::path link_target(std::filesystem::path p) {
+  for (int hops = 0; hops < 40; ++hops) {
+    std::error_code ec;
+    if (!std::filesystem::is_symlink(std::filesystem::symlink_status(p, ec))) break;
+    const auto next = std::filesystem::read_symlink(p, ec);
+    if (ec) break;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  return p;
+}
+
+}  // namespace
 
 std::unique_ptr<atomic_output> atomic_output::create(const std::string& path, std::string& error) {
   const std::filesystem::path final_path(path);
@@ -97,13 +116,26 @@ std::unique_ptr<atomic_output> atomic_output::create(const std::string& path, st
     return nullptr;
   }
   std::error_code ec;
-  if (std::filesystem::is_directory(final_path, ec)) {
+  const auto status = std::filesystem::status(final_path, ec);
+  if (std::filesystem::is_directory(status)) {
     error = path + ": is a directory";
     return nullptr;
   }
-  const std::filesystem::path dir = final_path.parent_path();
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    // A device, a FIFO or a socket (/dev/null, /dev/stdout, a named pipe read by another
+    // program): written in place. Replacing it by a renamed file would turn /dev/null into a
+    // regular file for the whole machine.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+      error = path + ": cannot be opened for writing (" + errno_text(errno) + ")";
+      return nullptr;
+    }
+    return std::unique_ptr<atomic_output>(new atomic_output(path, path, std::string(), fd));
+  }
+  const std::filesystem::path target = link_target(final_path);
+  const std::filesystem::path dir = target.parent_path();
   std::string temp_name = ".";
-  temp_name += final_path.filename().string();
+  temp_name += target.filename().string();
   temp_name += ".tmp.XXXXXX";
   std::string temp = (dir / temp_name).string();
   std::vector<char> name(temp.begin(), temp.end());
@@ -120,7 +152,8 @@ std::unique_ptr<atomic_output> atomic_output::create(const std::string& path, st
   ::umask(mask);
   (void)::fchmod(fd, static_cast<mode_t>(0666U & ~static_cast<unsigned>(mask)));
   temp.assign(name.data());
-  return std::unique_ptr<atomic_output>(new atomic_output(path, std::move(temp), fd));
+  return std::unique_ptr<atomic_output>(
+      new atomic_output(path, target.string(), std::move(temp), fd));
 }
 
 atomic_output::~atomic_output() { discard(); }
@@ -136,6 +169,15 @@ bool atomic_output::commit(std::string& error) {
     discard();
     return false;
   }
+  if (in_place()) {
+    // A device or a pipe: nothing to flush to disk or rename.
+    open_ = false;
+    if (::close(fd_) != 0) {
+      error = final_ + ": cannot close (" + errno_text(errno) + ")";
+      return false;
+    }
+    return true;
+  }
   if (::fsync(fd_) != 0) {
     error = final_ + ": cannot flush to disk (" + errno_text(errno) + ")";
     discard();
@@ -148,12 +190,12 @@ bool atomic_output::commit(std::string& error) {
     (void)::unlink(temp_.c_str());
     return false;
   }
-  if (::rename(temp_.c_str(), final_.c_str()) != 0) {
-    error = final_ + ": cannot rename " + temp_ + " to it (" + errno_text(errno) + ")";
+  if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+    error = final_ + ": cannot rename " + temp_ + " to " + target_ + " (" + errno_text(errno) + ")";
     (void)::unlink(temp_.c_str());
     return false;
   }
-  fsync_directory(std::filesystem::path(final_).parent_path());
+  fsync_directory(std::filesystem::path(target_).parent_path());
   return true;
 }
 
@@ -161,7 +203,7 @@ void atomic_output::discard() noexcept {
   if (!open_) return;
   open_ = false;
   (void)::close(fd_);
-  (void)::unlink(temp_.c_str());
+  if (!in_place()) (void)::unlink(temp_.c_str());
 }
 
 // --- interrupt_guard -------------------------------------------------------------------------

@@ -37,11 +37,14 @@ class fd_streambuf : public std::streambuf {
 
 /// A file written as `.NAME.tmp.XXXXXX` beside its final path and renamed to it by `commit`.
 /// Until then the final name is untouched (an earlier file of that name stays as it was);
-/// destroying an uncommitted file removes the temporary.
+/// destroying an uncommitted file removes the temporary. A symbolic link is followed: the file
+/// it names is replaced, the link stays. A path that names a device, a FIFO or a socket
+/// (`/dev/null`, `/dev/stdout`, a named pipe) is written in place, as standard output is:
+/// it is never replaced, and what was written before an interrupt has been written.
 class atomic_output {
  public:
-  /// Creates the temporary file (mode 0666 minus the umask). Null with `error` set when the
-  /// directory is not writable or does not exist.
+  /// Creates the temporary file (mode 0666 minus the umask), or opens a device or FIFO for
+  /// writing. Null with `error` set when the directory is not writable or does not exist.
   [[nodiscard]] static std::unique_ptr<atomic_output> create(const std::string& path,
                                                              std::string& error);
   atomic_output(const atomic_output&) = delete;
@@ -50,17 +53,21 @@ class atomic_output {
 
   [[nodiscard]] std::ostream& stream() noexcept { return stream_; }
   [[nodiscard]] const std::string& path() const noexcept { return final_; }
+  /// The temporary file; empty when the path is written in place (a device or a FIFO).
   [[nodiscard]] const std::string& temp_path() const noexcept { return temp_; }
+  [[nodiscard]] bool in_place() const noexcept { return temp_.empty(); }
 
-  /// Flushes, fsyncs and closes the temporary file, renames it to the final path and fsyncs
-  /// the directory. False with `error` set on any failure (the temporary is then removed).
+  /// Flushes, fsyncs and closes the temporary file, renames it to the final path (the file a
+  /// link names) and fsyncs the directory; in place, flushes and closes. False with `error`
+  /// set on any failure (the temporary is then removed).
   bool commit(std::string& error);
   /// Closes and removes the temporary file (no-op after commit).
   void discard() noexcept;
 
  private:
-  atomic_output(std::string final_path, std::string temp_path, int fd);
-  std::string final_;
+  atomic_output(std::string final_path, std::string target_path, std::string temp_path, int fd);
+  std::string final_;   // as the user gave it, for messages
+  std::string target_;  // what is replaced: final_ with its symbolic links followed
   std::string temp_;
   int fd_;
   fd_streambuf buf_;

@@ -51,13 +51,14 @@ constexpr command_usage batch_usage{
     "byte for byte whatever the number of threads. --input - reads standard input.\n"
     "\n"
     "Output files appear under their name only when the run is complete: they are written to\n"
-    "a temporary file in the same directory, flushed to disk and renamed. On SIGINT or\n"
-    "SIGTERM the run stops, the temporary files are removed and the exit status is 128 +\n"
-    "the signal number. Without --output the reports go to standard output; without --errors\n"
-    "the error lines go to standard error. A summary (records, screened, failed, each\n"
-    "decision) is printed on standard error at the end, and written as JSON to --summary\n"
-    "FILE if given; a progress line is shown while running when standard error is a\n"
-    "terminal.\n"
+    "a temporary file in the same directory, flushed to disk and renamed (through a symbolic\n"
+    "link, the file it names). A device or a named pipe (/dev/null, a FIFO) is written in\n"
+    "place, never replaced. On SIGINT or SIGTERM the run stops, the temporary files are\n"
+    "removed and the exit status is 128 + the signal number. Without --output the reports\n"
+    "go to standard output; without --errors the error lines go to standard error. A\n"
+    "summary (records, screened, failed, each decision) is printed on standard error at the\n"
+    "end, and written as JSON to --summary FILE if given; a progress line is shown while\n"
+    "running when standard error is a terminal.\n"
     "\n"
     "--fhir-ndjson DIR reads a FHIR R4 Bulk Data export instead (one NDJSON file per resource\n"
     "type, linked to patients by subject/patient references): every patient is read, mapped\n"
@@ -197,6 +198,9 @@ int run_batch(std::span<const std::string> args, const streams& io) {
     if (vm.count(key) == 0) continue;
     const std::string path = vm[key].as<std::string>();
     if (path == "-") return usage(std::string("--") + key + " needs a file name ('-' is not one)");
+    // A character device (/dev/null) takes any number of outputs, written in place.
+    std::error_code ec;
+    if (std::filesystem::is_character_file(path, ec)) continue;
     for (const auto& other : outputs)
       if (std::filesystem::weakly_canonical(other) == std::filesystem::weakly_canonical(path))
         return usage("--output, --errors and --summary must be different files");

@@ -41,6 +41,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -255,13 +256,30 @@ def line_partitions(path: str, lines_per_partition: int) -> List[Tuple[int, int,
 
 
 class AtomicOutput:
-    """A file written as .NAME.tmp.XXXXXX beside NAME, renamed to NAME by commit()."""
+    """A file written as .NAME.tmp.XXXXXX beside NAME, renamed to NAME by commit().
+
+    As `mnscreen batch`: through a symbolic link, the file it names is replaced and the link
+    stays; a device, FIFO or socket (/dev/null, a named pipe) is written in place, never
+    replaced by a renamed file.
+    """
 
     def __init__(self, path: str):
         self.path = path
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, self.temp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".tmp.",
+        self.temp = None
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if mode is not None and not stat.S_ISREG(mode):
+            self.file = open(path, "wb", buffering=0)
+            return
+        target = _link_target(path)
+        directory = os.path.dirname(os.path.abspath(target))
+        fd, self.temp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".tmp.",
                                          dir=directory)
+        self.target = target
         os.fchmod(fd, 0o666 & ~_umask())
         # Unbuffered: the writes are whole partitions, and copy_from moves the file offset.
         self.file = os.fdopen(fd, "wb", buffering=0)
@@ -276,10 +294,13 @@ class AtomicOutput:
 
     def commit(self) -> None:
         self.file.flush()
+        if self.temp is None:  # a device or a FIFO, written in place
+            self.file.close()
+            return
         os.fsync(self.file.fileno())
         self.file.close()
-        os.rename(self.temp, self.path)
-        dfd = os.open(os.path.dirname(os.path.abspath(self.path)), os.O_RDONLY)
+        os.rename(self.temp, self.target)
+        dfd = os.open(os.path.dirname(os.path.abspath(self.target)), os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:
@@ -288,10 +309,30 @@ class AtomicOutput:
     def discard(self) -> None:
         if not self.file.closed:
             self.file.close()
+        if self.temp is None:
+            return
         try:
             os.unlink(self.temp)
         except FileNotFoundError:
             pass
+
+
+def _replaced_by_rename(path: str) -> bool:
+    """Whether AtomicOutput replaces `path` by a renamed file: a regular file, or none yet."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return True
+
+
+def _link_target(path: str) -> str:
+    """The file `path` names once its symbolic links are followed, existing or not."""
+    for _ in range(40):
+        if not os.path.islink(path):
+            break
+        link = os.readlink(path)
+        path = link if os.path.isabs(link) else os.path.join(os.path.dirname(path), link)
+    return path
 
 
 def _umask() -> int:
@@ -443,6 +484,8 @@ def check_args(a: argparse.Namespace) -> None:
             continue
         if path == "-":
             raise UsageError(f"--{key} needs a file name ('-' is not one)")
+        if os.path.exists(path) and stat.S_ISCHR(os.stat(path).st_mode):
+            continue  # a character device (/dev/null) takes any number of outputs
         real = os.path.realpath(path)
         if real in outputs:
             raise UsageError("--out, --errors and --summary must be different files")
@@ -456,9 +499,9 @@ def _part_directory(a: argparse.Namespace, client: Any) -> Optional[PartDirector
     every worker); None (the reports travel through Dask) if one does not."""
     if a.shared_dir is not None:
         parent = a.shared_dir
-    elif a.out is not None:
-        parent = os.path.dirname(os.path.abspath(a.out))
-    else:
+    elif a.out is not None and _replaced_by_rename(a.out):
+        parent = os.path.dirname(os.path.abspath(_link_target(a.out)))
+    else:  # no --out, or a device or FIFO (/dev/null): nowhere to put parts beside it
         parent = tempfile.gettempdir()
     base = os.path.basename(a.out) if a.out is not None else "screen_population"
     parts = PartDirectory(os.path.abspath(parent), base, a.keep_parts)

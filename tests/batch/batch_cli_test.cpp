@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -199,6 +201,52 @@ TEST_CASE("batch cli: standard input and standard output", "[batch][cli]") {
   const auto out = objects_of(r.out);
   REQUIRE(out.size() == 2);
   CHECK(str(out[1].at("id")) == "y");
+}
+
+TEST_CASE("batch cli: a link is followed, a FIFO or /dev/null is written in place, not replaced",
+          "[batch][cli]") {
+  const temp_dir dir;
+  write_file(dir / "in.ndjson", good_line("x") + "\n" + good_line("y") + "\n");
+  SECTION("a symbolic link: the file it names is replaced, the link stays") {
+    write_file(dir / "real.ndjson", "an earlier run's output\n");
+    fs::create_symlink("real.ndjson", dir / "out.ndjson");
+    fs::create_symlink("later.ndjson", dir / "err.ndjson");  // names no file yet
+    const auto r = run(dir, {"batch", "--input", dir / "in.ndjson", "--output", dir / "out.ndjson",
+                             "--errors", dir / "err.ndjson"});
+    CHECK(r.status == 0);
+    CHECK(fs::is_symlink(dir / "out.ndjson"));
+    CHECK(fs::is_symlink(dir / "err.ndjson"));
+    CHECK(objects_of(slurp(dir / "real.ndjson")).size() == 2);
+    CHECK(fs::is_regular_file(dir / "later.ndjson"));
+    CHECK(slurp(dir / "later.ndjson").empty());
+    CHECK_FALSE(has_temp_file(dir));
+  }
+  SECTION("a FIFO, then /dev/null") {
+    const std::string fifo = dir / "reports.fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // The read end is open before the run (so that its open for writing does not wait), and
+    // read once the run is over: two reports fit in the pipe's buffer.
+    const int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    REQUIRE(rd >= 0);
+    const auto r = run(dir, {"batch", "--input", dir / "in.ndjson", "--output", fifo});
+    std::string got;
+    std::array<char, 4096> buf{};
+    for (ssize_t n = 0; (n = ::read(rd, buf.data(), buf.size())) > 0;)
+      got.append(buf.data(), static_cast<std::size_t>(n));
+    ::close(rd);
+    CHECK(r.status == 0);
+    CHECK(objects_of(got).size() == 2);
+    // Still a FIFO, and nothing left beside it. (REQUIRE: were it replaced, the run below
+    // would replace /dev/null too.)
+    REQUIRE(fs::is_fifo(fifo));
+    CHECK_FALSE(has_temp_file(dir));
+
+    const auto n = run(dir, {"batch", "--input", dir / "in.ndjson", "--output", "/dev/null",
+                             "--errors", "/dev/null", "--summary", "/dev/null"});
+    CHECK(n.status == 0);
+    CHECK(n.out.empty());
+    CHECK(fs::is_character_file("/dev/null"));
+  }
 }
 
 TEST_CASE("batch cli: an interrupted run leaves no partial output file", "[batch][cli]") {

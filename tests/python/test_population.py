@@ -5,6 +5,7 @@ with bad records, and a run during which a worker process dies."""
 import importlib.util
 import json
 import os
+import stat
 import subprocess
 import sys
 
@@ -214,6 +215,41 @@ def test_workers_that_do_not_see_the_part_directory_send_the_reports_back(client
     assert (d / "out").read_bytes() == out and (d / "err").read_bytes() == err
     same_summary(summary, json.loads((d / "summary").read_text()))
     assert sorted(p.name for p in d.iterdir()) == ["err", "out", "summary"]
+
+
+def test_a_link_is_followed_and_a_fifo_or_dev_null_is_not_replaced(population, client, cli,
+                                                                     source_dir, tmp_path):
+    data = tmp_path / "in.ndjson"
+    make_ndjson(source_dir, data, 40)
+    code, out, err, _ = run_batch(cli, ["--input", str(data)], tmp_path)
+    d = tmp_path / "run"
+    d.mkdir()
+    (d / "real.out").write_bytes(b"an earlier run's output\n")
+    os.symlink("real.out", d / "out")
+    fifo = d / "err.fifo"
+    os.mkfifo(fifo)
+    # The read end opened first (the run's open for writing then does not wait), read after
+    # the run: the errors of 40 lines fit in the pipe's buffer.
+    rd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        rc = population.run(["--input", str(data), "--out", str(d / "out"), "--errors",
+                             str(fifo), "--partition-size", "16"], client=client)
+        got = b""
+        while chunk := os.read(rd, 65536):
+            got += chunk
+    finally:
+        os.close(rd)
+    assert rc == code
+    assert os.path.islink(d / "out") and (d / "real.out").read_bytes() == out
+    assert got == err and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    # Parts and temporary files were beside the link's file, and are gone.
+    assert sorted(p.name for p in d.iterdir()) == ["err.fifo", "out", "real.out"]
+    # Every output to /dev/null (only now: had the FIFO been replaced, /dev/null would be too):
+    # accepted, and /dev/null stays a device.
+    rc = population.run(["--input", str(data), "--out", os.devnull, "--errors", os.devnull,
+                         "--summary", os.devnull, "--partition-size", "16"], client=client)
+    assert rc == code and stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
 def test_usage_and_input_errors(population, tmp_path, examples_dir, capsys):
