@@ -242,6 +242,17 @@ class session : public session_base, public std::enable_shared_from_this<session
           std::min<std::uint64_t>(buffer_.size() + *length, body_read_buffer));
       if (buffer_.capacity() < want) buffer_.reserve(want);
     }
+    // The read of the header usually took the whole body with it (a kept connection reads up
+    // to 64 KB at a time). Then the request is answered here: an asynchronous read would post
+    // its completion behind the other connections' queued work, a second wait per request.
+    if (buffer_.size() != 0 && !parser_->is_done()) {
+      parser_->eager(true);
+      beast::error_code ec;
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec && ec != http::error::need_more) return fail_read(ec);
+    }
+    if (parser_->is_done()) return on_read({});
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
