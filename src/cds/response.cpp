@@ -520,9 +520,19 @@ std::string to_response(const hook_result& r, const request& req, const response
   const json::storage_ptr sp(&arena);
   json::array cards(sp);
   const report* rep = r.screen ? &*r.screen : nullptr;
-  const std::vector<std::string> none;
-  // The rule ids of the cards that act on rules, by the card's position (response_card).
-  std::vector<std::pair<std::size_t, std::vector<std::string>>> card_rules;
+  // Makes a card (base_card) of the given kind and records, in the response's order, what
+  // `written` gives of it: its uuid, indicator and the rules it asks the clinician to act on
+  // (none for the cards that show no rule). Every card made is pushed to `cards` at once.
+  const auto card = [&](std::string_view kind, std::vector<std::string> ids, bool act_on_ids,
+                        std::string summary, std::string_view detail, std::string_view indicator,
+                        std::string_view title) {
+    std::string uuid = card_uuid(req.hook_instance, kind, ids);
+    json::object c =
+        base_card(uuid, std::move(summary), detail, indicator, source(o, kind, title, sp));
+    written.push_back({std::move(uuid), std::string(indicator),
+                       act_on_ids ? std::move(ids) : std::vector<std::string>{}});
+    return c;
+  };
   if (!rep) {
     if (!r.input.not_applicable) {
       std::string why;
@@ -530,9 +540,9 @@ std::string to_response(const hook_result& r, const request& req, const response
         if (d.code == "cds.no_plan") why = d.message;
       std::string detail = "**No microneedling screen was made:** " + md(why) + "\n\n" +
                            unavailable_section(r) + "Nothing here clears the patient to treat.";
-      cards.push_back(base_card(card_uuid(req.hook_instance, "not-screened", none),
-                                "Microneedling screen not done: no plan to screen", detail, "info",
-                                source(o, "not-screened", "Screen not done", sp)));
+      cards.push_back(card("not-screened", {}, false,
+                           "Microneedling screen not done: no plan to screen", detail, "info",
+                           "Screen not done"));
     }
   } else if (rep->decision == decision::cannot_screen) {
     std::vector<std::string> problems;
@@ -541,9 +551,9 @@ std::string to_response(const hook_result& r, const request& req, const response
     std::string detail = "**The screen could not run** because its inputs failed validation:\n\n" +
                          bullets(problems) + "\n" + assumptions_section(r) +
                          "Nothing here clears the patient to treat.";
-    cards.push_back(base_card(card_uuid(req.hook_instance, "cannot-screen", none),
-                              "Microneedling screen not done: the plan or record failed validation",
-                              detail, "info", source(o, "cannot-screen", "Screen not done", sp)));
+    cards.push_back(card("cannot-screen", {}, false,
+                         "Microneedling screen not done: the plan or record failed validation",
+                         detail, "info", "Screen not done"));
   } else {
     std::vector<const flag*> active, serious, notes;
     for (const auto& f : rep->flags) {
@@ -568,27 +578,24 @@ std::string to_response(const hook_result& r, const request& req, const response
         if (f.override_record) detail += flag_item(f);
       if (incomplete) detail += "The screen is also incomplete: see the questions card.\n\n";
       detail += assumptions_section(r);
-      card_rules.emplace_back(cards.size(), ids);
-      json::object card = base_card(card_uuid(req.hook_instance, "flags", ids),
-                                    flags_summary(*rep, top, serious.size()), detail,
-                                    critical ? "critical" : "warning",
-                                    source(o, "flags", "Contraindications and cautions", sp));
+      json::object flags_card =
+          card("flags", std::move(ids), true, flags_summary(*rep, top, serious.size()), detail,
+               critical ? "critical" : "warning", "Contraindications and cautions");
       json::array sug = suggestions(r, req, active);
       if (!sug.empty()) {
-        card["suggestions"] = std::move(sug);
-        card["selectionBehavior"] = "any";
+        flags_card["suggestions"] = std::move(sug);
+        flags_card["selectionBehavior"] = "any";
       }
-      card["overrideReasons"] = override_reasons_json(sp);
-      cards.push_back(std::move(card));
+      flags_card["overrideReasons"] = override_reasons_json(sp);
+      cards.push_back(std::move(flags_card));
       notes.clear();  // listed on the flags card
     }
     if (incomplete) {
       std::vector<std::string> ids;
       for (const auto& q : rep->questions) ids.emplace_back(to_string(q.factor));
       for (const auto& u : r.input.unavailable) ids.push_back("unavailable:" + u.first);
-      cards.push_back(base_card(card_uuid(req.hook_instance, "questions", ids),
-                                questions_summary(rep, r), questions_detail(rep, r, notes), "info",
-                                source(o, "questions", "Screen incomplete", sp)));
+      cards.push_back(card("questions", std::move(ids), false, questions_summary(rep, r),
+                           questions_detail(rep, r, notes), "info", "Screen incomplete"));
     } else if (serious.empty() && req.hook == hook::patient_view &&
                o.proceed_card_on_patient_view) {
       std::vector<std::string> ids;
@@ -598,23 +605,13 @@ std::string to_response(const hook_result& r, const request& req, const response
       for (const flag* f : notes) detail += flag_item(*f);
       if (!notes.empty()) detail += "\n";
       detail += assumptions_section(r);
-      card_rules.emplace_back(cards.size(), ids);
-      cards.push_back(base_card(card_uuid(req.hook_instance, "proceed", ids),
-                                "Microneedling screen complete: no contraindication for " +
-                                    area_list(r.input.plan.areas) + " on " +
-                                    to_string(r.input.plan.date),
-                                detail, "info", source(o, "proceed", "Screen complete", sp)));
+      cards.push_back(card("proceed", std::move(ids), true,
+                           "Microneedling screen complete: no contraindication for " +
+                               area_list(r.input.plan.areas) + " on " +
+                               to_string(r.input.plan.date),
+                           detail, "info", "Screen complete"));
     }
   }
-  written.reserve(cards.size());
-  for (const auto& c : cards) {
-    // Every card has both (base_card).
-    const json::object& card = c.get_object();
-    written.push_back({std::string(card.at("uuid").get_string()),
-                       std::string(card.at("indicator").get_string()),
-                       {}});
-  }
-  for (auto& [at, ids] : card_rules) written[at].rule_ids = std::move(ids);
   json::object doc(sp);
   doc["cards"] = std::move(cards);
   return json::serialize(doc);
