@@ -266,13 +266,7 @@ class AtomicOutput:
     def __init__(self, path: str):
         self.path = path
         self.temp = None
-        try:
-            mode = os.stat(path).st_mode
-        except FileNotFoundError:
-            mode = None
-        if mode is not None and stat.S_ISDIR(mode):
-            raise IsADirectoryError(path)
-        if mode is not None and not stat.S_ISREG(mode):
+        if not _replaced_by_rename(path):  # (a directory: open raises IsADirectoryError)
             self.file = open(path, "wb", buffering=0)
             return
         target = _link_target(path)

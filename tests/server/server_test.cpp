@@ -41,6 +41,15 @@ std::string all_text(const json::array& cards) {
   return s;
 }
 
+// The paths of a JSON error body's diagnostics.
+std::set<std::string> diagnostic_paths(const std::string& body) {
+  const json::value doc = parse(body);  // held: the loop reads into it
+  std::set<std::string> paths;
+  for (const auto& d : doc.at("diagnostics").as_array())
+    paths.insert(json::value_to<std::string>(d.at("path")));
+  return paths;
+}
+
 bool has_indicator(const json::array& cards, std::string_view ind) {
   for (const auto& c : cards)
     if (c.at("indicator").as_string() == ind) return true;
@@ -691,11 +700,7 @@ TEST_CASE("keep-alive: bodies larger and smaller than the read buffer, one conne
     // The whole body was read: valid JSON, its one member named, intake and plan missing.
     CHECK(parser.get().result_int() == 400);
     CHECK(parser.get().keep_alive());
-    const auto doc = parse(parser.get().body());
-    std::set<std::string> paths;
-    for (const auto& d : doc.at("diagnostics").as_array())
-      paths.insert(json::value_to<std::string>(d.at("path")));
-    CHECK(paths == std::set<std::string>{"$.intake", "$.plan"});
+    CHECK(diagnostic_paths(parser.get().body()) == std::set<std::string>{"$.intake", "$.plan"});
   }
 }
 
@@ -714,8 +719,8 @@ TEST_CASE("a body that came with its header, pipelined, split or chunked, is rea
            std::to_string(body.size()) + "\r\n\r\n" + body;
   };
   beast::flat_buffer buf;
-  // Each answer: a 400 naming the missing intake and plan, and the member it was sent (`pad`
-  // read whole, or the answer would be a JSON syntax error).
+  // Each answer: a 400 naming only the missing intake and plan (a body cut short would be a
+  // JSON syntax error instead), on a connection kept open.
   auto expect_answer = [&] {
     http::response<http::string_body> res;
     beast::error_code ec;
@@ -723,11 +728,7 @@ TEST_CASE("a body that came with its header, pipelined, split or chunked, is rea
     REQUIRE_FALSE(ec);
     CHECK(res.result_int() == 400);
     CHECK(res.keep_alive());
-    const auto doc = parse(res.body());
-    std::set<std::string> paths;
-    for (const auto& d : doc.at("diagnostics").as_array())
-      paths.insert(json::value_to<std::string>(d.at("path")));
-    CHECK(paths == std::set<std::string>{"$.intake", "$.plan"});
+    CHECK(diagnostic_paths(res.body()) == std::set<std::string>{"$.intake", "$.plan"});
   };
   const std::string body = "{\"pad\": \"" + std::string(20000, 'a') + "\"}";
   SECTION("two requests in one write: two answers, in order") {
