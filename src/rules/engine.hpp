@@ -29,6 +29,16 @@ class finding {
   explicit finding(std::pmr::memory_resource* room = std::pmr::get_default_resource())
       : reason_(room), action_(room) {}
 
+  /// Tag of a finding that records the effect, areas and date but writes no text: `fire`,
+  /// `fire_built` and `escalate` leave its reason and action empty (their text pieces are
+  /// never written). For screens that need only the decision (the what-if screens that rank
+  /// the questions); such a finding is never moved into a flag.
+  struct decision_only_t {
+    explicit decision_only_t() = default;
+  };
+  static constexpr decision_only_t decision_only{};
+  explicit finding(decision_only_t) : texts_(false) {}
+
   /// Records the flag. `areas` are the planned areas it concerns (for area exclusions: the
   /// excluded areas).
   /// `reason` and `action`: text, a std::string or a `text::join(...)`, written into this
@@ -45,11 +55,13 @@ class finding {
   template <class Write, class Action>
   void fire_built(enum effect e, Write&& write, Action&& action, area_set areas = {},
                   std::optional<date> safe_date = std::nullopt) {
-    reason_.clear();
-    std::forward<Write>(write)(reason_);
+    if (texts_) {
+      reason_.clear();
+      std::forward<Write>(write)(reason_);
+      text::assign(action_, std::forward<Action>(action));
+    }
     fired_ = true;
     effect_ = e;
-    text::assign(action_, std::forward<Action>(action));
     areas_ = areas;
     safe_date_ = safe_date;
   }
@@ -62,6 +74,7 @@ class finding {
   void escalate(enum effect e, std::string_view because, Action&& action) {
     if (e <= effect_) return;
     effect_ = e;
+    if (!texts_) return;
     reason_ += ' ';
     reason_ += because;
     text::assign(action_, std::forward<Action>(action));
@@ -88,6 +101,7 @@ class finding {
 
  private:
   bool fired_ = false;
+  bool texts_ = true;
   enum effect effect_ = effect::info;
   std::pmr::string reason_, action_;
   area_set areas_;

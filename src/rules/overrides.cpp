@@ -75,10 +75,15 @@ void add_lab(intake& in, lab_code c, double value, date on) {
 // Decision of a screen of these facts: the rules (with the combined-exclusion escalation), the
 // plan's overrides as the policy allows them, and completeness; no flags, risks or advice are
 // built.
-// `findings` is the caller's, reused from one what-if screen to the next (one per rule).
+// `findings` is the caller's, reused from one what-if screen to the next (one per rule); they
+// are decision-only findings (no sentences are written: only the effects decide).
 decision rules_decision(const facts& f, std::vector<finding>& findings) {
   const auto table = rule_table();
-  findings.resize(table.size());
+  if (findings.size() != table.size()) {
+    findings.clear();
+    findings.reserve(table.size());
+    for (std::size_t i = 0; i < table.size(); ++i) findings.emplace_back(finding::decision_only);
+  }
   for (std::size_t i = 0; i < table.size(); ++i) {
     findings[i].reset();
     table[i].check(f, findings[i]);
