@@ -7,7 +7,8 @@
 #
 #   bench/serve_load.sh [path/to/mnscreen]      (default build/ci/tools/mnscreen)
 # Environment: SERVE_BENCH_SECONDS (per phase, default 10), SERVE_BENCH_THREADS (server pool,
-# default 2), SERVE_BENCH_WRK_THREADS (default 2).
+# default 2), SERVE_BENCH_WRK_THREADS (default 2), SERVE_BENCH_MEMORY_SECONDS (the last phase,
+# default 30), SERVE_BENCH_THINK_MS (the paced phases' think times in whole ms, default "6 4 3").
 #
 # Tokens: each call would need a fresh JWT (jti is never accepted twice), which wrk cannot
 # sign, so the server runs with --insecure-dev here; bench/README.md gives the JWT check's cost
@@ -95,6 +96,16 @@ run() {  # name connections url [lua]
 for c in 1 16 64; do
   run healthz "$c" "$base/healthz"
   run patient-view "$c" "$base/cds-services/mnscreen-patient-view" "$work/post.lua"
+done
+# A paced load: 16 connections, each waiting SERVE_BENCH_THINK_MS between its answer and its
+# next request (wrk's delay()), so the rate is set by the load and not by the server's speed.
+# At saturation (the phases above) wrk keeps every connection busy and the mean latency is
+# connections / throughput whatever the server does; here the latency is the server's answer
+# time at a given rate. wrk takes whole milliseconds; the default think times (6 4 3) put 16
+# connections at about 2,100 req/s (just above the issue's throughput goal), 3,500 and 4,400.
+for think in ${SERVE_BENCH_THINK_MS:-6 4 3}; do
+  { cat "$work/post.lua"; echo "function delay() return $think end"; } > "$work/paced.lua"
+  run "paced-${think}ms" 16 "$base/cds-services/mnscreen-patient-view" "$work/paced.lua"
 done
 # Memory over many hook calls: patient-view only, SERVE_BENCH_MEMORY_SECONDS (default 30).
 seconds="${SERVE_BENCH_MEMORY_SECONDS:-30}" run patient-view "16" "$base/cds-services/mnscreen-patient-view" "$work/post.lua"
