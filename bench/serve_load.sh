@@ -7,12 +7,14 @@
 #
 #   bench/serve_load.sh [path/to/mnscreen]      (default build/ci/tools/mnscreen)
 # Environment: SERVE_BENCH_SECONDS (per phase, default 10), SERVE_BENCH_THREADS (server pool,
-# default 2), SERVE_BENCH_WRK_THREADS (default 2), SERVE_BENCH_MEMORY_SECONDS (the last phase,
-# default 30), SERVE_BENCH_THINK_MS (the paced phases' think times in whole ms, default "6 4 3").
+# default 2), SERVE_BENCH_WRK_THREADS (default 2), SERVE_BENCH_MEMORY_SECONDS (the memory
+# phase, default 30), SERVE_BENCH_THINK_MS (the paced phases' think times in whole ms, default
+# "6 4 3"), SERVE_BENCH_SECURED_THINK_MS (the same for the phases with signed tokens, default
+# "6"), SERVE_BENCH_SECURED=0 (leave the signed-token phases out).
 #
-# Tokens: each call would need a fresh JWT (jti is never accepted twice), which wrk cannot
-# sign, so the server runs with --insecure-dev here; bench/README.md gives the JWT check's cost
-# separately (one ES384 verification per call).
+# Tokens: each call needs a fresh JWT (jti is never accepted twice), which wrk cannot sign, so
+# the main phases run the server with --insecure-dev; the secured phases at the end send tokens
+# signed beforehand (bench/serve_tokens.py), one per request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-build/ci/tools/mnscreen}"
@@ -45,16 +47,21 @@ f:close()
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-"$bin" serve --config "$work/serve.json" --insecure-dev 2> "$work/stderr.log" &
-server_pid=$!
-port=""
-for _ in $(seq 1 500); do
-  port="$(grep -o '"address":"127.0.0.1:[0-9]*' "$work/access.jsonl" 2>/dev/null | grep -o '[0-9]*$' || true)"
-  [ -n "$port" ] && break
-  sleep 0.02
-done
-[ -n "$port" ] || { echo "serve_load: the server did not start"; cat "$work/stderr.log"; exit 1; }
-base="http://127.0.0.1:$port"
+# start_server CONFIG ACCESS_LOG [flags...]: starts the server, sets server_pid and base.
+start_server() {
+  local config="$1" log="$2"; shift 2
+  "$bin" serve --config "$config" "$@" 2> "$work/stderr.log" &
+  server_pid=$!
+  local port=""
+  for _ in $(seq 1 500); do
+    port="$(grep -o '"address":"127.0.0.1:[0-9]*' "$log" 2>/dev/null | grep -o '[0-9]*$' || true)"
+    [ -n "$port" ] && break
+    sleep 0.02
+  done
+  [ -n "$port" ] || { echo "serve_load: the server did not start"; cat "$work/stderr.log"; exit 1; }
+  base="http://127.0.0.1:$port"
+}
+start_server "$work/serve.json" "$work/access.jsonl" --insecure-dev
 # Sanity: the hook answers 200 with cards.
 curl -sf -X POST -H 'Content-Type: application/json' --data-binary @"$work/patient-view.json" \
   "$base/cds-services/mnscreen-patient-view" > "$work/cards.json"
@@ -111,3 +118,53 @@ done
 seconds="${SERVE_BENCH_MEMORY_SECONDS:-30}" run patient-view "16" "$base/cds-services/mnscreen-patient-view" "$work/post.lua"
 echo "serve_load: RSS at end $(rss) kB, peak $(hwm) kB"
 echo "serve_load: requests logged $(grep -c '"route"' "$work/access.jsonl")"
+
+# Secured phases: the same paced load with a signed bearer token on every call (the phases
+# above run --insecure-dev, since wrk cannot sign). A second server trusts a key made for the
+# run (bench/serve_tokens.py), and each request carries a token not used before (`jti` is never
+# accepted twice): ES384 (P-384) and RS384 (RSA 2048), SERVE_BENCH_SECURED_THINK_MS (default
+# "6"). SERVE_BENCH_SECURED=0 leaves them out.
+[ "${SERVE_BENCH_SECURED:-1}" = 0 ] && exit 0
+kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+aud="http://127.0.0.1/cds-services/mnscreen-patient-view"
+cat > "$work/secured.lua" <<'LUA'
+-- Each wrk thread takes its own file of tokens (setup numbers the threads) and sends each token
+-- once; a thread that runs out sends "exhausted", which the server answers 401 (counted).
+local threads_made = 0
+function setup(thread)
+  thread:set("tid", threads_made)
+  threads_made = threads_made + 1
+end
+function init(args)
+  tokens = {}
+  for line in io.lines(os.getenv("SERVE_BENCH_TOKENS") .. "." .. tid) do tokens[#tokens + 1] = line end
+  next_token = 1
+  local f = io.open(os.getenv("SERVE_BENCH_BODY"), "r")
+  body = f:read("*a")
+  f:close()
+end
+function request()
+  local t = tokens[next_token] or "exhausted"
+  next_token = next_token + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json",
+                                  ["Authorization"] = "Bearer " .. t}, body)
+end
+LUA
+for alg in ES384 RS384; do
+  cat > "$work/serve-$alg.json" <<JSON
+{"schema": "mnscreen.serve/1", "listen": "127.0.0.1:0", "threads": $pool,
+ "base_url": "http://127.0.0.1", "default_plan": "plan.json", "access_log": "access-$alg.jsonl",
+ "audit_db": "audit-$alg.db", "max_connections": 256,
+ "trusted_issuers": [{"iss": "https://ehr.bench", "jwks_file": "jwks-$alg.json"}]}
+JSON
+  for think in ${SERVE_BENCH_SECURED_THINK_MS:-6}; do
+    # Enough tokens for 16 connections that never wait for an answer, and a tenth more.
+    count=$(( (16 * 1000 / think) * seconds * 11 / 10 + 100 ))
+    /usr/bin/python3 bench/serve_tokens.py --alg "$alg" --count "$count" --parts "$wrk_threads" \
+      --iss https://ehr.bench --aud "$aud" --jwks "$work/jwks-$alg.json" --out "$work/tokens-$alg"
+    start_server "$work/serve-$alg.json" "$work/access-$alg.jsonl"
+    { cat "$work/secured.lua"; echo "function delay() return $think end"; } > "$work/secured-run.lua"
+    SERVE_BENCH_TOKENS="$work/tokens-$alg" run "$alg-${think}ms" 16 "$base/cds-services/mnscreen-patient-view" "$work/secured-run.lua"
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  done
+done

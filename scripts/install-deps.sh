@@ -21,6 +21,7 @@ packages=(
   libsqlite3-dev  # issue 15: audit trail (src/audit)
   libssl-dev  # issue 15: SHA-256 of patient references in the audit trail (src/audit)
   wrk  # issue 15: load benchmark of mnscreen serve (bench/serve_load.sh); libssl-dev above also serves src/server
+  python3-cryptography  # issue 15: signed tokens for the load benchmark's secured phases (bench/serve_tokens.py)
 )
 
 missing=()
