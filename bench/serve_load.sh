@@ -109,7 +109,7 @@ done
 # At saturation (the phases above) wrk keeps every connection busy and the mean latency is
 # connections / throughput whatever the server does; here the latency is the server's answer
 # time at a given rate. wrk takes whole milliseconds; the default think times (6 4 3) put 16
-# connections at about 2,100 req/s (just above the throughput goal), 3,500 and 4,400.
+# connections at about 2,200 req/s (just above the throughput goal), 3,000 and 3,700.
 for think in ${SERVE_BENCH_THINK_MS:-6 4 3}; do
   { cat "$work/post.lua"; echo "function delay() return $think end"; } > "$work/paced.lua"
   run "paced-${think}ms" 16 "$base/cds-services/mnscreen-patient-view" "$work/paced.lua"
@@ -158,7 +158,7 @@ for alg in ES384 RS384; do
  "trusted_issuers": [{"iss": "https://ehr.bench", "jwks_file": "jwks-$alg.json"}]}
 JSON
   for think in ${SERVE_BENCH_SECURED_THINK_MS:-6}; do
-    # Enough tokens for 16 connections that never wait for an answer, and a tenth more.
+    # Enough tokens for 16 connections whose answers took no time at all, and a tenth more.
     count=$(( (16 * 1000 / think) * seconds * 11 / 10 + 100 ))
     /usr/bin/python3 bench/serve_tokens.py --alg "$alg" --count "$count" --parts "$wrk_threads" \
       --iss https://ehr.bench --aud "$aud" --jwks "$work/jwks-$alg.json" --out "$work/tokens-$alg"
