@@ -98,6 +98,28 @@ TEST_CASE("questions with equal if_yes keep question order; a complete screen ha
   CHECK(mt::run(mt::healthy_intake(), mt::basic_plan()).questions.empty());
 }
 
+TEST_CASE("a what-if screen keeps the escalation of area exclusions that leave no planned area",
+          "[questions][if_yes]") {
+  // Skin cancer on the nose and the orbital rim exclude both planned areas: together they do
+  // not treat. An unknown HSV history (a caution on its own) must rank with that decision: the
+  // what-if screens escalate their exclusions as the real screen does, without any sentences.
+  intake in = mt::healthy_intake();
+  mt::add_condition(in, condition_code::skin_cancer, condition_status::active, {area::nose});
+  mt::undeny(in, question::hsv_labialis);
+  procedure_plan plan = mt::basic_plan();
+  plan.needle_depth = millimetres{0.25};
+  plan.areas = {area::eyelids, area::nose};
+  const report r = mt::run(in, plan);
+  INFO(mt::describe(r));
+  REQUIRE(r.decision == decision::do_not_treat);
+  REQUIRE(r.questions.size() == 1);
+  CHECK(r.questions[0].factor == question::hsv_labialis);
+  CHECK(r.questions[0].if_yes == decision::do_not_treat);
+  intake yes = in;
+  mt::add_condition(yes, condition_code::hsv_labialis, condition_status::history);
+  CHECK(mt::run(yes, plan).decision == r.questions[0].if_yes);
+}
+
 TEST_CASE("an override removes a flag from the decision and keeps it in the report",
           "[overrides]") {
   intake in = mt::healthy_intake();
