@@ -26,8 +26,13 @@ command -v wrk >/dev/null || { echo "serve_load: wrk is not installed (Debian pa
 
 work="$(mktemp -d)"
 server_pid=""
-cleanup() {
+# Stops the server started last (if any): SIGTERM, then waits for its drain.
+stop_server() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
+cleanup() {
+  stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -125,7 +130,7 @@ echo "serve_load: requests logged $(grep -c '"route"' "$work/access.jsonl")"
 # accepted twice): ES384 (P-384) and RS384 (RSA 2048), SERVE_BENCH_SECURED_THINK_MS (default
 # "6"). SERVE_BENCH_SECURED=0 leaves them out.
 [ "${SERVE_BENCH_SECURED:-1}" = 0 ] && exit 0
-kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+stop_server
 aud="http://127.0.0.1/cds-services/mnscreen-patient-view"
 cat > "$work/secured.lua" <<'LUA'
 -- Each wrk thread takes its own file of tokens (setup numbers the threads) and sends each token
@@ -165,6 +170,6 @@ JSON
     start_server "$work/serve-$alg.json" "$work/access-$alg.jsonl"
     { cat "$work/secured.lua"; echo "function delay() return $think end"; } > "$work/secured-run.lua"
     SERVE_BENCH_TOKENS="$work/tokens-$alg" run "$alg-${think}ms" 16 "$base/cds-services/mnscreen-patient-view" "$work/secured-run.lua"
-    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+    stop_server
   done
 done
