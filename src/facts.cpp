@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "facts.hpp"
 
+#include <type_traits>
 #include <variant>
 
 namespace mnscreen::detail {
@@ -22,6 +23,31 @@ facts::facts(const intake& in, const procedure_plan& plan, const policy& pol) no
     if (current) current_classes_.insert(classes);
     recorded_classes_.insert(classes);
   }
+  for (const condition& c : in_.conditions) {
+    conditions_any_.insert(c.code);
+    if (c.status == condition_status::active) conditions_active_.insert(c.code);
+  }
+  for (const allergy& a : in_.allergies) allergy_classes_.insert(classes_of(a.substance));
+  for (const implanted_device& d : in_.devices) devices_.insert(d.code);
+  for (const lab_result& l : in_.labs) labs_.insert(l.code);
+  for (const prior_procedure& p : in_.procedures) procedures_.insert(p.code);
+  for (const negative& n : in_.negatives) {
+    std::visit(
+        [this](auto word) {
+          using word_type = decltype(word);
+          if constexpr (std::is_same_v<word_type, question>)
+            denied_questions_.insert(word);
+          else if constexpr (std::is_same_v<word_type, condition_code>)
+            denied_conditions_.insert(word);
+          else if constexpr (std::is_same_v<word_type, medication_class>)
+            denied_medications_.insert(word);
+          else if constexpr (std::is_same_v<word_type, allergy_class>)
+            denied_allergies_.insert(word);
+          else
+            denied_devices_.insert(word);
+        },
+        n);
+  }
 }
 
 bool facts::face_planned() const noexcept { return planned_.overlaps(face_areas()); }
@@ -38,12 +64,14 @@ std::optional<int> facts::age() const noexcept {
 }
 
 const condition* facts::active(condition_code c) const noexcept {
+  if (!conditions_active_.contains(c)) return seen(c, static_cast<const condition*>(nullptr));
   for (const auto& x : in_.conditions)
     if (x.code == c && x.status == condition_status::active) return seen(c, &x);
   return seen(c, static_cast<const condition*>(nullptr));
 }
 
 const condition* facts::active_in_area(condition_code c) const noexcept {
+  if (!conditions_active_.contains(c)) return seen(c, static_cast<const condition*>(nullptr));
   for (const auto& x : in_.conditions)
     if (x.code == c && x.status == condition_status::active && overlaps(x.sites))
       return seen(c, &x);
@@ -51,12 +79,14 @@ const condition* facts::active_in_area(condition_code c) const noexcept {
 }
 
 const condition* facts::present(condition_code c) const noexcept {
+  if (!conditions_any_.contains(c)) return seen(c, static_cast<const condition*>(nullptr));
   for (const auto& x : in_.conditions)
     if (x.code == c && x.status != condition_status::resolved) return seen(c, &x);
   return seen(c, static_cast<const condition*>(nullptr));
 }
 
 const condition* facts::any_status(condition_code c) const noexcept {
+  if (!conditions_any_.contains(c)) return seen(c, static_cast<const condition*>(nullptr));
   for (const auto& x : in_.conditions)
     if (x.code == c) return seen(c, &x);
   return seen(c, static_cast<const condition*>(nullptr));
@@ -126,12 +156,14 @@ const medication* facts::last_stopped(medication_class c) const noexcept {
 }
 
 const allergy* facts::allergy_to(allergy_class c) const noexcept {
+  if (!allergy_classes_.contains(c)) return seen(c, static_cast<const allergy*>(nullptr));
   for (const auto& a : in_.allergies)
     if (classes_of(a.substance).contains(c)) return seen(c, &a);
   return seen(c, static_cast<const allergy*>(nullptr));
 }
 
 const implanted_device* facts::device(device_code c) const noexcept {
+  if (!devices_.contains(c)) return seen(c, static_cast<const implanted_device*>(nullptr));
   for (const auto& d : in_.devices)
     if (d.code == c) return seen(c, &d);
   return seen(c, static_cast<const implanted_device*>(nullptr));
@@ -139,6 +171,7 @@ const implanted_device* facts::device(device_code c) const noexcept {
 
 const lab_result* facts::latest_lab(lab_code c) const noexcept {
   const lab_result* best = nullptr;
+  if (!labs_.contains(c)) return seen(c, best);
   const auto on = std::chrono::sys_days{plan_.date};
   for (const auto& l : in_.labs) {
     if (l.code != c || std::chrono::sys_days{l.date} > on) continue;
@@ -156,6 +189,7 @@ const lab_result* facts::latest_lab(lab_code c, int max_age_days) const noexcept
 
 const prior_procedure* facts::latest_in_area(procedure_code c) const noexcept {
   const prior_procedure* best = nullptr;
+  if (!procedures_.contains(c)) return seen(c, best);
   const auto on = std::chrono::sys_days{plan_.date};
   for (const auto& p : in_.procedures) {
     if (p.code != c || std::chrono::sys_days{p.date} > on || !overlaps(p.areas)) continue;
@@ -165,9 +199,21 @@ const prior_procedure* facts::latest_in_area(procedure_code c) const noexcept {
 }
 
 bool facts::denied(const negative& n) const noexcept {
-  for (const auto& x : in_.negatives)
-    if (x == n) return true;
-  return false;
+  return std::visit(
+      [this](auto word) {
+        using word_type = decltype(word);
+        if constexpr (std::is_same_v<word_type, question>)
+          return denied_questions_.contains(word);
+        else if constexpr (std::is_same_v<word_type, condition_code>)
+          return denied_conditions_.contains(word);
+        else if constexpr (std::is_same_v<word_type, medication_class>)
+          return denied_medications_.contains(word);
+        else if constexpr (std::is_same_v<word_type, allergy_class>)
+          return denied_allergies_.contains(word);
+        else
+          return denied_devices_.contains(word);
+      },
+      n);
 }
 
 known facts::pregnant() const noexcept {

@@ -24,7 +24,9 @@ class explain_trace;
 [[nodiscard]] area_set sites_or_all(std::span<const area> sites) noexcept;
 
 /// Read-only view of a patient and a plan. Holds references: the intake, plan and policy must
-/// outlive it. Construction is cheap (no allocation); queries scan the intake's small lists.
+/// outlive it, unchanged (construction notes which codes each list holds). Construction is cheap
+/// (one pass over the record's lists, no allocation); a query for a code the record does not
+/// hold answers from those notes, and one for a code it holds scans that small list.
 class facts {
  public:
   facts(const intake& in, const procedure_plan& plan, const policy& pol) noexcept;
@@ -220,6 +222,21 @@ class facts {
   static constexpr std::size_t cached_meds = 16;
 
   area_set planned_;
+  // Codes each list holds (a query for a code not in its set finds nothing without a scan):
+  // conditions of any status and active ones, the classes of the allergies' substances,
+  // devices, labs, procedures.
+  enum_set<condition_code> conditions_any_;
+  enum_set<condition_code> conditions_active_;
+  allergy_class_set allergy_classes_;
+  enum_set<device_code> devices_;
+  enum_set<lab_code> labs_;
+  enum_set<procedure_code> procedures_;
+  // The words of `negatives`, by kind.
+  enum_set<question> denied_questions_;
+  enum_set<condition_code> denied_conditions_;
+  medication_class_set denied_medications_;
+  allergy_class_set denied_allergies_;
+  enum_set<device_code> denied_devices_;
   medication_class_set current_classes_;
   medication_class_set recorded_classes_;
   std::array<medication_class_set, cached_meds> med_classes_{};

@@ -224,13 +224,14 @@ procedure_plan plan_with_factor_present(const procedure_plan& plan, question q) 
 }
 
 void rank_questions(const facts& f, std::vector<question_item>& questions) {
-  // One what-if record and one set of findings for all the questions of a screen: assigning
-  // the record again keeps the room of its lists and strings. (Not per thread: a screen touches
-  // no global or thread_local state, docs/architecture.md.)
-  intake in;
+  // One what-if record and one set of findings for all the questions of a screen. The record
+  // is copied once: add_factor_present only sets patient fields and appends to lists, so after
+  // each what-if screen the patient and the lists' lengths are put back as they were. (Not per
+  // thread: a screen touches no global or thread_local state, docs/architecture.md.)
+  intake in = f.record();
+  const patient_info as_recorded = in.patient;
   std::vector<finding> findings;
   for (question_item& qi : questions) {
-    in = f.record();
     add_factor_present(in, f.plan(), f.rules_policy(), qi.factor);
     if (qi.factor == question::single_use_needles) {
       const procedure_plan plan = plan_with_factor_present(f.plan(), qi.factor);
@@ -238,6 +239,14 @@ void rank_questions(const facts& f, std::vector<question_item>& questions) {
     } else {
       qi.if_yes = rules_decision(facts(in, f.plan(), f.rules_policy()), findings);
     }
+    const intake& recorded = f.record();
+    in.patient = as_recorded;
+    in.conditions.resize(recorded.conditions.size());
+    in.medications.resize(recorded.medications.size());
+    in.allergies.resize(recorded.allergies.size());
+    in.devices.resize(recorded.devices.size());
+    in.procedures.resize(recorded.procedures.size());
+    in.labs.resize(recorded.labs.size());
   }
   std::stable_sort(
       questions.begin(), questions.end(),
