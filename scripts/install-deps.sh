@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-math1.81-dev
   libeigen3-dev catch2 libbenchmark-dev librapidcheck-dev
   clang libclang-rt-14-dev time python3
+  lld  # the build links with lld when present (cmake/linker.cmake): faster test links
   clang-format clang-tidy  # issue 10: the lint stage (scripts/lint.sh)
   # issue 12: the Python package (pybind11) and population screening on Dask; tests via pytest
   python3-dev
