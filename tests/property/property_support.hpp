@@ -3,6 +3,10 @@
 // order the properties compare reports by. Every generated intake/plan passes `validate()`
 // (dates in order, values in range, birth date before the plan date), so a `cannot_screen`
 // decision in a property is itself a failure.
+// Only the generator templates (uniform, code, optional_of, between, ...) and small helpers are
+// defined here; the other generators are declared here and defined in property_records.cpp and
+// property_documents.cpp, which are compiled once (library property_support, CMakeLists.txt)
+// rather than in every test that includes this header.
 #ifndef MNSCREEN_TESTS_PROPERTY_PROPERTY_SUPPORT_HPP
 #define MNSCREEN_TESTS_PROPERTY_PROPERTY_SUPPORT_HPP
 
@@ -88,7 +92,7 @@ rc::Gen<std::optional<T>> optional_of(rc::Gen<T> g) {
 }
 
 /// `known::unknown`, `no` or `yes`.
-inline rc::Gen<known> tri_state() { return code<known>(); }
+rc::Gen<known> tri_state();
 
 /// 0..`max_count` distinct values of `E`, in random order.
 template <class E>
@@ -105,44 +109,13 @@ rc::Gen<std::vector<E>> distinct_codes(int max_count) {
 }
 
 /// Text clinic records hold: printable ASCII (quotes and backslashes included) or UTF-8.
-inline rc::Gen<std::string> free_text() {
-  return rc::gen::oneOf(
-      rc::gen::just(std::string{}), rc::gen::container<std::string>(uniform<char>(' ', '~' + 1)),
-      rc::gen::element(std::string("Condition/123"), std::string("urn:uuid:0f1e-\"quoted\""),
-                       std::string("r\xC3\xA9"
-                                   "action \xE2\x80\x94 \xE6\xBC\xA2\\"),
-                       std::string("tab\there, new\nline")));
-}
+rc::Gen<std::string> free_text();
 
 /// A date `lo`..`hi` days from `around` (inclusive).
-inline rc::Gen<date> date_near(date around, int lo, int hi) {
-  return rc::gen::map(uniform(lo, hi + 1), [around](int n) { return shift(around, n); });
-}
+rc::Gen<date> date_near(date around, int lo, int hi);
 
 /// A lab value inside the range validate() accepts for `c` (not a round number).
-inline rc::Gen<double> lab_value(lab_code c) {
-  double lo = 0.0, hi = 0.0;
-  switch (c) {
-    case lab_code::hba1c:
-      lo = 3.0;
-      hi = 20.0;
-      break;
-    case lab_code::inr:
-      lo = 0.5;
-      hi = 20.0;
-      break;
-    case lab_code::platelets:
-      lo = 0.0;
-      hi = 2000.0;
-      break;
-    case lab_code::cd4:
-      lo = 0.0;
-      hi = 5000.0;
-      break;
-  }
-  return rc::gen::map(uniform(0, 1000001),
-                      [lo, hi](int k) { return lo + (hi - lo) * k / 1000000.0; });
-}
+rc::Gen<double> lab_value(lab_code c);
 
 // --- facts ------------------------------------------------------------------------------------
 
@@ -166,108 +139,27 @@ struct pools {
 };
 
 /// 0..`max_count` distinct areas of the pool.
-inline rc::Gen<std::vector<area>> sites_from(const pools& pool, int max_count) {
-  return rc::gen::exec([areas = pool.areas, max_count] {
-    std::vector<area> out;
-    const int n = *uniform(0, max_count + 1);
-    for (int i = 0; i < n; ++i) {
-      const area a = *rc::gen::elementOf(areas);
-      if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
-    }
-    return out;
-  });
-}
+rc::Gen<std::vector<area>> sites_from(const pools& pool, int max_count);
 
-inline rc::Gen<condition> gen_condition(date on, const pools& pool) {
-  return rc::gen::exec([on, pool] {
-    condition c;
-    c.code = *rc::gen::elementOf(pool.conditions);
-    c.status = *code<condition_status>();
-    c.severity = *optional_of(code<condition_severity>());
-    c.onset = *optional_of(rc::gen::oneOf(date_near(on, -3000, 0), date_near(on, -400, 0)));
-    c.sites = *sites_from(pool, 3);
-    c.source = *free_text();
-    return c;
-  });
-}
+rc::Gen<condition> gen_condition(date on, const pools& pool);
 
-inline rc::Gen<medication> gen_medication(date on, const pools& pool) {
-  return rc::gen::exec([on, pool] {
-    medication m;
-    m.code = *rc::gen::elementOf(pool.medications);
-    m.route = *optional_of(code<route>());
-    m.start = *optional_of(date_near(on, -3000, 30));
-    m.stop = *optional_of(rc::gen::oneOf(date_near(on, -3000, 400), date_near(on, -200, 10)));
-    if (m.start && m.stop && std::chrono::sys_days{*m.stop} < std::chrono::sys_days{*m.start})
-      std::swap(m.start, m.stop);
-    if (m.route == route::topical) m.sites = *sites_from(pool, 3);
-    m.source = *free_text();
-    return m;
-  });
-}
+rc::Gen<medication> gen_medication(date on, const pools& pool);
 
-inline rc::Gen<allergy> gen_allergy() {
-  return rc::gen::exec([] {
-    allergy a;
-    a.substance = *code<allergy_substance>();
-    a.reaction = *free_text();
-    a.severity = *optional_of(code<allergy_severity>());
-    a.source = *free_text();
-    return a;
-  });
-}
+rc::Gen<allergy> gen_allergy();
 
-inline rc::Gen<implanted_device> gen_device(const pools& pool) {
-  return rc::gen::exec([pool] {
-    implanted_device d;
-    d.code = *code<device_code>();
-    d.sites = *sites_from(pool, 3);
-    d.source = *free_text();
-    return d;
-  });
-}
+rc::Gen<implanted_device> gen_device(const pools& pool);
 
 /// A procedure up to ~400 days before the plan (a few after it, which the rules ignore).
-inline rc::Gen<prior_procedure> gen_procedure(date on, const pools& pool) {
-  return rc::gen::exec([on, pool] {
-    prior_procedure p;
-    p.code = *rc::gen::elementOf(pool.procedures);
-    p.date = *rc::gen::oneOf(date_near(on, -40, 0), date_near(on, -400, 10));
-    p.areas = *sites_from(pool, 3);
-    if (p.code == procedure_code::chemical_peel) p.depth = *optional_of(code<peel_depth>());
-    p.source = *free_text();
-    return p;
-  });
-}
+rc::Gen<prior_procedure> gen_procedure(date on, const pools& pool);
 
-inline rc::Gen<lab_result> gen_lab(date on) {
-  return rc::gen::exec([on] {
-    lab_result l;
-    l.code = *code<lab_code>();
-    l.value = *lab_value(l.code);
-    l.date = *date_near(on, -200, 5);
-    l.source = *free_text();
-    return l;
-  });
-}
+rc::Gen<lab_result> gen_lab(date on);
 
 /// Every denial `negatives` can hold. A word that is both a question word and a condition word
 /// (`keloid`) is read as the question word (vocabulary.hpp), so the condition reading of such a
 /// word has no JSON form and is left out: it is the same denial.
-inline std::vector<negative> all_negatives() {
-  std::vector<negative> words;
-  for (auto q : all_codes<question>()) words.emplace_back(q);
-  for (auto c : all_codes<condition_code>()) words.emplace_back(c);
-  for (auto c : all_codes<medication_class>()) words.emplace_back(c);
-  for (auto c : all_codes<allergy_class>()) words.emplace_back(c);
-  for (auto c : all_codes<device_code>()) words.emplace_back(c);
-  std::vector<negative> out;
-  for (const negative& n : words)
-    if (parse_negative(to_string(n)) == n) out.push_back(n);
-  return out;
-}
+std::vector<negative> all_negatives();
 
-inline rc::Gen<negative> gen_negative() { return rc::gen::elementOf(all_negatives()); }
+rc::Gen<negative> gen_negative();
 
 /// The medicines that protect (antiviral prophylaxis); every other medication word is a risk
 /// medication for the monotonicity properties.
@@ -275,64 +167,19 @@ inline bool is_protective(medication_code m) {
   return classes_of(m).contains(medication_class::antiviral_prophylaxis);
 }
 
-inline std::vector<medication_code> protective_medications() {
-  std::vector<medication_code> out;
-  for (auto m : all_codes<medication_code>())
-    if (is_protective(m)) out.push_back(m);
-  return out;
-}
+std::vector<medication_code> protective_medications();
 
 // --- whole documents ----------------------------------------------------------------------------
 
-inline rc::Gen<procedure_plan> gen_plan() {
-  return rc::gen::exec([] {
-    procedure_plan p;
-    p.date = *date_near(date{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}},
-                        0, 730);
-    p.device = *code<device_type>();
-    p.needle_depth = millimetres{*uniform(1, 401) / 100.0};
-    p.areas = *rc::gen::suchThat(distinct_codes<area>(4),
-                                 [](const std::vector<area>& a) { return !a.empty(); });
-    p.anesthetic = *code<anesthetic>();
-    p.setting = *code<setting>();
-    p.needle_material = *code<needle_material>();
-    p.single_use_needles = *tri_state();
-    p.adjuncts = *rc::gen::map(distinct_codes<adjunct>(2), [](std::vector<adjunct> a) {
-      a.erase(std::remove(a.begin(), a.end(), adjunct::none), a.end());
-      return a;
-    });
-    return p;
-  });
-}
+rc::Gen<procedure_plan> gen_plan();
 
 /// A plan few rules object to: a clinic pen or stamp, 0.25-1 mm, face or body areas whose depth
 /// limits allow it, single-use needles, no adjuncts. Facts added to a patient for it have room
 /// to raise the screen.
-inline rc::Gen<procedure_plan> gen_gentle_plan() {
-  return rc::gen::exec([] {
-    procedure_plan p;
-    p.date = *date_near(date{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}},
-                        0, 730);
-    p.device = *rc::gen::element(device_type::pen, device_type::stamp);
-    p.needle_depth = millimetres{*rc::gen::element(0.25, 0.5, 0.75, 1.0)};
-    p.areas = *rc::gen::element(std::vector<area>{area::cheeks},
-                                std::vector<area>{area::cheeks, area::chin},
-                                std::vector<area>{area::cheeks, area::perioral, area::forehead},
-                                std::vector<area>{area::back}, std::vector<area>{area::chest},
-                                std::vector<area>{area::scalp, area::jawline});
-    p.anesthetic = *rc::gen::element(anesthetic::none, anesthetic::lidocaine);
-    p.setting = setting::clinic;
-    p.needle_material =
-        *rc::gen::element(needle_material::stainless_steel, needle_material::titanium);
-    p.single_use_needles = known::yes;
-    return p;
-  });
-}
+rc::Gen<procedure_plan> gen_gentle_plan();
 
 /// Either kind of plan.
-inline rc::Gen<procedure_plan> gen_any_plan() {
-  return rc::gen::oneOf(gen_plan(), gen_gentle_plan());
-}
+rc::Gen<procedure_plan> gen_any_plan();
 
 /// A list of `min`..`max` items from `g`.
 template <class T>
@@ -350,58 +197,11 @@ rc::Gen<std::vector<T>> up_to(int max, rc::Gen<T> g) {
 
 /// A valid intake for a plan on `on`: everything may be unknown, present or denied. Up to
 /// `max_items` conditions, medications, procedures and labs (allergies and devices: at most 2).
-inline rc::Gen<intake> gen_intake(date on, const pools& pool = pools::everything(),
-                                  int max_items = 3) {
-  return rc::gen::exec([on, pool, max_items] {
-    intake in;
-    in.patient.id = *free_text();
-    in.patient.birth_date = *optional_of(date_near(on, -35000, 0));
-    in.patient.sex = *optional_of(code<sex>());
-    in.patient.fitzpatrick = *optional_of(uniform(1, 7));
-    in.patient.pregnant = *tri_state();
-    in.patient.breastfeeding = *tri_state();
-    in.patient.smoker = *tri_state();
-    in.conditions = *up_to(max_items, gen_condition(on, pool));
-    in.medications = *up_to(max_items, gen_medication(on, pool));
-    in.allergies = *up_to(std::min(max_items, 2), gen_allergy());
-    in.devices = *up_to(std::min(max_items, 2), gen_device(pool));
-    in.procedures = *up_to(max_items, gen_procedure(on, pool));
-    in.labs = *up_to(max_items, gen_lab(on));
-    in.negatives = *up_to(12, gen_negative());
-    return in;
-  });
-}
+rc::Gen<intake> gen_intake(date on, const pools& pool = pools::everything(), int max_items = 3);
 
 /// A valid policy: each setting kept at its default or, a quarter of the time, set to a random
 /// value in its accepted range.
-inline rc::Gen<policy> gen_policy() {
-  return rc::gen::exec([] {
-    policy p;
-    p.name = "random";
-    for (const policy_setting_info& s : policy_settings()) {
-      if (*uniform(0, 4) != 0) continue;
-      setting_value v;
-      if (s.kind == "days") {
-        v = static_cast<double>(*uniform(static_cast<int>(s.min), static_cast<int>(s.max) + 1));
-      } else if (s.kind == "number") {
-        v = s.min + (s.max - s.min) * (*uniform(0, 1001)) / 1000.0;
-      } else if (s.kind == "bool") {
-        v = *rc::gen::arbitrary<bool>();
-      } else if (s.kind == "scope") {
-        v = std::string(to_string(*code<hsv_scope>()));
-      } else if (s.kind == "effect") {
-        v = std::string(to_string(*code<effect>()));
-      } else {
-        v = *rc::gen::oneOf(
-            rc::gen::just(std::string("graded")),
-            rc::gen::map(code<effect>(), [](effect e) { return std::string(to_string(e)); }));
-      }
-      policy trial = p;
-      if (!set_setting(trial, s.name, v) && !has_errors(validate(trial))) p = trial;
-    }
-    return p;
-  });
-}
+rc::Gen<policy> gen_policy();
 
 /// A plan and an intake for it.
 struct scenario {
@@ -413,31 +213,10 @@ inline void showValue(const scenario& s, std::ostream& os) {
   os << "plan: " << to_json(s.plan) << "\nintake: " << to_json(s.record);
 }
 
-inline rc::Gen<scenario> gen_scenario() {
-  return rc::gen::exec([] {
-    scenario s;
-    s.plan = *gen_plan();
-    s.record = *gen_intake(s.plan.date);
-    return s;
-  });
-}
+rc::Gen<scenario> gen_scenario();
 
 /// A few codes of each kind, and areas that are mostly the plan's.
-inline rc::Gen<pools> gen_focused_pools(const procedure_plan& plan) {
-  return rc::gen::exec([plan] {
-    const pools all = pools::everything();
-    pools p;
-    const int n = *uniform(1, 4);
-    for (int i = 0; i < n; ++i) {
-      p.conditions.push_back(*rc::gen::elementOf(all.conditions));
-      p.medications.push_back(*rc::gen::elementOf(all.medications));
-      p.procedures.push_back(*rc::gen::elementOf(all.procedures));
-    }
-    p.areas = plan.areas;
-    p.areas.push_back(*rc::gen::elementOf(all.areas));
-    return p;
-  });
-}
+rc::Gen<pools> gen_focused_pools(const procedure_plan& plan);
 
 // --- one added fact -----------------------------------------------------------------------------
 
@@ -479,17 +258,7 @@ namespace mnscreen::prop {
 
 /// A risk fact for a plan on `on`: any condition, any non-protective medication, any allergy,
 /// any device, any recent procedure.
-inline rc::Gen<fact> gen_risk_fact(date on, const pools& pool = pools::everything()) {
-  pools risky = pool;
-  risky.medications.erase(std::remove_if(risky.medications.begin(), risky.medications.end(),
-                                         [](medication_code m) { return is_protective(m); }),
-                          risky.medications.end());
-  if (risky.medications.empty()) risky.medications.push_back(medication_code::warfarin);
-  return rc::gen::oneOf(rc::gen::cast<fact>(gen_condition(on, risky)),
-                        rc::gen::cast<fact>(gen_medication(on, risky)),
-                        rc::gen::cast<fact>(gen_allergy()), rc::gen::cast<fact>(gen_device(risky)),
-                        rc::gen::cast<fact>(gen_procedure(on, risky)));
-}
+rc::Gen<fact> gen_risk_fact(date on, const pools& pool = pools::everything());
 
 // --- seriousness ------------------------------------------------------------------------------
 
