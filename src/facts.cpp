@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "facts.hpp"
 
-#include <type_traits>
+#include <tuple>
 #include <variant>
 
 namespace mnscreen::detail {
@@ -31,23 +31,8 @@ facts::facts(const intake& in, const procedure_plan& plan, const policy& pol) no
   for (const implanted_device& d : in_.devices) devices_.insert(d.code);
   for (const lab_result& l : in_.labs) labs_.insert(l.code);
   for (const prior_procedure& p : in_.procedures) procedures_.insert(p.code);
-  for (const negative& n : in_.negatives) {
-    std::visit(
-        [this](auto word) {
-          using word_type = decltype(word);
-          if constexpr (std::is_same_v<word_type, question>)
-            denied_questions_.insert(word);
-          else if constexpr (std::is_same_v<word_type, condition_code>)
-            denied_conditions_.insert(word);
-          else if constexpr (std::is_same_v<word_type, medication_class>)
-            denied_medications_.insert(word);
-          else if constexpr (std::is_same_v<word_type, allergy_class>)
-            denied_allergies_.insert(word);
-          else
-            denied_devices_.insert(word);
-        },
-        n);
-  }
+  for (const negative& n : in_.negatives)
+    std::visit([this](auto word) { std::get<enum_set<decltype(word)>>(denied_).insert(word); }, n);
 }
 
 bool facts::face_planned() const noexcept { return planned_.overlaps(face_areas()); }
@@ -200,20 +185,7 @@ const prior_procedure* facts::latest_in_area(procedure_code c) const noexcept {
 
 bool facts::denied(const negative& n) const noexcept {
   return std::visit(
-      [this](auto word) {
-        using word_type = decltype(word);
-        if constexpr (std::is_same_v<word_type, question>)
-          return denied_questions_.contains(word);
-        else if constexpr (std::is_same_v<word_type, condition_code>)
-          return denied_conditions_.contains(word);
-        else if constexpr (std::is_same_v<word_type, medication_class>)
-          return denied_medications_.contains(word);
-        else if constexpr (std::is_same_v<word_type, allergy_class>)
-          return denied_allergies_.contains(word);
-        else
-          return denied_devices_.contains(word);
-      },
-      n);
+      [this](auto word) { return std::get<enum_set<decltype(word)>>(denied_).contains(word); }, n);
 }
 
 known facts::pregnant() const noexcept {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <tuple>
 #include <vector>
 
 #include "mnscreen/patient.hpp"
@@ -231,12 +232,10 @@ class facts {
   enum_set<device_code> devices_;
   enum_set<lab_code> labs_;
   enum_set<procedure_code> procedures_;
-  // The words of `negatives`, by kind.
-  enum_set<question> denied_questions_;
-  enum_set<condition_code> denied_conditions_;
-  medication_class_set denied_medications_;
-  allergy_class_set denied_allergies_;
-  enum_set<device_code> denied_devices_;
+  // The words of `negatives`, one set per kind of word (the alternatives of `negative`).
+  std::tuple<enum_set<question>, enum_set<condition_code>, enum_set<medication_class>,
+             enum_set<allergy_class>, enum_set<device_code>>
+      denied_;
   medication_class_set current_classes_;
   medication_class_set recorded_classes_;
   std::array<medication_class_set, cached_meds> med_classes_{};

@@ -228,7 +228,8 @@ void rank_questions(const facts& f, std::vector<question_item>& questions) {
   // is copied once: add_factor_present only sets patient fields and appends to lists, so after
   // each what-if screen the patient and the lists' lengths are put back as they were. (Not per
   // thread: a screen touches no global or thread_local state, docs/architecture.md.)
-  intake in = f.record();
+  const intake& recorded = f.record();
+  intake in = recorded;
   const patient_info as_recorded = in.patient;
   std::vector<finding> findings;
   for (question_item& qi : questions) {
@@ -239,7 +240,6 @@ void rank_questions(const facts& f, std::vector<question_item>& questions) {
     } else {
       qi.if_yes = rules_decision(facts(in, f.plan(), f.rules_policy()), findings);
     }
-    const intake& recorded = f.record();
     in.patient = as_recorded;
     in.conditions.resize(recorded.conditions.size());
     in.medications.resize(recorded.medications.size());
