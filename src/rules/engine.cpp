@@ -45,34 +45,12 @@ area_set hsv_scope_areas(const policy& p) noexcept {
 
 namespace {
 
-// An area exclusion that can refuse the plan (clinical-spec 2026.2, "Clarifications"): a
-// device-specific one never does, since a change of device makes its areas acceptable.
-constexpr bool can_refuse(exclusion e) noexcept { return e == exclusion::area; }
-
 constexpr std::string_view no_area_remains =
     "Together with the other area exclusions, no planned area remains.";
 constexpr std::string_view refuse_action =
     "Do not treat this plan; every planned area is excluded.";
 
 }  // namespace
-
-void escalate_combined_exclusions(const facts& f, std::span<finding> findings) {
-  const auto table = rule_table();
-  area_set excluded;
-  int count = 0;
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!findings[i].fired() || !can_refuse(table[i].excludes)) continue;
-    if (findings[i].areas().empty()) continue;  // e.g. a keloid history with no site in the plan
-    excluded.insert(findings[i].areas());
-    ++count;
-  }
-  if (count < 2 || !excluded.covers(f.planned())) return;
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!findings[i].fired() || !can_refuse(table[i].excludes) || findings[i].areas().empty())
-      continue;
-    findings[i].escalate(effect::do_not_treat, no_area_remains, refuse_action);
-  }
-}
 
 void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
                                   std::span<const exclusion> kinds) {
@@ -92,7 +70,7 @@ void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
     for (std::size_t i = 0; i < flags.size(); ++i) {
       flag& x = flags[i];
       if (x.areas.empty() || !can_refuse(kinds[i]) || x.effect >= effect::do_not_treat) continue;
-      // As finding::escalate.
+      // Raised (never lowered), with a sentence added to the reason and the action replaced.
       x.effect = effect::do_not_treat;
       x.reason += ' ';
       x.reason += no_area_remains;

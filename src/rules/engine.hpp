@@ -29,10 +29,10 @@ class finding {
   explicit finding(std::pmr::memory_resource* room = std::pmr::get_default_resource())
       : reason_(room), action_(room) {}
 
-  /// Tag of a finding that records the effect, areas and date but writes no text: `fire`,
-  /// `fire_built` and `escalate` leave its reason and action empty (their text pieces are
-  /// never written). For screens that need only the decision (the what-if screens that rank
-  /// the questions); such a finding is never moved into a flag.
+  /// Tag of a finding that records the effect, areas and date but writes no text: `fire` and
+  /// `fire_built` leave its reason and action empty (their text pieces are never written). For
+  /// screens that need only the decision (the what-if screens that rank the questions); such a
+  /// finding is never moved into a flag.
   struct decision_only_t {
     explicit decision_only_t() = default;
   };
@@ -68,17 +68,6 @@ class finding {
   [[nodiscard]] bool fired() const noexcept { return fired_; }
   [[nodiscard]] enum effect severity() const noexcept { return effect_; }
   [[nodiscard]] area_set areas() const noexcept { return areas_; }
-  /// Raises the effect (never lowers it), adding a sentence to the reason and replacing the
-  /// action.
-  template <class Action>
-  void escalate(enum effect e, std::string_view because, Action&& action) {
-    if (e <= effect_) return;
-    effect_ = e;
-    if (!texts_) return;
-    reason_ += ' ';
-    reason_ += because;
-    text::assign(action_, std::forward<Action>(action));
-  }
   /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
   /// copying the reason and action into the flag's strings (a reused report's flags keep their
   /// room, so a reused report takes them without allocating); the finding is then reset (not
@@ -122,6 +111,11 @@ enum class exclusion : std::uint8_t {
   /// "Clarifications").
   device_area,
 };
+
+/// Whether an area exclusion of this kind can refuse the plan (clinical-spec 2026.2,
+/// "Clarifications"): a device-specific one never does, since a change of device makes its areas
+/// acceptable.
+[[nodiscard]] constexpr bool can_refuse(exclusion e) noexcept { return e == exclusion::area; }
 
 /// Preparation and aftercare a fired rule calls for (questions.hpp's `advice_texts` holds the
 /// texts).
@@ -215,11 +209,10 @@ inline constexpr std::string_view area_exclusion_effect =
 
 /// When the device-independent area exclusions of one screen (skin cancer, keloid sites, orbital
 /// rim) together leave no planned area, each of them becomes `do_not_treat` (one exclusion
-/// covering every area already is). Device-specific exclusions never escalate; the flag form
-/// rewrites their action to "non-RF" when leaving out their areas too would leave nothing.
-void escalate_combined_exclusions(const facts& f, std::span<finding> findings);
-/// The same on the flags of one screen (in any order): the screener's form. `kinds[i]` is the
-/// exclusion kind of the rule of `flags[i]`.
+/// covering every area already is). Device-specific exclusions never escalate; their action is
+/// rewritten to "non-RF" when leaving out their areas too would leave nothing. On the flags of
+/// one screen, in any order; `kinds[i]` is the exclusion kind of the rule of `flags[i]`. (The
+/// what-if screens fold the same escalation into their decision: overrides.cpp.)
 void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
                                   std::span<const exclusion> kinds);
 

@@ -6,6 +6,8 @@
 #include <array>
 #include <chrono>
 
+#include <boost/container/small_vector.hpp>
+
 #include "engine.hpp"
 #include "questions.hpp"
 
@@ -72,34 +74,53 @@ void add_lab(intake& in, lab_code c, double value, date on) {
   in.labs.push_back(std::move(l));
 }
 
+// Whether the plan's overrides set aside a flag of this rule with this effect.
+bool overridden(const facts& f, const rule_def& rule, effect e) {
+  const auto& ovr = f.plan().overrides;
+  return std::any_of(ovr.begin(), ovr.end(),
+                     [&](const rule_override& o) { return o.rule_id == rule.info.id; }) &&
+         !override_refused(f.rules_policy(), e, has_label_evidence(rule.info));
+}
+
 // Decision of a screen of these facts: the rules (with the combined-exclusion escalation), the
 // plan's overrides as the policy allows them, and completeness; no flags, risks or advice are
-// built.
-// `findings` is the caller's, reused from one what-if screen to the next (one per rule); they
-// are decision-only findings (no sentences are written: only the effects decide).
-decision rules_decision(const facts& f, std::vector<finding>& findings) {
+// built. `scratch` is the caller's decision-only finding (no sentences are written: only the
+// effects decide), reused by every rule.
+// The same decision as the full screen's (escalate_combined_exclusions on its flags, then the
+// most serious effect not overridden), found with less work: an effect that counts is folded in
+// as its rule fires, and the refusing area exclusions are kept aside (rule and effect) until all
+// have fired, since together they may all become do_not_treat. Once a do_not_treat counts,
+// nothing can raise the decision further (escalation only raises effects to do_not_treat;
+// completeness matters only to proceed), so the remaining rules are not run.
+decision rules_decision(const facts& f, finding& scratch) {
   const auto table = rule_table();
-  if (findings.size() != table.size()) {
-    findings.clear();
-    findings.reserve(table.size());
-    for (std::size_t i = 0; i < table.size(); ++i) findings.emplace_back(finding::decision_only);
-  }
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    findings[i].reset();
-    table[i].check(f, findings[i]);
-  }
-  escalate_combined_exclusions(f, std::span<finding>(findings));
-  const policy& pol = f.rules_policy();
   decision d = decision::proceed;
+  struct refusing_exclusion {
+    std::size_t rule;
+    effect e;
+  };
+  boost::container::small_vector<refusing_exclusion, 8> exclusions;
+  area_set excluded;
   for (std::size_t i = 0; i < table.size(); ++i) {
-    if (!findings[i].fired()) continue;
-    const effect e = findings[i].severity();
-    const auto& ovr = f.plan().overrides;
-    const bool overridden =
-        std::any_of(ovr.begin(), ovr.end(),
-                    [&](const rule_override& o) { return o.rule_id == table[i].info.id; }) &&
-        !override_refused(pol, e, has_label_evidence(table[i].info));
-    if (!overridden) d = std::max(d, to_decision(e));
+    scratch.reset();
+    table[i].check(f, scratch);
+    if (!scratch.fired()) continue;
+    const effect e = scratch.severity();
+    // As escalate_combined_exclusions: a refusing exclusion with no planned area (a keloid
+    // history with no site in the plan) takes no part.
+    if (can_refuse(table[i].excludes) && !scratch.areas().empty()) {
+      excluded.insert(scratch.areas());
+      exclusions.push_back({i, e});
+      if (e != effect::do_not_treat) continue;  // may still be escalated
+    }
+    if (overridden(f, table[i], e)) continue;
+    d = std::max(d, to_decision(e));
+    if (d == decision::do_not_treat) return d;
+  }
+  const bool escalated = exclusions.size() >= 2 && excluded.covers(f.planned());
+  for (const refusing_exclusion& x : exclusions) {
+    const effect e = escalated ? effect::do_not_treat : x.e;
+    if (!overridden(f, table[x.rule], e)) d = std::max(d, to_decision(e));
   }
   if (d == decision::proceed && has_unknown_factor(f)) d = decision::proceed_with_caution;
   return d;
@@ -231,14 +252,14 @@ void rank_questions(const facts& f, std::vector<question_item>& questions) {
   const intake& recorded = f.record();
   intake in = recorded;
   const patient_info as_recorded = in.patient;
-  std::vector<finding> findings;
+  finding scratch(finding::decision_only);
   for (question_item& qi : questions) {
     add_factor_present(in, f.plan(), f.rules_policy(), qi.factor);
     if (qi.factor == question::single_use_needles) {
       const procedure_plan plan = plan_with_factor_present(f.plan(), qi.factor);
-      qi.if_yes = rules_decision(facts(in, plan, f.rules_policy()), findings);
+      qi.if_yes = rules_decision(facts(in, plan, f.rules_policy()), scratch);
     } else {
-      qi.if_yes = rules_decision(facts(in, f.plan(), f.rules_policy()), findings);
+      qi.if_yes = rules_decision(facts(in, f.plan(), f.rules_policy()), scratch);
     }
     in.patient = as_recorded;
     in.conditions.resize(recorded.conditions.size());

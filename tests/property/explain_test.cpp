@@ -54,26 +54,6 @@ void check_explain(const screener& s, const intake& in, const procedure_plan& pl
   RC_ASSERT(fired == flagged);
 }
 
-// Overrides of a few rules (fired or not), so that overridden flags are explained too.
-rc::Gen<std::vector<rule_override>> gen_overrides() {
-  const std::size_t n = rule_catalogue().size();
-  const auto indices =
-      rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, n));
-  return rc::gen::map(indices, [](std::vector<std::size_t> idx) {
-    std::sort(idx.begin(), idx.end());
-    idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
-    if (idx.size() > 3) idx.resize(3);
-    std::vector<rule_override> out;
-    for (std::size_t i : idx) {
-      rule_override o;
-      o.rule_id = std::string(rule_catalogue()[i].id);
-      o.reason = override_reason::informed_consent;
-      out.push_back(std::move(o));
-    }
-    return out;
-  });
-}
-
 // The second-table row of each rule in the catalogue's Markdown: id -> its cells (applies to,
 // settings, undecided while unknown, override).
 std::map<std::string, std::vector<std::string>, std::less<>> markdown_rows() {

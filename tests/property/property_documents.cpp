@@ -60,6 +60,25 @@ rc::Gen<procedure_plan> gen_gentle_plan() {
 
 rc::Gen<procedure_plan> gen_any_plan() { return rc::gen::oneOf(gen_plan(), gen_gentle_plan()); }
 
+rc::Gen<std::vector<rule_override>> gen_overrides() {
+  const std::size_t n = rule_catalogue().size();
+  const auto indices =
+      rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(0, n));
+  return rc::gen::map(indices, [](std::vector<std::size_t> idx) {
+    std::sort(idx.begin(), idx.end());
+    idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+    if (idx.size() > 3) idx.resize(3);
+    std::vector<rule_override> out;
+    for (std::size_t i : idx) {
+      rule_override o;
+      o.rule_id = std::string(rule_catalogue()[i].id);
+      o.reason = override_reason::informed_consent;
+      out.push_back(std::move(o));
+    }
+    return out;
+  });
+}
+
 rc::Gen<intake> gen_intake(date on, const pools& pool, int max_items) {
   return rc::gen::exec([on, pool, max_items] {
     intake in;

@@ -181,6 +181,9 @@ rc::Gen<procedure_plan> gen_gentle_plan();
 /// Either kind of plan.
 rc::Gen<procedure_plan> gen_any_plan();
 
+/// Overrides (informed consent) of up to three rules of the catalogue, fired or not.
+rc::Gen<std::vector<rule_override>> gen_overrides();
+
 /// A list of `min`..`max` items from `g`.
 template <class T>
 rc::Gen<std::vector<T>> between(int min, int max, rc::Gen<T> g) {

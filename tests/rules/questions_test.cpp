@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unknown factors and questions (clinical-spec.md "Questions"; formats.md `complete`).
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -314,4 +315,45 @@ TEST_CASE("questions: questions are listed in question order without repeats",
   check_question_order(r);
   CHECK(mt::asks(r, question::hba1c));
   CHECK(mt::asks(r, question::inr));
+}
+
+TEST_CASE("questions: the what-if screens escalate combined area exclusions and count overrides",
+          "[questions][rules]") {
+  // Skin cancer on the nose and the orbital rim exclude both planned areas: each exclusion is
+  // do_not_treat (neither alone covers the plan). Diabetes is left unknown, so it is asked.
+  intake in = healthy_intake();
+  in.negatives.erase(
+      std::remove(in.negatives.begin(), in.negatives.end(), negative{question::diabetes_mellitus}),
+      in.negatives.end());
+  add_condition(in, condition_code::skin_cancer, condition_status::active, {area::nose});
+  procedure_plan plan = basic_plan();
+  plan.needle_depth = millimetres{0.25};
+  plan.areas = {area::eyelids, area::nose};
+  const report r = run(in, plan);
+  REQUIRE(mt::asks(r, question::diabetes_mellitus));
+  CHECK(r.decision == decision::do_not_treat);
+  for (const question_item& q : r.questions) {
+    INFO(to_string(q.factor));
+    CHECK(q.if_yes == decision::do_not_treat);
+  }
+
+  SECTION("overridden where the policy allows it, the exclusions no longer count") {
+    policy pol;
+    pol.allow_override_do_not_treat = true;
+    plan.overrides = {
+        {.rule_id = "skin_cancer_in_area", .reason = override_reason::informed_consent},
+        {.rule_id = "within_orbital_rim", .reason = override_reason::informed_consent}};
+    const report o = run(in, plan, pol);
+    REQUIRE(o.decision != decision::cannot_screen);
+    const auto q = std::find_if(o.questions.begin(), o.questions.end(), [](const question_item& x) {
+      return x.factor == question::diabetes_mellitus;
+    });
+    REQUIRE(q != o.questions.end());
+    // The full screen with diabetes present decides the same.
+    intake yes = in;
+    add_condition(yes, condition_code::diabetes_mellitus);
+    const report full = run(yes, plan, pol);
+    CHECK(q->if_yes == full.decision);
+    CHECK(q->if_yes != decision::do_not_treat);
+  }
 }
