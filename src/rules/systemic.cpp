@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules of clinical-spec.md, "Scarring tendency", "Bleeding" and "Healing and immunity".
+#include <array>
+
 #include "engine.hpp"
 
 namespace mnscreen::detail {
@@ -17,45 +19,64 @@ void keloid_history(const facts& f, finding& out) {
   effect e =
       p.keloid_history_effect.value_or(deep ? effect::modify_plan : effect::proceed_with_caution);
   area_set keloid_sites, excluded;
-  std::string kinds;
+  // The kinds of scar recorded, in the order the record first names them.
+  std::array<std::string_view, 2> kinds{};
+  std::size_t n_kinds = 0;
   for (const auto& c : f.record().conditions) {
     if (c.code != condition_code::keloid && c.code != condition_code::hypertrophic_scarring)
       continue;
     const std::string_view k =
         c.code == condition_code::keloid ? "keloid" : "hypertrophic scarring";
-    if (kinds.find(k) == std::string::npos) text::append(kinds, kinds.empty() ? "" : " and ", k);
+    if (n_kinds == 0 || (n_kinds == 1 && kinds[0] != k)) kinds[n_kinds++] = k;
     keloid_sites.insert(make_area_set(c.sites));
     if (c.code == condition_code::keloid && !c.sites.empty()) excluded.insert(f.overlap(c.sites));
   }
-  std::string reason = text::cat("History of ", kinds);
-  if (!keloid_sites.empty()) text::append(reason, " on the ", text::areas{keloid_sites});
-  reason += '.';
   const area_set risky = keloid_sites & high_risk_keloid_sites;
-  if (!risky.empty()) text::append(reason, " High-risk keloid sites: ", text::areas{risky}, '.');
-  std::string action;
+  effect ex = effect::info;
   if (!excluded.empty()) {
-    const effect ex = exclusion_effect(f, excluded);
+    ex = exclusion_effect(f, excluded);
     if (ex > e) e = ex;
-    text::append(reason, " A keloid lies in the planned ", text::areas{excluded}, '.');
-    if (ex == effect::do_not_treat)
-      action = "Do not needle over the keloid-bearing area.";
-    else
-      action = text::cat("Leave out the ", text::areas{excluded}, ". ");
   }
-  if (e == effect::do_not_treat && excluded.empty()) {
-    action = "Do not needle under this clinic's policy for keloid formers.";
+  // Written into the finding only when it keeps sentences (not in the what-if screens).
+  const auto reason = [&](std::pmr::string& r) {
+    text::append(r, "History of ", kinds[0]);
+    if (n_kinds == 2) text::append(r, " and ", kinds[1]);
+    if (!keloid_sites.empty()) text::append(r, " on the ", text::areas{keloid_sites});
+    r += '.';
+    if (!risky.empty()) text::append(r, " High-risk keloid sites: ", text::areas{risky}, '.');
+    if (!excluded.empty())
+      text::append(r, " A keloid lies in the planned ", text::areas{excluded}, '.');
+  };
+  constexpr std::string_view test_spot =
+      "Test spot first, conservative depth, review at 4-6 weeks for raised scarring.";
+  if (ex == effect::do_not_treat) {
+    out.fire_built(e, reason, "Do not needle over the keloid-bearing area.", excluded);
   } else if (e == effect::defer) {
-    action =
-        "Defer under this clinic's policy for keloid formers; re-screen with the "
-        "dermatologist's agreement.";
-  } else if (e == effect::modify_plan && excluded.empty()) {
-    action = deep ? "Use a shallower plan (1 mm or less) without RF, with a test spot first."
-                  : "Change the plan under this clinic's policy: test spot first, the most "
-                    "conservative depth, no RF.";
-  } else if (e != effect::do_not_treat) {
-    action += "Test spot first, conservative depth, review at 4-6 weeks for raised scarring.";
+    out.fire_built(e, reason,
+                   "Defer under this clinic's policy for keloid formers; re-screen with the "
+                   "dermatologist's agreement.",
+                   excluded);
+  } else if (!excluded.empty()) {
+    // The keloid's areas left out; under a do_not_treat policy nothing more is said.
+    if (e == effect::do_not_treat)
+      out.fire_built(e, reason, text::join("Leave out the ", text::areas{excluded}, ". "),
+                     excluded);
+    else
+      out.fire_built(e, reason,
+                     text::join("Leave out the ", text::areas{excluded}, ". ", test_spot),
+                     excluded);
+  } else if (e == effect::do_not_treat) {
+    out.fire_built(e, reason, "Do not needle under this clinic's policy for keloid formers.",
+                   excluded);
+  } else if (e == effect::modify_plan) {
+    out.fire_built(e, reason,
+                   deep ? "Use a shallower plan (1 mm or less) without RF, with a test spot first."
+                        : "Change the plan under this clinic's policy: test spot first, the most "
+                          "conservative depth, no RF.",
+                   excluded);
+  } else {
+    out.fire_built(e, reason, test_spot, excluded);
   }
-  out.fire(e, reason, action, excluded);
 }
 
 void bleeding_disorder(const facts& f, finding& out) {
