@@ -55,7 +55,7 @@ constexpr std::string_view refuse_action =
 void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
                                   std::span<const exclusion> kinds) {
   area_set refusing, every;
-  int count = 0;
+  std::size_t count = 0;
   for (std::size_t i = 0; i < flags.size(); ++i) {
     const flag& x = flags[i];
     if (x.areas.empty() || kinds[i] == exclusion::none) continue;
@@ -66,7 +66,7 @@ void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
     ++count;
   }
   if (refusing.covers(f.planned())) {
-    if (count < 2) return;  // one exclusion covering every area already is do_not_treat
+    if (!exclusions_escalate(f, refusing, count)) return;  // one alone already is do_not_treat
     for (std::size_t i = 0; i < flags.size(); ++i) {
       flag& x = flags[i];
       if (x.areas.empty() || !can_refuse(kinds[i]) || x.effect >= effect::do_not_treat) continue;

@@ -215,6 +215,13 @@ inline constexpr std::string_view area_exclusion_effect =
 /// what-if screens fold the same escalation into their decision: overrides.cpp.)
 void escalate_combined_exclusions(const facts& f, std::span<flag> flags,
                                   std::span<const exclusion> kinds);
+/// The condition of that escalation, for both of its users: `count` device-independent area
+/// exclusions (each with some planned area) that together exclude `excluded`. Two or more of them
+/// leaving no planned area become `do_not_treat` (one alone that covers every area already is).
+[[nodiscard]] inline bool exclusions_escalate(const facts& f, area_set excluded,
+                                              std::size_t count) noexcept {
+  return count >= 2 && excluded.covers(f.planned());
+}
 
 /// Outcome of a device-independent area exclusion: `do_not_treat` if it covers every planned
 /// area, else `modify_plan`. `excluded` must be non-empty.

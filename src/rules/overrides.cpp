@@ -117,7 +117,7 @@ decision rules_decision(const facts& f, finding& scratch) {
     d = std::max(d, to_decision(e));
     if (d == decision::do_not_treat) return d;
   }
-  const bool escalated = exclusions.size() >= 2 && excluded.covers(f.planned());
+  const bool escalated = exclusions_escalate(f, excluded, exclusions.size());
   for (const refusing_exclusion& x : exclusions) {
     const effect e = escalated ? effect::do_not_treat : x.e;
     if (!overridden(f, table[x.rule], e)) d = std::max(d, to_decision(e));
