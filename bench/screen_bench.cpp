@@ -166,7 +166,9 @@ void step_questions(benchmark::State& state) {
   const procedure_plan plan = bench::typical_plan();
   measure(state, [&] {
     const detail::facts f(in, plan, pol);
-    benchmark::DoNotOptimize(detail::unknown_factors(f));
+    std::vector<question_item> questions;
+    detail::unknown_factors(f, questions);
+    benchmark::DoNotOptimize(questions);
     benchmark::DoNotOptimize(detail::contradictions(f));
   });
 }

@@ -21,15 +21,28 @@
 
 namespace mnscreen {
 
+namespace detail {
+
+/// What one call of screen_many keeps from one screen to the next (never shared between calls
+/// or threads): the flags a report no longer needed, for the next report that needs more
+/// (their strings and lists keep their room), and the record of the what-if screens.
+struct screen_room {
+  std::vector<flag> spare_flags;
+  intake what_if;
+};
+
+}  // namespace detail
+
 struct screener::impl {
   impl(policy p, risk_model m)
       : pol(std::move(p)), model(std::move(m)), overrides(mnscreen::overrides(pol)), advice(pol) {}
   /// Everything of a screen but the risk scores, into `r` (a fresh or reused report), and,
   /// when the inputs pass validation, the record's risk features into `features` (size
   /// feature_count); the caller then fills `r.risks` from them. Returns false for
-  /// cannot_screen (`r` complete, risks cleared, features untouched).
+  /// cannot_screen (`r` complete, risks cleared, features untouched). `kept` (may be null) is
+  /// room kept from an earlier screen of the same run.
   bool screen_except_risks(const intake& in, const procedure_plan& plan, report& r,
-                           std::span<double> features) const;
+                           std::span<double> features, detail::screen_room* kept) const;
   policy pol;
   risk_model model;
   std::vector<std::pair<std::string, setting_value>> overrides;
@@ -104,6 +117,28 @@ void sort_flags(std::vector<flag>& flags) {
   }
 }
 
+// Room for one more flag at the end of `flags`: a spare one kept from an earlier screen of the
+// same run when there is one (it is overwritten whole), else a new one.
+flag& new_flag(std::vector<flag>& flags, detail::screen_room* kept) {
+  if (kept == nullptr || kept->spare_flags.empty()) return flags.emplace_back();
+  flags.push_back(std::move(kept->spare_flags.back()));
+  kept->spare_flags.pop_back();
+  return flags.back();
+}
+
+// Shortens `flags` to `n`; the flags past `n` are kept as spares for the run's next screens
+// rather than destroyed (with no run, they are).
+void put_aside(std::vector<flag>& flags, std::size_t n, detail::screen_room* kept) {
+  if (kept == nullptr) {
+    flags.resize(n);
+    return;
+  }
+  while (flags.size() > n) {
+    kept->spare_flags.push_back(std::move(flags.back()));
+    flags.pop_back();
+  }
+}
+
 // Most serious effect among the flags that count (info and overridden flags do not), as a
 // decision. An incomplete screen never says proceed.
 decision decide(const std::vector<flag>& flags, bool complete) noexcept {
@@ -160,7 +195,8 @@ const policy& screener::active_policy() const noexcept { return impl_->pol; }
 const risk_model& screener::model() const noexcept { return impl_->model; }
 
 bool screener::impl::screen_except_risks(const intake& in, const procedure_plan& plan, report& r,
-                                         std::span<double> features) const {
+                                         std::span<double> features,
+                                         detail::screen_room* kept) const {
   stamp(r, pol, model, overrides, plan.date);
   r.defer_until.reset();
   // flags, risks, prep and aftercare are overwritten in place below (a reused report keeps
@@ -180,7 +216,7 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
     r.decision = decision::cannot_screen;
     r.complete = false;
     r.questions.clear();
-    r.flags.clear();
+    put_aside(r.flags, 0, kept);
     r.risks.clear();
     r.prep.clear();
     r.aftercare.clear();
@@ -211,14 +247,14 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
     kinds.push_back(table[i].excludes);
     // A flag left from an earlier screen of a reused report is overwritten in place.
     scratch.move_into(table[i].info,
-                      n_flags < r.flags.size() ? r.flags[n_flags] : r.flags.emplace_back());
+                      n_flags < r.flags.size() ? r.flags[n_flags] : new_flag(r.flags, kept));
     ++n_flags;
   }
-  r.flags.resize(n_flags);
+  put_aside(r.flags, n_flags, kept);
   detail::escalate_combined_exclusions(f, std::span<flag>(r.flags), kinds);
   sort_flags(r.flags);
 
-  r.questions = detail::unknown_factors(f);
+  detail::unknown_factors(f, r.questions);
   r.complete = r.questions.empty();
   // Clinician overrides (docs/api.md, "Overrides"): the flags stay, marked; the decision and
   // defer_until count only the flags not overridden.
@@ -233,7 +269,14 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
   r.decision = decide(r.flags, r.complete);
   if (r.decision == decision::defer) r.defer_until = defer_until(r.flags);
   // Questions ranked by what they could change (a what-if screen per question).
-  if (!r.questions.empty()) detail::rank_questions(f, r.questions);
+  if (!r.questions.empty()) {
+    if (kept != nullptr) {
+      detail::rank_questions(f, r.questions, kept->what_if);
+    } else {
+      intake what_if;
+      detail::rank_questions(f, r.questions, what_if);
+    }
+  }
   if (refused) [[unlikely]] {
     r.decision = decision::cannot_screen;
     r.defer_until.reset();
@@ -281,7 +324,7 @@ report screener::screen(const intake& in, const procedure_plan& plan) const {
 void screener::screen_into(const intake& in, const procedure_plan& plan, report& out) const {
   const impl& self = *impl_;
   std::array<double, detail::feature_count> x;  // NOLINT: filled when screened
-  if (self.screen_except_risks(in, plan, out, x))
+  if (self.screen_except_risks(in, plan, out, x, nullptr))
     detail::score_into(self.model, x, self.pol, out.risks);
 }
 
@@ -310,10 +353,11 @@ void screener::screen_many(std::span<const intake> intakes, std::span<const proc
   std::vector<double> features(n * nf, 0.0);
   std::vector<double> scores(n * complication_count);
   std::vector<bool> screened(n);
+  detail::screen_room kept;
   for (std::size_t i = 0; i < n; ++i) {
     const procedure_plan& plan = plans.size() == 1 ? plans[0] : plans[i];
     screened[i] = self.screen_except_risks(intakes[i], plan, out[i],
-                                           std::span<double>(features).subspan(i * nf, nf));
+                                           std::span<double>(features).subspan(i * nf, nf), &kept);
   }
   self.model.score_batch(features, scores);
   for (std::size_t i = 0; i < n; ++i) {

@@ -244,13 +244,14 @@ procedure_plan plan_with_factor_present(const procedure_plan& plan, question q) 
   return p;
 }
 
-void rank_questions(const facts& f, std::vector<question_item>& questions) {
+void rank_questions(const facts& f, std::vector<question_item>& questions, intake& in) {
   // One what-if record and one set of findings for all the questions of a screen. The record
-  // is copied once: add_factor_present only sets patient fields and appends to lists, so after
-  // each what-if screen the patient and the lists' lengths are put back as they were. (Not per
-  // thread: a screen touches no global or thread_local state, docs/architecture.md.)
+  // is copied once (into the caller's room: screen_many keeps it from record to record):
+  // add_factor_present only sets patient fields and appends to lists, so after each what-if
+  // screen the patient and the lists' lengths are put back as they were. (Not per thread: a
+  // screen touches no global or thread_local state, docs/architecture.md.)
   const intake& recorded = f.record();
-  intake in = recorded;
+  in = recorded;
   const patient_info as_recorded = in.patient;
   finding scratch(finding::decision_only);
   for (question_item& qi : questions) {

@@ -26,8 +26,10 @@ namespace mnscreen::detail {
 /// Fills each question's `if_yes` with the decision of a what-if screen (the same record with a
 /// representative positive value of its factor, the plan's overrides applied as the policy
 /// allows) and orders the questions by it, most serious first (stable: ties keep `question`
-/// order).
-void rank_questions(const facts& f, std::vector<question_item>& questions);
+/// order). `what_if` is room for the what-if record: its contents are replaced (a copy of the
+/// record, then each question's factor added and taken out again), and one kept from screen to
+/// screen keeps its lists' and strings' room.
+void rank_questions(const facts& f, std::vector<question_item>& questions, intake& what_if);
 
 /// Makes `x` the record of a what-if screen: adds to it a representative positive value of
 /// factor `q` (docs/api.md lists them).

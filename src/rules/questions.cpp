@@ -115,8 +115,8 @@ status factor_status(const facts& f, question q) {
   return {true, false};
 }
 
-std::string ask(const facts& f, question q) {
-  const policy& p = f.rules_policy();
+// The question to ask, when its words do not depend on the policy (empty for hba1c and inr).
+std::string_view fixed_ask(question q) noexcept {
   switch (q) {
     case question::pregnancy:
       return "Are you pregnant, or could you be?";
@@ -148,11 +148,8 @@ std::string ask(const facts& f, question q) {
       return "Do you have a condition or take medicine that weakens the immune system "
              "(transplant, HIV, chemotherapy, methotrexate, biologics)?";
     case question::hba1c:
-      return text::cat("What was your most recent HbA1c, and when (within the last ",
-                       text::integer(p.hba1c_max_age_days), " days)?");
     case question::inr:
-      return text::cat("What was your most recent INR, and when (within the last ",
-                       text::integer(p.inr_max_age_days), " days)?");
+      return {};
     case question::birth_date:
       return "What is your date of birth?";
     case question::sex:
@@ -167,6 +164,23 @@ std::string ask(const facts& f, question q) {
   return {};
 }
 
+// The question that settles factor `q`, into `out` (its room reused).
+void ask_into(const facts& f, question q, std::string& out) {
+  const policy& p = f.rules_policy();
+  switch (q) {
+    case question::hba1c:
+      text::assign(out, text::join("What was your most recent HbA1c, and when (within the last ",
+                                   text::integer(p.hba1c_max_age_days), " days)?"));
+      return;
+    case question::inr:
+      text::assign(out, text::join("What was your most recent INR, and when (within the last ",
+                                   text::integer(p.inr_max_age_days), " days)?"));
+      return;
+    default:
+      out.assign(fixed_ask(q));
+  }
+}
+
 // Present-and-denied pairs to warn about: (word denied, is it present?).
 void warn_if(std::vector<diagnostic>& out, bool present, const facts& f, const negative& n) {
   if (present && f.denied(n))
@@ -177,13 +191,18 @@ void warn_if(std::vector<diagnostic>& out, bool present, const facts& f, const n
 
 }  // namespace
 
-std::vector<question_item> unknown_factors(const facts& f) {
-  std::vector<question_item> out;
+void unknown_factors(const facts& f, std::vector<question_item>& out) {
+  std::size_t n = 0;
   for (question q : all_codes<question>()) {
     const status s = factor_status(f, q);
-    if (s.applies && !s.known) out.push_back({q, ask(f, q)});
+    if (!s.applies || s.known) continue;
+    question_item& item = n < out.size() ? out[n] : out.emplace_back();
+    item.factor = q;
+    ask_into(f, q, item.ask);
+    item.if_yes.reset();
+    ++n;
   }
-  return out;
+  out.resize(n);
 }
 
 bool has_unknown_factor(const facts& f) {

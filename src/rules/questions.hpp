@@ -13,8 +13,9 @@
 namespace mnscreen::detail {
 
 /// Questions for every factor this plan needs that the intake neither states nor denies, in
-/// `question` order.
-[[nodiscard]] std::vector<question_item> unknown_factors(const facts& f);
+/// `question` order, into `out` (its contents replaced, `if_yes` empty; items already there are
+/// overwritten in place, so a reused report keeps their strings' room).
+void unknown_factors(const facts& f, std::vector<question_item>& out);
 
 /// True if `unknown_factors(f)` would not be empty (without building the questions).
 [[nodiscard]] bool has_unknown_factor(const facts& f);

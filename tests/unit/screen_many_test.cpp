@@ -116,6 +116,54 @@ TEST_CASE("screen_many into reused reports, and with a fitted-like model and pol
   }
 }
 
+// Within one call, screen_many keeps the flags a report no longer needs for the next report
+// that needs more, and one what-if record for every record's questions: a flag taken over
+// from another patient (its override record, evidence and areas included) or a what-if record
+// left from another patient must never show in a report.
+TEST_CASE("screen_many: flags and what-if records passed from patient to patient in one call",
+          "[screener]") {
+  const screener s;
+  std::vector<intake> intakes;
+  std::vector<procedure_plan> plans;
+  varied_inputs(400, 29, intakes, plans);
+  // Many flags (some overridden), then few or none, then an invalid record, then questions.
+  std::size_t overridden = 0, with_questions = 0, shrinks = 0, grows = 0;
+  for (std::size_t i = 0; i < intakes.size(); ++i) {
+    const report first = s.screen(intakes[i], plans[i]);
+    if (i % 3 == 0 && !first.flags.empty()) {
+      rule_override o;
+      o.rule_id = first.flags.back().rule_id;
+      o.reason = override_reason::other;
+      o.by = "Dr Test";
+      o.note = "accepted after discussion";
+      o.date = plans[i].date;
+      plans[i].overrides.push_back(o);
+    }
+    if (i % 4 == 1) {
+      intakes[i].negatives.clear();  // unknowns: questions, ranked by what-if screens
+      intakes[i].patient.pregnant = known::unknown;
+    }
+  }
+  std::vector<report> out(intakes.size());
+  s.screen_many(intakes, plans, out);
+  std::size_t previous = 0;
+  for (std::size_t i = 0; i < intakes.size(); ++i) {
+    INFO("patient " << i);
+    REQUIRE(out[i] == s.screen(intakes[i], plans[i]));
+    for (const flag& f : out[i].flags)
+      if (f.override_record) ++overridden;
+    if (!out[i].questions.empty()) ++with_questions;
+    if (out[i].flags.size() < previous) ++shrinks;
+    if (out[i].flags.size() > previous) ++grows;
+    previous = out[i].flags.size();
+  }
+  // The run did what the test is about.
+  CHECK(overridden > 20);
+  CHECK(with_questions > 50);
+  CHECK(shrinks > 50);
+  CHECK(grows > 50);
+}
+
 TEST_CASE("screen_into a reused report equals screen", "[screener]") {
   const screener s;
   std::vector<intake> intakes;
