@@ -9,6 +9,7 @@
 
 #include "io/bounded.hpp"
 #include "io/json_common.hpp"
+#include "io/json_write.hpp"
 #include "mnscreen/explain.hpp"
 #include "mnscreen/json.hpp"
 #include "utf8.hpp"
@@ -413,8 +414,9 @@ std::string to_json(const explanation& e) {
   return std::move(w).take();
 }
 
-std::string to_json(const report& rep) {
-  writer w(8192);
+namespace io {
+
+void write_report(writer& w, const report& rep) {
   w.begin_object();
   w.member("schema", "mnscreen.report/1");
   w.member("knowledge_version", rep.knowledge_version);
@@ -496,6 +498,13 @@ std::string to_json(const report& rep) {
   write_strings(w, "aftercare", rep.aftercare);
   write_warnings(w, rep.warnings);
   w.end_object();
+}
+
+}  // namespace io
+
+std::string to_json(const report& rep) {
+  writer w(8192);
+  io::write_report(w, rep);
   return std::move(w).take();
 }
 

@@ -96,6 +96,12 @@ inline constexpr std::string_view cut_marker_tail = " bytes in all]";
 class writer {
  public:
   explicit writer(std::size_t reserve = 256) { out_.resize(reserve < 64 ? 64 : reserve); }
+  /// A writer whose text goes into `room`, a string given back by release_room() of an earlier
+  /// writer (its bytes are overwritten, its storage kept): a caller that writes many documents
+  /// in turn allocates and clears that storage once, not once per document.
+  writer(std::string&& room, std::size_t reserve) : out_(std::move(room)) {
+    if (out_.size() < reserve) out_.resize(reserve < 64 ? 64 : reserve);
+  }
 
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
@@ -168,6 +174,10 @@ class writer {
     out_.resize(n_);
     return std::move(out_);
   }
+  /// The text written so far (valid until the next write).
+  [[nodiscard]] std::string_view text() const noexcept { return {out_.data(), n_}; }
+  /// The writer's storage, whole (not cut to the text), for the next writer (see above).
+  [[nodiscard]] std::string release_room() && { return std::move(out_); }
 
  private:
   friend struct writer_sink;

@@ -266,3 +266,35 @@ TEST_CASE("writer: the text does not depend on the room it starts with", "[write
       big.find("\"item\":[0,0,true,null,\"2026-12-01\",\"\\\"\\n\xC3\xA9\\ufffd\",\"proceed\"]") !=
       std::string::npos);
 }
+
+TEST_CASE("writer: a writer that takes over another's room writes only its own text", "[writer]") {
+  const auto document = [](writer& w, int items) {
+    w.begin_object();
+    for (int i = 0; i < items; ++i) {
+      w.key("n");
+      w.number(i * 0.25);
+      w.member("s", std::string(static_cast<std::size_t>(i), 'y') + "\"");
+    }
+    w.end_object();
+  };
+  const auto alone = [&](int items) {
+    writer w(64);
+    document(w, items);
+    return std::move(w).take();
+  };
+  // A long document grows the room past its start; shorter ones after it reuse that room (its
+  // bytes still hold the long text) and must not show any of it; an empty room works too.
+  std::string room;
+  for (int items : {400, 3, 0, 120, 1, 400}) {
+    writer w(std::move(room), 64);
+    document(w, items);
+    INFO(items << " items");
+    CHECK(std::string(w.text()) == alone(items));
+    room = std::move(w).release_room();
+    CHECK(room.size() >= alone(items).size());
+  }
+  writer last(std::move(room), 64);
+  last.null();
+  CHECK(last.text() == "null");
+  CHECK(std::move(last).take() == "null");
+}
