@@ -133,16 +133,7 @@ class fhir_bulk_job final : public batch_job {
       return;
     }
     add_fhir_findings(rep, fhir);
-    out.note_flags(rep);
-    ++out.counts.screened;
-    ++out.counts.decisions[static_cast<std::size_t>(rep.decision)];
-    out.out += "{\"id\":";
-    out.out += p.id;
-    out.out += ",\"patient\":";
-    out.out += std::to_string(index + 1);
-    out.out += ",\"report\":";
-    out.out += to_json(rep);
-    out.out += "}\n";
+    out.add_report(p.id, "patient", index + 1, rep);
   }
 
   const fhir_bulk_export& bulk_;

@@ -13,7 +13,6 @@
 
 #include "batch/envelope.hpp"
 #include "batch/pipeline.hpp"
-#include "io/json_write.hpp"
 #include "mnscreen/diagnostic.hpp"
 
 namespace mnscreen {
@@ -105,7 +104,6 @@ class ndjson_job final : public batch_job {
       batched = false;  // screened again line by line below, so each line reports its own error
     }
 
-    std::string json_room;  // the reports' JSON text, one line after another
     for (std::size_t i = 0; i < n; ++i) {
       if (is_cancelled(cancel)) return;
       const work_item& item = chunk.items[i];
@@ -125,7 +123,7 @@ class ndjson_job final : public batch_job {
           case line_state::screen: {
             report& rep = reports[line.index];
             if (!batched) screener_.screen_into(intakes[line.index], plans[line.index], rep);
-            write_report(rep, item, line, out, json_room);
+            write_report(rep, item, line, out);
             break;
           }
         }
@@ -243,8 +241,8 @@ class ndjson_job final : public batch_job {
 
   // `rep` stays the worker's: it is changed (warnings added or moved out) but kept, and the
   // next screen into it replaces every field.
-  static void write_report(report& rep, const work_item& item, line_state& line, chunk_output& out,
-                           std::string& json_room) {
+  static void write_report(report& rep, const work_item& item, line_state& line,
+                           chunk_output& out) {
     std::vector<diagnostic>& ds = line.ds;
     if (rep.decision == decision::cannot_screen) {
       // A check only the screener makes (a birth date after the plan date...).
@@ -257,21 +255,7 @@ class ndjson_job final : public batch_job {
       return;
     }
     for (auto& d : ds) rep.warnings.push_back(std::move(d));
-    out.note_flags(rep);
-    ++out.counts.screened;
-    ++out.counts.decisions[static_cast<std::size_t>(rep.decision)];
-    out.out += "{\"id\":";
-    out.out += line.id;
-    out.out += ",\"line\":";
-    out.out += std::to_string(item.number);
-    out.out += ",\"report\":";
-    // The text of to_json(rep), written in the chunk's one buffer (the report is ~5 KB: a string
-    // of its own per line cost an allocation and a clearing of 8 KB).
-    json_detail::writer w(std::move(json_room), 8192);
-    io::write_report(w, rep);
-    out.out += w.text();
-    json_room = std::move(w).release_room();
-    out.out += "}\n";
+    out.add_report(line.id, "line", item.number, rep);
   }
 
   std::istream& in_;

@@ -4,6 +4,7 @@
 // written -> free; the writer takes chunks strictly in the order they were read, so the output
 // order is the input order whatever the thread timing.
 #include "batch/pipeline.hpp"
+#include "io/json_write.hpp"
 #include "json/text.hpp"
 #include "mnscreen/diagnostic.hpp"
 
@@ -261,6 +262,26 @@ void rule_tally::add(std::string_view rule_id, std::size_t n) {
     }
   }
   counts_.emplace_back(rule_id, n);
+}
+
+void chunk_output::add_report(std::string_view id, std::string_view key, std::size_t number,
+                              const report& rep) {
+  if (count_rules) rules.add(rep);
+  ++counts.screened;
+  ++counts.decisions[static_cast<std::size_t>(rep.decision)];
+  out += "{\"id\":";
+  out += id;
+  out += ",\"";
+  out += key;
+  out += "\":";
+  out += std::to_string(number);
+  out += ",\"report\":";
+  // The text of to_json(rep), written in the run's one buffer, not a string of its own.
+  json_detail::writer w(std::move(json_room), io::report_text_room);
+  io::write_report(w, rep);
+  out += w.text();
+  json_room = std::move(w).release_room();
+  out += "}\n";
 }
 
 void rule_tally::add(const report& rep) {

@@ -74,11 +74,13 @@ struct chunk_output {
   /// Flags per rule id of the reports in `out`, when `count_rules` (set for the whole run).
   rule_tally rules;
   bool count_rules = false;
+  /// Storage of the reports' JSON text, written one after another through it (kept for the
+  /// run, so a report costs no allocation of its own).
+  std::string json_room;
 
-  /// A report written to `out`: its flags counted if the run asked for them.
-  void note_flags(const report& rep) {
-    if (count_rules) rules.add(rep);
-  }
+  /// A screened record's output line, `{"id":<id>,"<key>":<number>,"report":{...}}\n` (`id` is
+  /// JSON text), counted: screened, its decision, and its flags if the run asked for them.
+  void add_report(std::string_view id, std::string_view key, std::size_t number, const report& rep);
   void clear() noexcept {
     out.clear();
     err.clear();

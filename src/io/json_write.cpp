@@ -503,7 +503,7 @@ void write_report(writer& w, const report& rep) {
 }  // namespace io
 
 std::string to_json(const report& rep) {
-  writer w(8192);
+  writer w(io::report_text_room);
   io::write_report(w, rep);
   return std::move(w).take();
 }

@@ -4,10 +4,15 @@
 #ifndef MNSCREEN_SRC_IO_JSON_WRITE_HPP
 #define MNSCREEN_SRC_IO_JSON_WRITE_HPP
 
+#include <cstddef>
+
 #include "json/text.hpp"
 #include "mnscreen/report.hpp"
 
 namespace mnscreen::io {
+
+/// Room a writer of one report starts with (a report's text is a few kilobytes).
+inline constexpr std::size_t report_text_room = 8192;
 
 /// Writes `rep` as its `mnscreen.report/1` document (the text of to_json(rep)) as the next value
 /// of `w`.
