@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <memory_resource>
 #include <span>
 #include <string>
 
@@ -92,18 +91,23 @@ void swap_flags(flag& a, flag& b) noexcept {
 }
 
 // Puts flags in order (effect, most serious first, then rule id) by swaps along each cycle of
-// the permutation (usually the flags are nearly in order).
-void sort_flags(std::vector<flag>& flags) {
+// the permutation (usually the flags are nearly in order). `ranks[i]`: the rank of the id of
+// `flags[i]`'s rule in id order (detail::id_rank), so no id string is compared.
+void sort_flags(std::vector<flag>& flags, std::span<const std::uint16_t> ranks) {
   const std::size_t n = flags.size();
   if (n < 2) return;
-  // Inline buffers cover any usual screen; a longer list of flags spills to the heap.
+  // One key per flag: the effect above the id rank, most serious effect first (inline buffers
+  // cover any usual screen; a longer list of flags spills to the heap).
+  boost::container::small_vector<std::uint32_t, 32> key(n);
   boost::container::small_vector<std::uint32_t, 32> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
-  const auto before = [&](std::uint32_t a, std::uint32_t b) {
-    if (flags[a].effect != flags[b].effect) return flags[a].effect > flags[b].effect;
-    return flags[a].rule_id < flags[b].rule_id;
-  };
-  std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), before);
+  constexpr std::uint32_t max_effect = static_cast<std::uint32_t>(effect::do_not_treat);
+  for (std::size_t i = 0; i < n; ++i) {
+    key[i] = ((max_effect - static_cast<std::uint32_t>(flags[i].effect)) << 16U) | ranks[i];
+    order[i] = static_cast<std::uint32_t>(i);
+  }
+  const auto before = [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; };
+  if (std::is_sorted(order.begin(), order.end(), before)) return;
+  std::sort(order.begin(), order.end(), before);
   // Apply the permutation in place: position i takes the flag at order[i]. Along a cycle
   // i <- order[i] <- order[order[i]]..., each swap puts one flag in its place.
   boost::container::small_vector<bool, 32> placed(n, false);
@@ -227,32 +231,38 @@ bool screener::impl::screen_except_risks(const intake& in, const procedure_plan&
   // ask these facts.
   const detail::facts f(in, plan, pol);
   const auto table = detail::rule_table();
-  // One finding, reused by every rule; a rule that fires becomes its flag at once (in table
-  // order), then the flags are escalated and ordered (by effect, most serious first, then id).
-  // Its sentences live in a stack arena (room for the longest usual reason and action; a
-  // longer one grows into the heap), so building them costs no allocation.
-  std::array<std::byte, 2048> scratch_room;  // NOLINT: the arena writes before it reads
-  std::pmr::monotonic_buffer_resource scratch_arena(scratch_room.data(), scratch_room.size());
-  detail::finding scratch(&scratch_arena);
-  scratch.reserve(480);
+  // One finding, reused by every rule, writing into the report's next flag (a slot: a flag
+  // left from an earlier screen of a reused report, a spare of the run, or a new one): a rule
+  // that fires writes its sentences there and the flag is completed at once (in table order);
+  // the slot of a rule that stays quiet waits for the next. Then the flags are escalated and
+  // ordered (by effect, most serious first, then id).
+  detail::finding scratch;
   detail::advice_set advice_wanted;
-  // The exclusion kind of each flag's rule, for the escalation (inline for any usual screen).
+  // The exclusion kind and id rank of each flag's rule, for the escalation and the order
+  // (inline for any usual screen).
   boost::container::small_vector<detail::exclusion, 16> kinds;
+  boost::container::small_vector<std::uint16_t, 16> ranks;
   std::size_t n_flags = 0;
   if (r.flags.capacity() == 0) r.flags.reserve(8);
+  bool slot_ready = false;
   for (std::size_t i = 0; i < table.size(); ++i) {
+    if (!slot_ready) {
+      scratch.write_into(n_flags < r.flags.size() ? r.flags[n_flags] : new_flag(r.flags, kept));
+      slot_ready = true;
+    }
     table[i].check(f, scratch);
     if (!scratch.fired()) continue;
     advice_wanted |= table[i].advice;
     kinds.push_back(table[i].excludes);
-    // A flag left from an earlier screen of a reused report is overwritten in place.
-    scratch.move_into(table[i].info,
-                      n_flags < r.flags.size() ? r.flags[n_flags] : new_flag(r.flags, kept));
+    ranks.push_back(detail::id_rank(i));
+    scratch.fill_flag(table[i].info);
     ++n_flags;
+    slot_ready = false;
   }
+  // The waiting slot, if any, goes with the flags past the screen's own.
   put_aside(r.flags, n_flags, kept);
   detail::escalate_combined_exclusions(f, std::span<flag>(r.flags), kinds);
-  sort_flags(r.flags);
+  sort_flags(r.flags, ranks);
 
   detail::unknown_factors(f, r.questions);
   r.complete = r.questions.empty();

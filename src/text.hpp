@@ -150,7 +150,7 @@ struct words {
   return n;
 }
 
-// `S`: std::string, or a std::pmr::string (a finding's, in the screen's arena).
+// `S`: a std::string (a finding's, a flag's or any other).
 template <class S>
 void append_to(S& s, std::string_view v) {
   s.append(v);
@@ -189,7 +189,7 @@ template <class T>
   return v;
 }
 
-/// Appends every piece to `out` (a std::string or std::pmr::string), reserving once.
+/// Appends every piece to `out` (a std::string), reserving once.
 template <class S, class... P>
 void append(S& out, const P&... p) {
   out.reserve(out.size() + (std::size_t{0} + ... + size_of(piece(p))));
@@ -210,8 +210,8 @@ using kept_piece =
     std::conditional_t<std::is_convertible_v<const T&, std::string_view>, std::string_view, T>;
 
 /// The pieces of a sentence not yet written: `join(...)` is `cat(...)` without its string, for
-/// an argument of `finding::fire` or `escalate`, which write it into the finding's own string
-/// (whose room a reused report keeps, so a usual screen builds its sentences without
+/// an argument of `finding::fire`, which writes it into the finding's string (in a screen, the
+/// flag's own, whose room a reused report keeps: a usual screen builds its sentences without
 /// allocating). Text pieces are views, so a join lives only in the expression that makes it:
 /// it is used as an rvalue (write it out, or convert it to a std::string), never kept.
 template <class... P>

@@ -253,9 +253,13 @@ area_set face_areas() noexcept {
 }
 
 area_set all_areas() noexcept {
-  area_set s;
-  for (area a : all_codes<area>()) s.insert(a);
-  return s;
+  // Gathered once (thread-safe static initialisation): the rules and the risk features ask often.
+  static const area_set all = [] {
+    area_set s;
+    for (area a : all_codes<area>()) s.insert(a);
+    return s;
+  }();
+  return all;
 }
 
 area_set body_areas() noexcept {
@@ -442,9 +446,9 @@ allergy_substance_set substances_of(anesthetic a) noexcept {
 
 allergy_class_set classes_of(anesthetic a) noexcept {
   allergy_class_set out;
-  const allergy_substance_set substances = substances_of(a);
-  for (allergy_substance s : all_codes<allergy_substance>())
-    if (substances.contains(s)) out.insert(classes_of(s));
+  // The substances' bits walked (one to three), not every substance of the vocabulary.
+  for (std::uint64_t bits = substances_of(a).bits(); bits != 0; bits &= bits - 1)
+    out.insert(classes_of(static_cast<allergy_substance>(std::countr_zero(bits))));
   return out;
 }
 

@@ -7,7 +7,8 @@
 
 namespace mnscreen::detail {
 
-void finding::move_into(const rule_info& info, flag& f) {
+void finding::fill_flag(const rule_info& info) {
+  flag& f = *target_;
   f.rule_id.assign(info.id);
   f.effect = effect_;
   f.complications.assign(info.complications.begin(), info.complications.end());
@@ -17,8 +18,6 @@ void finding::move_into(const rule_info& info, flag& f) {
     for (std::uint64_t bits = areas_.bits(); bits != 0; bits &= bits - 1)
       f.areas.push_back(static_cast<area>(std::countr_zero(bits)));
   }
-  f.reason.assign(reason_.data(), reason_.size());
-  f.action.assign(action_.data(), action_.size());
   f.earliest_safe_date = safe_date_;
   f.override_record.reset();
   f.evidence.resize(info.evidence.size());
@@ -27,8 +26,6 @@ void finding::move_into(const rule_info& info, flag& f) {
     f.evidence[i].level = info.evidence[i].level;
   }
   fired_ = false;
-  reason_.clear();
-  action_.clear();
 }
 
 area_set hsv_scope_areas(const policy& p) noexcept {

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <memory_resource>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,63 +21,74 @@ namespace mnscreen::detail {
 
 /// What one rule found: at most one flag. A check function calls `fire` once with the most
 /// serious effect it finds; the engine adds id, complications and evidence from the table.
+///
+/// Where the sentences go: a finding made with `finding()` keeps them in its own strings
+/// (explain reads them there); the screener points its one finding at the report's next flag
+/// (`write_into`), so a rule that fires writes its reason and action straight into the flag
+/// (a reused report's flags keep their room: no allocation, no copy); a decision-only finding
+/// writes none.
 class finding {
  public:
-  /// `room`: where the reason and action live (the screener gives one scratch finding a stack
-  /// arena, so a screen's sentences cost no allocation until they reach a flag).
-  explicit finding(std::pmr::memory_resource* room = std::pmr::get_default_resource())
-      : reason_(room), action_(room) {}
+  finding() = default;
 
   /// Tag of a finding that records the effect, areas and date but writes no text: `fire` and
   /// `fire_built` leave its reason and action empty (their text pieces are never written). For
   /// screens that need only the decision (the what-if screens that rank the questions); such a
-  /// finding is never moved into a flag.
+  /// finding is never made into a flag.
   struct decision_only_t {
     explicit decision_only_t() = default;
   };
   static constexpr decision_only_t decision_only{};
   explicit finding(decision_only_t) : texts_(false) {}
 
+  /// From now on, `fire` writes the reason and action into `target`'s own strings (replacing
+  /// what they held) and `fill_flag` completes `target`. `target` must outlive the check that
+  /// fires; nothing else of it is touched until `fill_flag`.
+  void write_into(flag& target) noexcept { target_ = &target; }
+
   /// Records the flag. `areas` are the planned areas it concerns (for area exclusions: the
   /// excluded areas).
-  /// `reason` and `action`: text, a std::string or a `text::join(...)`, written into this
-  /// finding's own strings.
+  /// `reason` and `action`: text, a std::string or a `text::join(...)`, written into the
+  /// finding's strings (its own, or its target flag's).
   template <class Reason, class Action>
   void fire(enum effect e, Reason&& reason, Action&& action, area_set areas = {},
             std::optional<date> safe_date = std::nullopt) {
-    fire_built(
-        e, [&](std::pmr::string& r) { text::assign(r, std::forward<Reason>(reason)); },
-        std::forward<Action>(action), areas, safe_date);
+    if (texts_) {
+      text::assign(reason_text(), std::forward<Reason>(reason));
+      text::assign(action_text(), std::forward<Action>(action));
+    }
+    record(e, areas, safe_date);
   }
-  /// As `fire`, for a reason built in parts: `write(reason)` appends it to this finding's own
-  /// string, empty when called (text::append and `+=` work on it as on a std::string).
+  /// As `fire`, for a reason built in parts: `write(reason)` appends it to the finding's
+  /// reason string (a std::string, empty when called).
   template <class Write, class Action>
   void fire_built(enum effect e, Write&& write, Action&& action, area_set areas = {},
                   std::optional<date> safe_date = std::nullopt) {
     if (texts_) {
-      reason_.clear();
-      std::forward<Write>(write)(reason_);
-      text::assign(action_, std::forward<Action>(action));
+      std::string& r = reason_text();
+      r.clear();
+      // Room for any usual reason at once: written in parts, a fresh string would otherwise
+      // grow (and allocate) several times.
+      if (r.capacity() < built_reason_room) r.reserve(built_reason_room);
+      std::forward<Write>(write)(r);
+      text::assign(action_text(), std::forward<Action>(action));
     }
-    fired_ = true;
-    effect_ = e;
-    areas_ = areas;
-    safe_date_ = safe_date;
+    record(e, areas, safe_date);
   }
   [[nodiscard]] bool fired() const noexcept { return fired_; }
   [[nodiscard]] enum effect severity() const noexcept { return effect_; }
   [[nodiscard]] area_set areas() const noexcept { return areas_; }
-  /// Fills `out` (a fresh or cleared flag) with this finding and the rule's catalogue data,
-  /// copying the reason and action into the flag's strings (a reused report's flags keep their
-  /// room, so a reused report takes them without allocating); the finding is then reset (not
-  /// fired) for reuse, keeping its own room.
-  void move_into(const rule_info& info, flag& out);
-  /// Room for a reason and an action of `bytes` each.
-  void reserve(std::size_t bytes) {
-    reason_.reserve(bytes);
-    action_.reserve(bytes);
-  }
-  /// Back to not fired, as a new finding, keeping the room of its strings.
+  /// The sentences of a finding that keeps its own (explain).
+  [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
+  [[nodiscard]] const std::string& action() const noexcept { return action_; }
+  /// Completes the target flag (see `write_into`) of a fired finding: its reason and action are
+  /// already written; this sets the rule's catalogue data (id, complications, evidence), the
+  /// effect, areas and safe date, and clears any override record. A reused report's flag keeps
+  /// the room of its strings and lists. The finding is then not fired again, still pointing at
+  /// the same target until `write_into` names another.
+  void fill_flag(const rule_info& info);
+  /// Back to not fired, as a new finding (its own strings cleared, keeping their room; the
+  /// target, if any, kept).
   void reset() noexcept {
     fired_ = false;
     effect_ = effect::info;
@@ -89,10 +99,21 @@ class finding {
   }
 
  private:
+  static constexpr std::size_t built_reason_room = 256;
+  std::string& reason_text() noexcept { return target_ != nullptr ? target_->reason : reason_; }
+  std::string& action_text() noexcept { return target_ != nullptr ? target_->action : action_; }
+  void record(enum effect e, area_set areas, std::optional<date> safe_date) noexcept {
+    fired_ = true;
+    effect_ = e;
+    areas_ = areas;
+    safe_date_ = safe_date;
+  }
+
   bool fired_ = false;
   bool texts_ = true;
   enum effect effect_ = effect::info;
-  std::pmr::string reason_, action_;
+  flag* target_ = nullptr;
+  std::string reason_, action_;
   area_set areas_;
   std::optional<date> safe_date_;
 };
@@ -206,6 +227,11 @@ inline constexpr std::string_view area_exclusion_effect =
 
 /// Number of rules in the catalogue of this knowledge version (the table's size).
 [[nodiscard]] inline std::size_t rule_count() noexcept { return rule_table().size(); }
+
+/// Rank of the id of `rule_table()[i]` among all the rules' ids in id order (byte order, as
+/// std::string's `<`): flags are ordered by effect and then id, and comparing ranks orders them
+/// as comparing the ids would. `i` must be below rule_count().
+[[nodiscard]] std::uint16_t id_rank(std::size_t i) noexcept;
 
 /// When the device-independent area exclusions of one screen (skin cancer, keloid sites, orbital
 /// rim) together leave no planned area, each of them becomes `do_not_treat` (one exclusion

@@ -38,7 +38,7 @@ void keloid_history(const facts& f, finding& out) {
     if (ex > e) e = ex;
   }
   // Written into the finding only when it keeps sentences (not in the what-if screens).
-  const auto reason = [&](std::pmr::string& r) {
+  const auto reason = [&](std::string& r) {
     text::append(r, "History of ", kinds[0]);
     if (n_kinds == 2) text::append(r, " and ", kinds[1]);
     if (!keloid_sites.empty()) text::append(r, " on the ", text::areas{keloid_sites});
