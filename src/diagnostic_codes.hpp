@@ -130,7 +130,7 @@ inline constexpr std::array diagnostic_codes{
     code_info{"line_too_large", sev::fatal, code_group::inputs,
               "(batch) An NDJSON line is longer than the line limit; it is one errors line and the next line is read as usual."},
     code_info{"internal_error", sev::fatal, code_group::inputs,
-              "(batch) A record or patient could not be screened for a resource problem (the message says which); the run goes on."},
+              "(batch) A record or patient could not be screened for a resource problem (the message says which); nothing of its output line is written, and the run goes on."},
 
     // --- CDS Hooks -------------------------------------------------------------------------------
     code_info{"cds.malformed_json", sev::fatal, code_group::cds,

@@ -266,25 +266,38 @@ void rule_tally::add(std::string_view rule_id, std::size_t n) {
 
 void chunk_output::add_report(std::string_view id, std::string_view key, std::size_t number,
                               const report& rep) {
-  if (count_rules) rules.add(rep);
+  // The line is written whole, and the flags tallied, before the record is counted; if that
+  // fails (only an allocation can, here), the line is taken back and the exception goes on to
+  // the caller, which reports the record as failed: the chunk then holds no part of a line it
+  // also counts as failed, and no count of it as screened.
+  const std::size_t at = out.size();
+  try {
+    out += "{\"id\":";
+    out += id;
+    out += ",\"";
+    out += key;
+    out += "\":";
+    out += std::to_string(number);
+    out += ",\"report\":";
+    // The text of to_json(rep), written in the run's one buffer, not a string of its own.
+    json_detail::writer w(std::move(json_room), io::report_text_room);
+    io::write_report(w, rep);
+    out += w.text();
+    json_room = std::move(w).release_room();
+    out += "}\n";
+    if (count_rules) rules.add(rep);
+  } catch (...) {
+    out.resize(at);
+    throw;
+  }
   ++counts.screened;
   ++counts.decisions[static_cast<std::size_t>(rep.decision)];
-  out += "{\"id\":";
-  out += id;
-  out += ",\"";
-  out += key;
-  out += "\":";
-  out += std::to_string(number);
-  out += ",\"report\":";
-  // The text of to_json(rep), written in the run's one buffer, not a string of its own.
-  json_detail::writer w(std::move(json_room), io::report_text_room);
-  io::write_report(w, rep);
-  out += w.text();
-  json_room = std::move(w).release_room();
-  out += "}\n";
 }
 
 void rule_tally::add(const report& rep) {
+  // Every id first (the only step that allocates), then the counts: if an allocation fails,
+  // the tally has at most new ids counted 0 (which change no total), never part of a report.
+  for (const flag& f : rep.flags) add(f.rule_id, 0);
   for (const flag& f : rep.flags) add(f.rule_id, 1);
 }
 

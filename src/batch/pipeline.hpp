@@ -53,6 +53,8 @@ struct work_chunk {
 /// Ids in the order first seen; a run sees a few tens of distinct rules, so a linear search.
 class rule_tally {
  public:
+  /// Counts each flag of `rep` under its rule id. If it throws (an allocation failure), no
+  /// count has changed; ids not seen before may have been added with count 0.
   void add(const report& rep);
   void add(const rule_tally& other);
   /// Every count back to 0 (the ids and their strings are kept for the next chunk).
@@ -80,6 +82,8 @@ struct chunk_output {
 
   /// A screened record's output line, `{"id":<id>,"<key>":<number>,"report":{...}}\n` (`id` is
   /// JSON text), counted: screened, its decision, and its flags if the run asked for them.
+  /// All or nothing: if it throws (an allocation failure), `out`, `counts` and `rules` are as
+  /// they were (`rules` may have gained ids counted 0).
   void add_report(std::string_view id, std::string_view key, std::size_t number, const report& rep);
   void clear() noexcept {
     out.clear();

@@ -23,10 +23,10 @@ namespace mnscreen::detail {
 /// serious effect it finds; the engine adds id, complications and evidence from the table.
 ///
 /// Where the sentences go: a finding made with `finding()` keeps them in its own strings
-/// (explain reads them there); the screener points its one finding at the report's next flag
-/// (`write_into`), so a rule that fires writes its reason and action straight into the flag
-/// (a reused report's flags keep their room: no allocation, no copy); a decision-only finding
-/// writes none.
+/// (explain's, which reads only whether it fired); the screener points its one finding at the
+/// report's next flag (`write_into`), so a rule that fires writes its reason and action
+/// straight into the flag (a reused report's flags keep their room: no allocation, no copy);
+/// a decision-only finding writes none.
 class finding {
  public:
   finding() = default;
@@ -78,9 +78,6 @@ class finding {
   [[nodiscard]] bool fired() const noexcept { return fired_; }
   [[nodiscard]] enum effect severity() const noexcept { return effect_; }
   [[nodiscard]] area_set areas() const noexcept { return areas_; }
-  /// The sentences of a finding that keeps its own (explain).
-  [[nodiscard]] const std::string& reason() const noexcept { return reason_; }
-  [[nodiscard]] const std::string& action() const noexcept { return action_; }
   /// Completes the target flag (see `write_into`) of a fired finding: its reason and action are
   /// already written; this sets the rule's catalogue data (id, complications, evidence), the
   /// effect, areas and safe date, and clears any override record. A reused report's flag keeps
